@@ -1,0 +1,3 @@
+export type { RawRecord } from './raw-record';
+export { RAW_HEADERS } from './raw-record';
+export type { EcsEvent, SyslogFields } from './ecs-event';
