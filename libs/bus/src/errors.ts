@@ -1,0 +1,19 @@
+export const BusErrorCodes = {
+  unreachable: 'SIEM_BUS_UNREACHABLE',
+  produceFailed: 'SIEM_BUS_PRODUCE_FAILED',
+  topicSetupFailed: 'SIEM_BUS_TOPIC_SETUP_FAILED',
+} as const;
+
+export type BusErrorCode = (typeof BusErrorCodes)[keyof typeof BusErrorCodes];
+
+export class BusError extends Error {
+  readonly code: BusErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: BusErrorCode, message: string, options: { cause?: unknown; retryable: boolean }) {
+    super(message, { cause: options.cause });
+    this.name = 'BusError';
+    this.code = code;
+    this.retryable = options.retryable;
+  }
+}

@@ -1,0 +1,42 @@
+import LZ4Codec from '@2l/kafkajs-lz4';
+import { CompressionCodecs, CompressionTypes, Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { Logger } from '@siem/telemetry';
+
+let lz4Registered = false;
+
+/** kafkajs ships no LZ4 codec; register the napi one once per process. */
+function registerLz4(): void {
+  if (lz4Registered) return;
+  CompressionCodecs[CompressionTypes.LZ4] = new LZ4Codec().codec;
+  lz4Registered = true;
+}
+
+const pinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+export interface KafkaClientOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly logger: Logger;
+}
+
+export function createKafka(options: KafkaClientOptions): Kafka {
+  registerLz4();
+  const kafkaLogger = options.logger.child({ lib: 'kafkajs' });
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...fields } = log;
+        kafkaLogger[pinoLevel[level] ?? 'info'](fields, message);
+      },
+  });
+}

@@ -1,0 +1,27 @@
+import { RAW_HEADERS, type RawRecord } from '@siem/schema';
+import type { BusRecord, ConsumedMessage } from './types';
+
+/** The payload travels untouched as the message value; metadata goes in headers, keyed by sending host. */
+export function encodeRawRecord(record: RawRecord): BusRecord {
+  const headers: Record<string, string> = {
+    [RAW_HEADERS.receivedAt]: record.receivedAt,
+    [RAW_HEADERS.input]: record.input,
+  };
+  if (record.sourceAddress) headers[RAW_HEADERS.sourceAddress] = record.sourceAddress;
+  return { key: record.sourceAddress, value: record.payload, headers };
+}
+
+/**
+ * Rebuilds a RawRecord from a consumed message. A message produced by a third
+ * party without our headers (kcat, rsyslog omkafka) is still a valid record:
+ * its receive time falls back to the broker timestamp or now.
+ */
+export function decodeRawRecord(message: ConsumedMessage, fallbackReceivedAt: string): RawRecord {
+  const headers = message.headers;
+  return {
+    payload: message.value,
+    receivedAt: headers[RAW_HEADERS.receivedAt] ?? fallbackReceivedAt,
+    sourceAddress: headers[RAW_HEADERS.sourceAddress] ?? message.key,
+    input: headers[RAW_HEADERS.input] ?? 'kafka',
+  };
+}

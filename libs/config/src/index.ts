@@ -1,0 +1,3 @@
+export { loadConfig } from './load-config';
+export { ConfigSchema, ENV_VARIABLES, type SiemConfig, type EnvVariable } from './schema';
+export { ConfigError, ConfigErrorCodes, type ConfigErrorCode } from './errors';

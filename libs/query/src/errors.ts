@@ -1,0 +1,21 @@
+export const QueryErrorCodes = {
+  syntax: 'SIEM_QUERY_SYNTAX',
+  tooLong: 'SIEM_QUERY_TOO_LONG',
+  badField: 'SIEM_QUERY_BAD_FIELD',
+} as const;
+
+export type QueryErrorCode = (typeof QueryErrorCodes)[keyof typeof QueryErrorCodes];
+
+/** A query the user must correct; `position` is the 0-based character offset of the problem. */
+export class QueryError extends Error {
+  readonly code: QueryErrorCode;
+  readonly position: number;
+  readonly retryable = false;
+
+  constructor(code: QueryErrorCode, message: string, position: number) {
+    super(message);
+    this.name = 'QueryError';
+    this.code = code;
+    this.position = position;
+  }
+}

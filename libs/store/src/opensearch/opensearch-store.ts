@@ -1,0 +1,102 @@
+import { Client } from '@opensearch-project/opensearch';
+import { toOpenSearchQuery } from '@siem/query';
+import { StoreError, StoreErrorCodes } from '../errors';
+import type { BulkIndexResult, EventStore, IndexableEvent, RejectedEvent, SearchRequest, SearchResult } from '../types';
+import { eventIndexTemplate } from './event-template';
+import { dailyIndexName } from './index-names';
+
+export interface OpenSearchStoreOptions {
+  readonly url: string;
+  readonly indexPrefix: string;
+  readonly replicas: number;
+}
+
+interface BulkItem {
+  index?: { _id?: string; status: number; error?: { type?: string; reason?: string } };
+}
+
+/** Statuses worth retrying: the store is overloaded or briefly unavailable, not the document at fault. */
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+export class OpenSearchStore implements EventStore {
+  private readonly client: Client;
+
+  constructor(private readonly options: OpenSearchStoreOptions) {
+    this.client = new Client({ node: options.url, requestTimeout: 60_000, compression: 'gzip' });
+  }
+
+  async ensureReady(): Promise<void> {
+    try {
+      await this.client.indices.putIndexTemplate({
+        name: `${this.options.indexPrefix}events`,
+        body: eventIndexTemplate(this.options.indexPrefix, this.options.replicas) as never,
+      });
+    } catch (cause) {
+      throw new StoreError(
+        StoreErrorCodes.setupFailed,
+        `Could not install the event index template at ${this.options.url}: ${(cause as Error).message}. Check SIEM_OPENSEARCH_URL and that the cluster is up.`,
+        { cause, retryable: true },
+      );
+    }
+  }
+
+  async bulkIndex(events: readonly IndexableEvent[]): Promise<BulkIndexResult> {
+    if (events.length === 0) return { indexed: 0, rejected: [] };
+    const body: Record<string, unknown>[] = [];
+    for (const event of events) {
+      body.push({ index: { _index: dailyIndexName(this.options.indexPrefix, event.timestamp), _id: event.id } }, event.document);
+    }
+    let items: BulkItem[];
+    try {
+      const response = await this.client.bulk({ body });
+      items = response.body.items as BulkItem[];
+    } catch (cause) {
+      throw new StoreError(StoreErrorCodes.unavailable, `Bulk indexing ${events.length} events failed: ${(cause as Error).message}.`, { cause, retryable: true });
+    }
+    const rejected: RejectedEvent[] = [];
+    let retryable = 0;
+    items.forEach((item, position) => {
+      const result = item.index;
+      if (!result || !result.error) return;
+      if (isRetryableStatus(result.status)) {
+        retryable++;
+        return;
+      }
+      rejected.push({ id: events[position]!.id, status: result.status, reason: `${result.error.type ?? 'error'}: ${result.error.reason ?? 'unknown'}` });
+    });
+    if (retryable > 0) {
+      throw new StoreError(StoreErrorCodes.unavailable, `${retryable} of ${events.length} events were refused as temporarily unavailable; the chunk will be retried.`, { retryable: true });
+    }
+    return { indexed: events.length - rejected.length, rejected };
+  }
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    try {
+      const response = await this.client.search({
+        index: `${this.options.indexPrefix}*`,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        body: {
+          query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }),
+          sort: [{ '@timestamp': { order: 'desc' } }],
+          size: request.size,
+          track_total_hits: true,
+        } as never,
+      });
+      const hits = response.body.hits;
+      const total = typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? 0);
+      return {
+        total,
+        hits: hits.hits.map((hit) => ({ id: hit._id ?? '', index: hit._index ?? '', event: (hit._source ?? {}) as Record<string, unknown> })),
+      };
+    } catch (cause) {
+      throw new StoreError(StoreErrorCodes.searchFailed, `The search failed in OpenSearch: ${(cause as Error).message}.`, { cause, retryable: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

@@ -1,0 +1,50 @@
+import type { QueryAst } from '@siem/query';
+
+/** One event to index; `id` is deterministic so a redelivered event overwrites itself. */
+export interface IndexableEvent {
+  readonly id: string;
+  readonly timestamp: string;
+  readonly document: Record<string, unknown>;
+}
+
+export interface RejectedEvent {
+  readonly id: string;
+  readonly status: number;
+  readonly reason: string;
+}
+
+export interface BulkIndexResult {
+  readonly indexed: number;
+  /** Refused for good by the store (mapping conflict, bad value): dead letters, not retries. */
+  readonly rejected: readonly RejectedEvent[];
+}
+
+export interface SearchRequest {
+  readonly query: QueryAst;
+  readonly from?: string;
+  readonly to?: string;
+  readonly size: number;
+}
+
+export interface SearchHit {
+  readonly id: string;
+  readonly index: string;
+  readonly event: Record<string, unknown>;
+}
+
+export interface SearchResult {
+  readonly total: number;
+  readonly hits: readonly SearchHit[];
+}
+
+export interface EventStore {
+  /** Creates templates and whatever the store needs before the first write. */
+  ensureReady(): Promise<void>;
+  /**
+   * Indexes a batch. Resolves when every event is either indexed or rejected
+   * for good; rejects (retryable StoreError) when the store is unavailable.
+   */
+  bulkIndex(events: readonly IndexableEvent[]): Promise<BulkIndexResult>;
+  search(request: SearchRequest): Promise<SearchResult>;
+  close(): Promise<void>;
+}
