@@ -1,0 +1,21 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const SearchQuerystring = Type.Object(
+  {
+    q: Type.String({ maxLength: 4096, default: '', description: 'Query: free text, field:value, "phrases", -negation; clauses are ANDed.' }),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Earliest @timestamp, ISO 8601.' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Latest @timestamp, ISO 8601.' })),
+    size: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Hits to return, newest first.' }),
+  },
+  { additionalProperties: false },
+);
+export type SearchQuerystring = Static<typeof SearchQuerystring>;
+
+export const SearchResponse = Type.Object({
+  total: Type.Integer(),
+  hits: Type.Array(Type.Object({ id: Type.String(), index: Type.String(), event: Type.Record(Type.String(), Type.Unknown()) })),
+});
+
+export const ErrorResponse = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), position: Type.Optional(Type.Integer()) }),
+});

@@ -1,0 +1,49 @@
+import type { BusConsumer, BusProducer } from '@siem/bus';
+import type { SiemConfig } from '@siem/config';
+import type { Parser } from '@siem/parsers';
+import type { EventStore } from '@siem/store';
+import type { Logger, MetricsRegistry } from '@siem/telemetry';
+import { createChunkProcessor } from './process-chunk';
+
+export interface WorkerDeps {
+  readonly consumer: BusConsumer;
+  readonly producer: BusProducer;
+  readonly store: EventStore;
+  readonly parser: Parser;
+  readonly logger: Logger;
+  readonly metrics: MetricsRegistry;
+}
+
+export interface ProcessorWorker {
+  start(): Promise<void>;
+  /** Finishes the chunk in progress, commits it and leaves the group. */
+  stop(): Promise<void>;
+}
+
+export function buildWorker(config: SiemConfig, deps: WorkerDeps): ProcessorWorker {
+  let running = false;
+  const handleChunk = createChunkProcessor({
+    parser: deps.parser,
+    store: deps.store,
+    producer: deps.producer,
+    deadLetterTopic: config.kafka.deadLetterTopic,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    shouldRetry: () => running,
+  });
+  return {
+    async start() {
+      await deps.store.ensureReady();
+      await deps.producer.connect();
+      await deps.consumer.connect();
+      running = true;
+      await deps.consumer.run({ topic: config.kafka.rawTopic, chunkSize: config.processor.chunkSize, handleChunk });
+    },
+    async stop() {
+      running = false;
+      await deps.consumer.disconnect();
+      await deps.producer.disconnect();
+      await deps.store.close();
+    },
+  };
+}

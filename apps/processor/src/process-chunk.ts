@@ -1,0 +1,77 @@
+import { decodeRawRecord, type BusProducer, type BusRecord, type ConsumedMessage } from '@siem/bus';
+import type { Parser } from '@siem/parsers';
+import type { EventStore, IndexableEvent } from '@siem/store';
+import type { Logger, MetricsRegistry } from '@siem/telemetry';
+import { buildDeadLetter } from './dead-letter';
+import { eventId } from './event-id';
+
+export interface ChunkProcessorDeps {
+  readonly parser: Parser;
+  readonly store: EventStore;
+  readonly producer: BusProducer;
+  readonly deadLetterTopic: string;
+  readonly logger: Logger;
+  readonly metrics: MetricsRegistry;
+  /** Whether to keep retrying a store that is down; false once the worker is asked to stop. */
+  readonly shouldRetry: () => boolean;
+}
+
+const MAX_RETRY_DELAY_MS = 10_000;
+
+/**
+ * parse → index → dead-letter, for one chunk. Resolves only when every message
+ * of the chunk is either indexed or dead-lettered, so the bus may commit it.
+ */
+export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: readonly ConsumedMessage[]) => Promise<void> {
+  const indexed = deps.metrics.counter('siem_processor_indexed_total', 'Events indexed in the store.');
+  const deadLettered = deps.metrics.counter('siem_processor_dead_letters_total', 'Events sent to the dead letters, by stage and code.');
+
+  return async (messages) => {
+    const events: IndexableEvent[] = [];
+    const sources = new Map<string, ConsumedMessage>();
+    const deadLetters: BusRecord[] = [];
+    for (const message of messages) {
+      const record = decodeRawRecord(message, new Date().toISOString());
+      const result = deps.parser.parse(record);
+      if (!result.ok) {
+        deadLetters.push(buildDeadLetter(message, record, { code: result.error.code, message: result.error.message, stage: result.error.parser }));
+        deadLettered.inc({ stage: 'parse', code: result.error.code });
+        continue;
+      }
+      const id = eventId(message.topic, message.partition, message.offset);
+      sources.set(id, message);
+      events.push({ id, timestamp: result.event['@timestamp'], document: result.event });
+    }
+
+    const outcome = await retryWhileAllowed(() => deps.store.bulkIndex(events), deps, 'index');
+    indexed.inc({}, outcome.indexed);
+    for (const rejection of outcome.rejected) {
+      const message = sources.get(rejection.id)!;
+      deadLetters.push(
+        buildDeadLetter(message, decodeRawRecord(message, new Date().toISOString()), {
+          code: 'SIEM_STORE_REJECTED',
+          message: `The store refused the event (HTTP ${rejection.status}): ${rejection.reason}`,
+          stage: 'index',
+        }),
+      );
+      deadLettered.inc({ stage: 'index', code: 'SIEM_STORE_REJECTED' });
+    }
+    if (deadLetters.length) await retryWhileAllowed(() => deps.producer.send(deps.deadLetterTopic, deadLetters), deps, 'dead-letter');
+  };
+}
+
+/** Retries a retryable failure with backoff; a stopping worker gives up so the chunk stays uncommitted. */
+async function retryWhileAllowed<T>(operation: () => Promise<T>, deps: ChunkProcessorDeps, what: string): Promise<T> {
+  let delay = 200;
+  for (;;) {
+    try {
+      return await operation();
+    } catch (error) {
+      const retryable = (error as { retryable?: boolean }).retryable !== false;
+      if (!retryable || !deps.shouldRetry()) throw error;
+      deps.logger.warn({ err: error, step: what, retryInMs: delay }, 'A chunk step failed; retrying.');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from '@siem/telemetry';
+
+export interface SupervisorOptions {
+  readonly workers: number;
+  readonly logger: Logger;
+  /** How long workers get to finish their chunk and commit after SIGTERM. */
+  readonly shutdownGraceMs: number;
+}
+
+export const SHUTDOWN_MESSAGE = 'siem:shutdown';
+const MIN_RESTART_DELAY_MS = 500;
+const MAX_RESTART_DELAY_MS = 30_000;
+const STABLE_AFTER_MS = 60_000;
+
+/**
+ * The node:cluster primary: forks one worker per slot, restarts a worker that
+ * dies (with backoff, since every restart rebalances the whole consumer group),
+ * and on shutdown asks every worker to drain and waits for them.
+ */
+export class Supervisor {
+  private stopping = false;
+  private readonly slots = new Map<number, { worker: Worker; startedAt: number; failures: number }>();
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  start(): void {
+    cluster.on('exit', (worker, code, signal) => this.onExit(worker, code, signal));
+    for (let slot = 0; slot < this.options.workers; slot++) this.fork(slot, 0);
+    this.options.logger.info({ workers: this.options.workers }, 'The processor primary started its workers.');
+  }
+
+  workerPids(): number[] {
+    return [...this.slots.values()].map((s) => s.worker.process.pid).filter((pid): pid is number => pid !== undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const alive = [...this.slots.values()].map((s) => s.worker).filter((w) => !w.isDead());
+    await Promise.all(
+      alive.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              this.options.logger.warn({ pid: worker.process.pid }, 'A worker did not drain in time and was killed; its uncommitted events will be redelivered.');
+              worker.process.kill('SIGKILL');
+            }, this.options.shutdownGraceMs);
+            worker.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            worker.send(SHUTDOWN_MESSAGE);
+          }),
+      ),
+    );
+  }
+
+  private fork(slot: number, failures: number): void {
+    const worker = cluster.fork();
+    this.slots.set(slot, { worker, startedAt: Date.now(), failures });
+  }
+
+  private onExit(worker: Worker, code: number | null, signal: string | null): void {
+    const entry = [...this.slots.entries()].find(([, s]) => s.worker === worker);
+    if (!entry || this.stopping) return;
+    const [slot, state] = entry;
+    const failures = Date.now() - state.startedAt > STABLE_AFTER_MS ? 0 : state.failures + 1;
+    const delay = Math.min(MIN_RESTART_DELAY_MS * 2 ** Math.max(0, failures - 1), MAX_RESTART_DELAY_MS);
+    this.options.logger.error({ pid: worker.process.pid, code, signal, slot, restartInMs: delay }, 'A processor worker died; restarting it.');
+    setTimeout(() => {
+      if (!this.stopping) this.fork(slot, failures);
+    }, delay);
+  }
+}
