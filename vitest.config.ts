@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{apps,libs,tools}/*/src/**/*.test.ts'],
+          include: ['{apps,libs,tools}/*/src/**/*.test.ts', 'docker/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.fault.test.ts', '**/node_modules/**'],
         },
       },
