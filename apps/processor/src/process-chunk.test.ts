@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { BusProducer, BusRecord, ConsumedMessage } from '@siem/bus';
+import { createParser } from '@siem/parsers';
+import { StoreError, type BulkIndexResult, type EventStore, type IndexableEvent } from '@siem/store';
+import { MetricsRegistry, createLogger } from '@siem/telemetry';
+import { createChunkProcessor } from './process-chunk';
+
+/** An in-memory store whose next answers can be scripted: the real one is covered by the integration suite. */
+class ScriptedStore implements EventStore {
+  readonly indexed = new Map<string, IndexableEvent>();
+  failuresLeft = 0;
+  rejectIds = new Set<string>();
+  async ensureReady() {}
+  async bulkIndex(events: readonly IndexableEvent[]): Promise<BulkIndexResult> {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      throw new StoreError('SIEM_STORE_UNAVAILABLE', 'down', { retryable: true });
+    }
+    const rejected = events.filter((e) => this.rejectIds.has(e.id)).map((e) => ({ id: e.id, status: 400, reason: 'mapper_parsing_exception: bad ip' }));
+    for (const event of events) if (!this.rejectIds.has(event.id)) this.indexed.set(event.id, event);
+    return { indexed: events.length - rejected.length, rejected };
+  }
+  async search() {
+    return { total: 0, hits: [] };
+  }
+  async close() {}
+}
+
+class CollectingProducer implements BusProducer {
+  readonly sent: { topic: string; records: readonly BusRecord[] }[] = [];
+  async connect() {}
+  async send(topic: string, records: readonly BusRecord[]) {
+    this.sent.push({ topic, records });
+  }
+  async disconnect() {}
+}
+
+const message = (offset: number, line: string | Buffer): ConsumedMessage => ({
+  topic: 'siem.raw',
+  partition: 0,
+  offset: String(offset),
+  value: Buffer.isBuffer(line) ? line : Buffer.from(line),
+  headers: { 'siem.input': 'syslog_tcp', 'siem.received_at': '2026-11-23T10:00:00.000Z', 'siem.source_address': '10.0.0.9' },
+});
+
+function setup(store = new ScriptedStore(), shouldRetry = () => true) {
+  const producer = new CollectingProducer();
+  const metrics = new MetricsRegistry();
+  const process = createChunkProcessor({
+    parser: createParser('auto', {}),
+    store,
+    producer,
+    deadLetterTopic: 'siem.dlq',
+    logger: createLogger('test', 'silent'),
+    metrics,
+    shouldRetry,
+  });
+  return { store, producer, metrics, process };
+}
+
+describe('createChunkProcessor', () => {
+  it('indexes good lines and dead-letters bad ones without losing their neighbours', async () => {
+    const { store, producer, metrics, process } = setup();
+    await process([
+      message(1, '<34>1 2026-11-23T10:00:00.000Z host app - - - good one'),
+      message(2, Buffer.from([0x3c, 0x31, 0x3e, 0xff, 0xfe])),
+      message(3, ''),
+      message(4, '{"message":"good two"}'),
+    ]);
+    expect([...store.indexed.values()].map((e) => e.document.message)).toEqual(['good one', 'good two']);
+    expect(producer.sent).toHaveLength(1);
+    expect(producer.sent[0]!.topic).toBe('siem.dlq');
+    const letters = producer.sent[0]!.records.map((r) => JSON.parse(r.value.toString()));
+    expect(letters.map((l) => l.error.code)).toEqual(['SIEM_PARSE_INVALID_UTF8', 'SIEM_PARSE_EMPTY']);
+    expect(letters.map((l) => l.origin.offset)).toEqual(['2', '3']);
+    expect(metrics.counter('siem_processor_indexed_total', '').get()).toBe(2);
+  });
+
+  it('retries while the store is down and resolves once it is back', async () => {
+    const store = new ScriptedStore();
+    store.failuresLeft = 2;
+    const { process } = setup(store);
+    await process([message(1, '{"message":"eventually"}')]);
+    expect(store.indexed.size).toBe(1);
+  });
+
+  it('gives up retrying when the worker is stopping, so the chunk stays uncommitted', async () => {
+    const store = new ScriptedStore();
+    store.failuresLeft = 1;
+    const { process } = setup(store, () => false);
+    await expect(process([message(1, '{"message":"x"}')])).rejects.toThrow('down');
+  });
+
+  it('dead-letters an event the store refuses for good, with the store reason', async () => {
+    const store = new ScriptedStore();
+    const { producer, process } = setup(store);
+    await process([message(1, '{"message":"ok"}')]);
+    const [id] = [...store.indexed.keys()];
+    store.indexed.clear();
+    store.rejectIds.add(id!);
+    await process([message(1, '{"message":"ok"}'), message(2, '{"message":"fine"}')]);
+    expect(store.indexed.size).toBe(1);
+    const letter = JSON.parse(producer.sent.at(-1)!.records[0]!.value.toString());
+    expect(letter.error).toMatchObject({ code: 'SIEM_STORE_REJECTED', stage: 'index' });
+    expect(letter.error.message).toContain('bad ip');
+  });
+
+  it('gives a redelivered message the same document id', async () => {
+    const { store, process } = setup();
+    await process([message(7, '{"message":"once"}')]);
+    await process([message(7, '{"message":"once"}')]);
+    expect(store.indexed.size).toBe(1);
+  });
+});
