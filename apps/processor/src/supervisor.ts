@@ -30,10 +30,6 @@ export class Supervisor {
     this.options.logger.info({ workers: this.options.workers }, 'The processor primary started its workers.');
   }
 
-  workerPids(): number[] {
-    return [...this.slots.values()].map((s) => s.worker.process.pid).filter((pid): pid is number => pid !== undefined);
-  }
-
   async stop(): Promise<void> {
     this.stopping = true;
     const alive = [...this.slots.values()].map((s) => s.worker).filter((w) => !w.isDead());
@@ -42,7 +38,7 @@ export class Supervisor {
         (worker) =>
           new Promise<void>((resolve) => {
             const timer = setTimeout(() => {
-              this.options.logger.warn({ pid: worker.process.pid }, 'A worker did not drain in time and was killed; its uncommitted events will be redelivered.');
+              this.options.logger.warn({ workerPid: worker.process.pid }, 'A worker did not drain in time and was killed; its uncommitted events will be redelivered.');
               worker.process.kill('SIGKILL');
             }, this.options.shutdownGraceMs);
             worker.once('exit', () => {
@@ -66,7 +62,7 @@ export class Supervisor {
     const [slot, state] = entry;
     const failures = Date.now() - state.startedAt > STABLE_AFTER_MS ? 0 : state.failures + 1;
     const delay = Math.min(MIN_RESTART_DELAY_MS * 2 ** Math.max(0, failures - 1), MAX_RESTART_DELAY_MS);
-    this.options.logger.error({ pid: worker.process.pid, code, signal, slot, restartInMs: delay }, 'A processor worker died; restarting it.');
+    this.options.logger.error({ workerPid: worker.process.pid, code, signal, slot, restartInMs: delay }, 'A processor worker died; restarting it.');
     setTimeout(() => {
       if (!this.stopping) this.fork(slot, failures);
     }, delay);

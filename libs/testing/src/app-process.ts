@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { waitFor } from './wait-for';
+import { StopWaiting, waitFor } from './wait-for';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -53,7 +53,7 @@ export function startApp(app: 'collector' | 'processor' | 'api', env: Record<str
     stderr,
     waitForLog: (what, predicate, timeoutMs = 60_000) =>
       waitFor(`${app}: ${what} (stderr: ${stderr.join('').slice(-2000)})`, () => {
-        if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}: ${stderr.join('').slice(-2000)} ${JSON.stringify(logs.slice(-5))}`);
+        if (child.exitCode !== null) throw new StopWaiting(`${app} exited with ${child.exitCode}: ${stderr.join('').slice(-2000)} ${JSON.stringify(logs.slice(-5))}`);
         return logs.find(predicate);
       }, timeoutMs, 100),
     async stop(graceMs = 30_000) {

@@ -12,6 +12,7 @@ declare module 'vitest' {
  * Starts the real single-node Kafka and OpenSearch before the integration suite
  * (or uses SIEM_KAFKA_BROKERS / SIEM_OPENSEARCH_URL when both are set) and stops
  * what it started afterwards. SIEM_TEST_KEEP_INFRA=1 leaves them running.
+ * Services that were already up before the suite are never stopped by it.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const brokers = process.env.SIEM_KAFKA_BROKERS;
@@ -28,6 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('opensearchUrl', infra.opensearchUrl);
   return async () => {
     if (process.env.SIEM_TEST_KEEP_INFRA === '1') return;
-    await stopInfra();
+    // Leave alone what was already running (a developer's `npm run infra -- up`).
+    if (infra.startedKafka || infra.startedOpenSearch) await stopInfra();
   };
 }

@@ -1,3 +1,6 @@
+/** Thrown from a `waitFor` check to stop waiting at once (the awaited thing can no longer happen). */
+export class StopWaiting extends Error {}
+
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs` with `what`. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -7,6 +10,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
       const value = await check();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
+      if (error instanceof StopWaiting) throw error;
       lastError = error;
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -1,6 +1,10 @@
-import LZ4Codec from '@2l/kafkajs-lz4';
-import { CompressionCodecs, CompressionTypes, Kafka, logLevel, type LogEntry } from 'kafkajs';
+import lz4Module from '@2l/kafkajs-lz4';
+import kafkajs, { type Kafka as KafkaClient, type LogEntry } from 'kafkajs';
 import type { Logger } from '@siem/telemetry';
+
+// Both packages are CommonJS; Node's ESM loader exposes only their default export.
+const { CompressionCodecs, CompressionTypes, Kafka, logLevel } = kafkajs;
+const LZ4Codec = (lz4Module as unknown as { default?: typeof lz4Module }).default ?? lz4Module;
 
 let lz4Registered = false;
 
@@ -24,7 +28,7 @@ export interface KafkaClientOptions {
   readonly logger: Logger;
 }
 
-export function createKafka(options: KafkaClientOptions): Kafka {
+export function createKafka(options: KafkaClientOptions): KafkaClient {
   registerLz4();
   const kafkaLogger = options.logger.child({ lib: 'kafkajs' });
   return new Kafka({

@@ -1,6 +1,8 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import kafkajs, { type Kafka, type Producer } from 'kafkajs';
 import { BusError, BusErrorCodes } from '../errors';
 import type { BusProducer, BusRecord } from '../types';
+
+const { CompressionTypes, Partitioners } = kafkajs;
 
 export class KafkaBusProducer implements BusProducer {
   private readonly producer: Producer;

@@ -15,9 +15,14 @@ afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop()));
 });
 
+/** The primary's node children; tsx's esbuild service is a child too and is left out. */
 function workerPids(primaryPid: number): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(primaryPid)], { encoding: 'utf8' });
-  return out.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+  const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(primaryPid)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pid, command]) => Number(pid) > 0 && command === 'node')
+    .map(([pid]) => Number(pid));
 }
 
 describe('processor crash safety', () => {
@@ -55,7 +60,7 @@ describe('processor crash safety', () => {
 
     expect(countAtKill).toBeGreaterThan(0);
     expect(countAtKill).toBeLessThan(TOTAL);
-    await processor.waitForLog('the primary to notice the death', (l) => l.msg === 'A processor worker died; restarting it.' && l.pid !== killedPid);
+    await processor.waitForLog('the primary to notice the death', (l) => l.msg === 'A processor worker died; restarting it.' && l.workerPid === killedPid);
     await waitFor('the restarted worker', () => workerPids(processor.child.pid!).length === 2 && !workerPids(processor.child.pid!).includes(killedPid));
 
     const final = await waitFor(

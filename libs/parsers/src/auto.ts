@@ -1,0 +1,52 @@
+/**
+ * Format detection from the first character, for inputs that mix senders:
+ * `<` and a digit is syslog (RFC 5424 when `<PRI>1 ` follows, else RFC 3164),
+ * `{` after optional whitespace is JSON. Events carry the detected format in
+ * `event.dataset`, and errors name the parser that rejected the line.
+ */
+import type { RawRecord } from '@siem/schema';
+import { createParserContext, decodePayload } from './context';
+import { parseError } from './errors';
+import { parseJsonLine } from './json';
+import { parseSyslogLine } from './syslog';
+import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
+
+export const AUTO = 'auto';
+
+function isJsonWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+export function createAutoParser(config?: Partial<ParserConfig>): Parser {
+  const context = createParserContext(config);
+  return {
+    type: AUTO,
+    parse(record: RawRecord): ParseResult {
+      const line = decodePayload(record, context, AUTO);
+      if (typeof line !== 'string') return { ok: false, error: line };
+      const first = line.charCodeAt(0);
+      if (first === 0x3c) {
+        const second = line.charCodeAt(1);
+        if (second >= 0x30 && second <= 0x39) return parseSyslogLine(line, record, context);
+      } else {
+        let index = 0;
+        while (isJsonWhitespace(line.charCodeAt(index))) index++;
+        if (line.charCodeAt(index) === 0x7b) return parseJsonLine(line, record, context);
+      }
+      return {
+        ok: false,
+        error: parseError(
+          'SIEM_PARSE_UNKNOWN_FORMAT',
+          AUTO,
+          'The line is neither syslog (starting with "<" and a priority number) nor a JSON object (starting with "{"); configure this input with the parser for its format.',
+        ),
+      };
+    },
+  };
+}
+
+export const autoParser: ParserDefinition = {
+  type: AUTO,
+  description: 'Detects the format per line: syslog (RFC 5424 or RFC 3164) when it starts with "<digit", JSON when it starts with "{".',
+  create: createAutoParser,
+};

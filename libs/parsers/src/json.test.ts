@@ -1,0 +1,217 @@
+import type { RawRecord } from '@siem/schema';
+import { describe, expect, it } from 'vitest';
+import { createJsonParser, MAX_JSON_DEPTH } from './json';
+import type { ParserConfig } from './types';
+
+const NOW = new Date('2026-11-23T12:00:00.000Z');
+const INGESTED = '2026-11-23T12:00:00.000Z';
+const RECEIVED = '2026-11-23T11:59:59.000Z';
+
+/** `sourceAddress: null` builds a record without a sender address. */
+function record(line: string, sourceAddress: string | null = '192.0.2.10'): RawRecord {
+  const base = { payload: Buffer.from(line), receivedAt: RECEIVED, input: 'http_ndjson' };
+  return sourceAddress === null ? base : { ...base, sourceAddress };
+}
+
+function parseWith(config: Partial<ParserConfig>, line: string, sourceAddress?: string | null) {
+  const result = createJsonParser({ now: () => NOW, ...config }).parse(record(line, sourceAddress));
+  if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
+  return result.event;
+}
+
+const parse = (line: string) => parseWith({}, line);
+
+// Large enough for the 200 kB nesting attacks below.
+const roomyParser = createJsonParser({ maxMessageBytes: 1024 * 1024 });
+
+function errorCode(line: string): string | undefined {
+  const result = roomyParser.parse(record(line));
+  return result.ok ? undefined : result.error.code;
+}
+
+function nested(depth: number): string {
+  return '{"a":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1);
+}
+
+describe('json – ECS fields', () => {
+  it('json – keeps ECS fields as they are and sets event.ingested, dataset and original', () => {
+    const line = JSON.stringify({
+      '@timestamp': '2026-11-23T11:22:01.123Z',
+      message: 'GET /index.html 200',
+      host: { name: 'web-1' },
+      user: { name: 'alice' },
+      http: { response: { status_code: 200 } },
+      tags: ['a', 'b'],
+      event: { kind: 'event', category: ['web'], dataset: 'nginx.access', ingested: 'spoofed', original: 'spoofed' },
+    });
+    expect(parse(line)).toEqual({
+      '@timestamp': '2026-11-23T11:22:01.123Z',
+      message: 'GET /index.html 200',
+      host: { name: 'web-1' },
+      user: { name: 'alice' },
+      http: { response: { status_code: 200 } },
+      tags: ['a', 'b'],
+      event: { kind: 'event', category: ['web'], dataset: 'json', ingested: INGESTED, original: line },
+      log: { source: { address: '192.0.2.10' } },
+    });
+  });
+
+  it('json – reads @timestamp given as epoch milliseconds', () => {
+    expect(parse('{"@timestamp": 1700000000123}')['@timestamp']).toBe('2023-11-14T22:13:20.123Z');
+  });
+
+  it('json – normalizes @timestamp with an offset, nanoseconds or a space to UTC with milliseconds', () => {
+    expect(parse('{"@timestamp": "2026-11-23T12:22:01.123456789+01:00"}')['@timestamp']).toBe('2026-11-23T11:22:01.123Z');
+    expect(parse('{"@timestamp": "2026-11-23 11:22:01Z"}')['@timestamp']).toBe('2026-11-23T11:22:01.000Z');
+  });
+
+  it('json – reads a zone-less @timestamp in the configured timezone', () => {
+    expect(parseWith({ timezone: 'Europe/Berlin' }, '{"@timestamp": "2026-11-23T12:00:00"}')['@timestamp']).toBe('2026-11-23T11:00:00.000Z');
+  });
+
+  it.each([
+    ['a free-form string', '"yesterday"'],
+    ['a number out of the Date range', '1e20'],
+    ['a boolean', 'true'],
+    ['an object', '{}'],
+  ])('json – uses the receive time when @timestamp is %s', (_, value) => {
+    expect(parse(`{"@timestamp": ${value}, "message": "x"}`)['@timestamp']).toBe('2026-11-23T11:59:59.000Z');
+  });
+
+  it('json – uses the receive time when @timestamp is absent', () => {
+    expect(parse('{"message": "x"}')['@timestamp']).toBe('2026-11-23T11:59:59.000Z');
+  });
+
+  it('json – turns a non-string message into JSON text and drops a null message', () => {
+    expect(parse('{"message": 42}').message).toBe('42');
+    expect(parse('{"message": {"a": 1}}').message).toBe('{"a":1}');
+    expect(parse('{"message": null}')).not.toHaveProperty('message');
+  });
+
+  it('json – replaces an event field that is not an object', () => {
+    expect(parse('{"event": "login"}').event).toEqual({ original: '{"event": "login"}', ingested: INGESTED, dataset: 'json' });
+  });
+
+  it('json – omits event.original, even a given one, when keepOriginal is false', () => {
+    expect(parseWith({ keepOriginal: false }, '{"event": {"original": "raw"}}').event).toEqual({ ingested: INGESTED, dataset: 'json' });
+  });
+
+  it('json – takes host.name from the sender address only when the line has none', () => {
+    expect(parse('{"message": "x"}').host).toEqual({ name: '192.0.2.10' });
+    expect(parse('{"host": {"ip": "10.0.0.1"}}').host).toEqual({ ip: '10.0.0.1', name: '192.0.2.10' });
+    expect(parse('{"host": {"name": "web-1"}}').host).toEqual({ name: 'web-1' });
+  });
+
+  it('json – sets log.source.address beside the log fields of the line and leaves source.ip alone', () => {
+    const event = parse('{"log": {"level": "warn", "source": {"x": 1}}, "source": {"ip": "203.0.113.5"}}');
+    expect(event.log).toEqual({ level: 'warn', source: { x: 1, address: '192.0.2.10' } });
+    expect(event.source).toEqual({ ip: '203.0.113.5' });
+  });
+
+  it('json – sets neither host nor log when the sender address is unknown', () => {
+    const result = createJsonParser({ now: () => NOW }).parse(record('{"message": "x"}', null));
+    expect(result.ok && result.event).toEqual({
+      '@timestamp': '2026-11-23T11:59:59.000Z',
+      message: 'x',
+      event: { original: '{"message": "x"}', ingested: INGESTED, dataset: 'json' },
+    });
+  });
+
+  it('json – accepts leading and trailing whitespace around the object', () => {
+    expect(parse('  {"message": "x"}  \r\n').message).toBe('x');
+  });
+});
+
+describe('json – dotted keys', () => {
+  it('json – expands dotted keys into nested objects and merges them with nested ones', () => {
+    const event = parse('{"host.name": "web-1", "host": {"ip": "10.0.0.1"}, "source.geo.country_iso_code": "DE", "source.geo": {"city_name": "Berlin"}}');
+    expect(event.host).toEqual({ name: 'web-1', ip: '10.0.0.1' });
+    expect(event.source).toEqual({ geo: { country_iso_code: 'DE', city_name: 'Berlin' } });
+  });
+
+  it('json – expands dotted keys inside nested objects and arrays', () => {
+    const event = parse('{"a": {"b.c": 1}, "list": [{"d.e": 2}]}');
+    expect(event.a).toEqual({ b: { c: 1 } });
+    expect(event.list).toEqual([{ d: { e: 2 } }]);
+  });
+
+  it('json – keeps a dotted key literally when a plain value already holds its prefix', () => {
+    expect(parse('{"user": "alice", "user.name": "bob"}')).toMatchObject({ user: 'alice', 'user.name': 'bob' });
+  });
+
+  it('json – keeps keys with empty segments literally', () => {
+    expect(parse('{"a..b": 1, ".c": 2, "d.": 3}')).toMatchObject({ 'a..b': 1, '.c': 2, 'd.': 3 });
+  });
+
+  it('json – merges event fields given as dotted keys', () => {
+    expect(parse('{"event.kind": "alert", "event.dataset": "theirs"}').event).toMatchObject({ kind: 'alert', dataset: 'json' });
+  });
+});
+
+describe('json – hostile input', () => {
+  it('json – drops prototype-polluting keys at every level and in dotted paths', () => {
+    const line =
+      '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "prototype": 1,' +
+      ' "a": {"__proto__": {"polluted": true}, "ok": 1}, "b.__proto__.polluted": true, "c.constructor": 1, "d": [{"__proto__": {"polluted": true}}]}';
+    const event = parse(line);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+    for (const key of ['__proto__', 'constructor', 'prototype', 'b', 'c']) expect(Object.hasOwn(event, key)).toBe(false);
+    expect(event.a).toEqual({ ok: 1 });
+    expect(Object.getPrototypeOf(event.a)).toBe(Object.prototype);
+    expect(event.d).toEqual([{}]);
+    expect((event.a as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('json – does not mistake inherited names for existing objects when expanding dotted keys', () => {
+    expect(parse('{"toString.x": 1, "hasOwnProperty": {"y": 2}}')).toMatchObject({ toString: { x: 1 }, hasOwnProperty: { y: 2 } });
+  });
+
+  it(`json – accepts nesting of exactly ${MAX_JSON_DEPTH} levels`, () => {
+    expect(createJsonParser().parse(record(nested(MAX_JSON_DEPTH))).ok).toBe(true);
+  });
+
+  it(`json – rejects nesting of ${MAX_JSON_DEPTH + 1} levels as too deep`, () => {
+    expect(errorCode(nested(MAX_JSON_DEPTH + 1))).toBe('SIEM_PARSE_TOO_DEEP');
+  });
+
+  it('json – rejects 100k nested arrays inside an object as too deep, without throwing', () => {
+    expect(errorCode('{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}')).toBe('SIEM_PARSE_TOO_DEEP');
+  });
+
+  it('json – rejects 100k unclosed brackets as invalid JSON, without throwing', () => {
+    expect(errorCode('['.repeat(100_000))).toBe('SIEM_PARSE_INVALID_JSON');
+    expect(errorCode('{"a":' + '['.repeat(100_000))).toBe('SIEM_PARSE_INVALID_JSON');
+  });
+
+  it('json – rejects a dotted key that expands deeper than the limit', () => {
+    expect(errorCode(`{"${Array.from({ length: 40 }, (_, index) => `k${index}`).join('.')}": 1}`)).toBe('SIEM_PARSE_TOO_DEEP');
+  });
+
+  it.each([
+    ['an array', '[1, 2]'],
+    ['100k nested arrays', '['.repeat(100_000) + ']'.repeat(100_000)],
+    ['a string', '"text"'],
+    ['a number', '42'],
+    ['null', 'null'],
+    ['a boolean', 'true'],
+  ])('json – rejects %s as not an object', (_, line) => {
+    expect(errorCode(line)).toBe('SIEM_PARSE_NOT_AN_OBJECT');
+  });
+
+  it.each([
+    ['a cut object', '{"a":'],
+    ['single quotes', "{'a': 1}"],
+    ['a trailing comma', '{"a": 1,}'],
+    ['two objects on one line', '{"a": 1}{"b": 2}'],
+    ['plain text', 'hello'],
+  ])('json – rejects %s as invalid JSON', (_, line) => {
+    const result = createJsonParser().parse(record(line));
+    expect(result.ok ? undefined : result.error).toMatchObject({
+      code: 'SIEM_PARSE_INVALID_JSON',
+      parser: 'json',
+      retryable: false,
+      message: expect.stringContaining('not valid JSON'),
+    });
+  });
+});

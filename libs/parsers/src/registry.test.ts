@@ -1,0 +1,161 @@
+import type { RawRecord } from '@siem/schema';
+import { describe, expect, it } from 'vitest';
+import { PARSE_ERROR_CODES, ParserSetupError } from './errors';
+import { createParser, createParserRegistry, PARSER_DEFINITIONS, parserRegistry } from './registry';
+import type { ParseResult, ParserDefinition } from './types';
+
+function record(payload: Buffer): RawRecord {
+  return { payload, receivedAt: '2026-11-23T12:00:00.000Z', sourceAddress: '192.0.2.10', input: 'test' };
+}
+
+function setupError(create: () => unknown): ParserSetupError | undefined {
+  try {
+    create();
+    return undefined;
+  } catch (error) {
+    return error as ParserSetupError;
+  }
+}
+
+const stubDefinition = (type: string): ParserDefinition => ({ type, description: 'stub', create: () => createParser('json') });
+
+describe('parser registry', () => {
+  it('parser registry – lists the five parser types in table order', () => {
+    expect(parserRegistry.types).toEqual(['syslog_rfc5424', 'syslog_rfc3164', 'syslog', 'json', 'auto']);
+  });
+
+  it('parser registry – every definition has a description and creates a parser of its own type', () => {
+    for (const definition of PARSER_DEFINITIONS) {
+      expect(definition.description.length).toBeGreaterThan(20);
+      expect(definition.create().type).toBe(definition.type);
+      expect(parserRegistry.get(definition.type)).toBe(definition);
+    }
+  });
+
+  it('parser registry – fails at start on a duplicate type name', () => {
+    expect(setupError(() => createParserRegistry([stubDefinition('json_lines'), stubDefinition('json_lines')]))).toMatchObject({
+      code: 'SIEM_PARSE_DUPLICATE_PARSER',
+      message: expect.stringContaining('"json_lines"'),
+    });
+  });
+
+  it.each(['JsonLines', 'json-lines', '_json', 'json_', ''])('parser registry – fails at start on the type name %j, which is not lower_snake_case', (type) => {
+    expect(setupError(() => createParserRegistry([stubDefinition(type)]))).toMatchObject({ code: 'SIEM_PARSE_INVALID_CONFIG' });
+  });
+
+  it('parser registry – fails at start on an unknown parser type, listing the known ones', () => {
+    const error = setupError(() => createParser('cef'));
+    expect(error).toBeInstanceOf(ParserSetupError);
+    expect(error).toMatchObject({ code: 'SIEM_PARSE_UNKNOWN_PARSER', message: expect.stringContaining('syslog_rfc5424') });
+  });
+
+  it('parser registry – passes the configuration to the parser and validates it', () => {
+    const parser = createParser('json', { keepOriginal: false });
+    const result = parser.parse(record(Buffer.from('{"message": "x"}')));
+    expect(result.ok && result.event.event.original).toBeUndefined();
+    expect(setupError(() => createParser('json', { timezone: 'Nowhere/Special' }))).toMatchObject({ code: 'SIEM_PARSE_INVALID_CONFIG' });
+  });
+});
+
+describe('every registered parser – common checks', () => {
+  const cases: Array<[string, Buffer, string]> = [
+    ['an empty line', Buffer.alloc(0), 'SIEM_PARSE_EMPTY'],
+    ['a whitespace line', Buffer.from('   \t  \r\n'), 'SIEM_PARSE_EMPTY'],
+    ['a 1 MiB line', Buffer.alloc(1024 * 1024, 0x61), 'SIEM_PARSE_TOO_LARGE'],
+    ['invalid UTF-8', Buffer.from([0xff, 0xfe, 0x3c, 0x31, 0x33, 0x3e]), 'SIEM_PARSE_INVALID_UTF8'],
+  ];
+  for (const type of parserRegistry.types) {
+    it.each(cases)(`${type} – returns an error for %s instead of throwing`, (_, payload, code) => {
+      const result = createParser(type).parse(record(payload));
+      expect(result).toEqual({ ok: false, error: { code, message: expect.any(String), parser: type, retryable: false } });
+    });
+  }
+});
+
+// Deterministic, so a failure reproduces: mulberry32.
+function randomGenerator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const SEEDS = [
+  '<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 [exampleSDID@32473 iut="3" eventSource="Application"][a@1 b="\\"x\\]"] \uFEFFmsg',
+  '<13>Feb  5 17:32:18 10.0.0.99 sshd[123]: Use the BFG!',
+  '<13>2026-11-23T11:22:01.123456+01:00 myhost app[12]: hello',
+  '{"@timestamp": "2026-11-23T11:22:01Z", "host.name": "a", "event": {"kind": "x"}, "a": [1, {"b.c": null}], "__proto__": {}}',
+];
+const ALPHABET = Buffer.from('<>[]{}"\\=:.- 0123456789TZ+aZ\n\r\t,\u00e9');
+
+/** Random bytes, random bytes behind a plausible prefix, or a valid line with a few bytes changed. */
+function randomPayload(random: () => number): Buffer {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const kind = random();
+  if (kind < 0.3) {
+    return Buffer.from(Array.from({ length: Math.floor(random() * 200) }, () => Math.floor(random() * 256)));
+  }
+  if (kind < 0.6) {
+    const prefix = pick(['<', '<13>', '<13>1 ', '<191>1 - - - - - [', '<34>Oct 11 22:14:15 ', '{', '{"a.b":', '[']);
+    const body = Array.from({ length: Math.floor(random() * 120) }, () => pick([...ALPHABET]));
+    return Buffer.concat([Buffer.from(prefix), Buffer.from(body)]);
+  }
+  const bytes = Buffer.from(pick(SEEDS));
+  const edits = 1 + Math.floor(random() * 4);
+  let mutated = bytes;
+  for (let edit = 0; edit < edits; edit++) {
+    const position = Math.floor(random() * (mutated.length + 1));
+    const byte = random() < 0.5 ? pick([...ALPHABET]) : Math.floor(random() * 256);
+    const action = random();
+    if (action < 0.33) mutated = Buffer.concat([mutated.subarray(0, position), Buffer.from([byte]), mutated.subarray(position)]);
+    else if (action < 0.66) mutated = Buffer.concat([mutated.subarray(0, position), mutated.subarray(position + 1)]);
+    else mutated = mutated.subarray(0, position);
+  }
+  return mutated;
+}
+
+const ISO_TIMESTAMP = /^[+-]?\d{4,6}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const KNOWN_CODES: ReadonlySet<string> = new Set(PARSE_ERROR_CODES);
+
+/** What is wrong with a result, or undefined when it has the promised shape. */
+function problemWith(result: ParseResult): string | undefined {
+  if (result.ok) {
+    if (!ISO_TIMESTAMP.test(result.event['@timestamp'])) return `bad @timestamp ${result.event['@timestamp']}`;
+    if (typeof result.event.event.dataset !== 'string') return 'no event.dataset';
+    JSON.stringify(result.event);
+    return undefined;
+  }
+  const { code, retryable, message } = result.error;
+  if (!KNOWN_CODES.has(code) || retryable !== false || message.length < 20) return `bad error ${JSON.stringify(result.error)}`;
+  return undefined;
+}
+
+describe('every registered parser – random input', () => {
+  for (const type of parserRegistry.types) {
+    it(`${type} – returns a result and never throws on 2000 random byte buffers`, () => {
+      const random = randomGenerator(0x5eed + type.length);
+      const parser = createParser(type, { timezone: 'Europe/Berlin' });
+      const failures: string[] = [];
+      let parsed = 0;
+      for (let index = 0; index < 2000; index++) {
+        const payload = randomPayload(random);
+        try {
+          const result = parser.parse(record(payload));
+          const problem = problemWith(result);
+          if (problem !== undefined) failures.push(`${problem} for ${payload.toString('hex')}`);
+          if (result.ok) parsed++;
+        } catch (error) {
+          failures.push(`threw ${String(error)} for ${payload.toString('hex')}`);
+        }
+      }
+      expect(failures).toEqual([]);
+      // The mutated valid lines must reach the success path too, not only the error paths.
+      expect(parsed).toBeGreaterThan(10);
+      expect(parsed).toBeLessThan(2000);
+    });
+  }
+});

@@ -1,0 +1,71 @@
+/**
+ * The one table of parser types. Adding a parser means adding its definition
+ * here; nothing registers itself on import.
+ */
+import { autoParser } from './auto';
+import { ParserSetupError } from './errors';
+import { jsonParser } from './json';
+import { syslogParser } from './syslog';
+import { syslogRfc3164Parser } from './syslog-rfc3164';
+import { syslogRfc5424Parser } from './syslog-rfc5424';
+import type { Parser, ParserConfig, ParserDefinition } from './types';
+
+export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
+  syslogRfc5424Parser,
+  syslogRfc3164Parser,
+  syslogParser,
+  jsonParser,
+  autoParser,
+];
+
+export interface ParserRegistry {
+  /** Registered type names, in table order. */
+  readonly types: readonly string[];
+  get(type: string): ParserDefinition | undefined;
+  /** Creates a parser runtime; throws ParserSetupError on an unknown type or a bad configuration. */
+  create(type: string, config?: Partial<ParserConfig>): Parser;
+}
+
+const TYPE_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+
+/** Builds a registry; throws ParserSetupError at start on a duplicate or malformed type name. */
+export function createParserRegistry(definitions: readonly ParserDefinition[]): ParserRegistry {
+  const byType = new Map<string, ParserDefinition>();
+  for (const definition of definitions) {
+    if (!TYPE_NAME.test(definition.type)) {
+      throw new ParserSetupError(
+        'SIEM_PARSE_INVALID_CONFIG',
+        `Parser type "${definition.type}" is not lower_snake_case; rename it, for example "syslog_rfc5424".`,
+      );
+    }
+    if (byType.has(definition.type)) {
+      throw new ParserSetupError(
+        'SIEM_PARSE_DUPLICATE_PARSER',
+        `Parser type "${definition.type}" is defined twice; remove or rename one of the definitions.`,
+      );
+    }
+    byType.set(definition.type, definition);
+  }
+  const types = Object.freeze([...byType.keys()]);
+  return Object.freeze({
+    types,
+    get: (type: string) => byType.get(type),
+    create(type: string, config?: Partial<ParserConfig>): Parser {
+      const definition = byType.get(type);
+      if (definition === undefined) {
+        throw new ParserSetupError(
+          'SIEM_PARSE_UNKNOWN_PARSER',
+          `Unknown parser type "${type}"; use one of ${types.join(', ')}.`,
+        );
+      }
+      return definition.create(config);
+    },
+  });
+}
+
+export const parserRegistry: ParserRegistry = createParserRegistry(PARSER_DEFINITIONS);
+
+/** Creates a parser of a registered type, with defaults for any configuration left out. */
+export function createParser(type: string, config?: Partial<ParserConfig>): Parser {
+  return parserRegistry.create(type, config);
+}

@@ -1,0 +1,125 @@
+/**
+ * RFC 3164 (BSD) syslog: `<PRI>Mmm dd hh:mm:ss HOSTNAME TAG[pid]: MSG`, as
+ * sent by most devices and by util-linux `logger`. Real senders bend it, so
+ * this also accepts an ISO 8601 timestamp in place of the BSD one, a missing
+ * HOSTNAME, and an unpadded or zero-padded day. The BSD timestamp has no
+ * year and no zone: see parseBsdTimestamp.
+ */
+import type { RawRecord } from '@siem/schema';
+import { createParserContext, decodePayload, receiptMillis, type ParserContext } from './context';
+import { parseError } from './errors';
+import { BAD_PRIORITY_MESSAGE, buildSyslogEvent, parsePriority, priorityEnd, type SyslogParts } from './syslog-common';
+import { parseBsdTimestamp, parseIsoTimestamp } from './time';
+import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
+
+export const SYSLOG_RFC3164 = 'syslog_rfc3164';
+
+const SPACE = 0x20;
+const COLON = 0x3a;
+
+/** Parses one decoded RFC 3164 line. */
+export function parseRfc3164Line(line: string, record: RawRecord, context: ParserContext): ParseResult {
+  const priority = parsePriority(line);
+  if (priority < 0) return { ok: false, error: parseError('SIEM_PARSE_BAD_PRIORITY', SYSLOG_RFC3164, BAD_PRIORITY_MESSAGE) };
+  const length = line.length;
+  let index = priorityEnd(priority);
+  const received = receiptMillis(record, context);
+  const parts: SyslogParts = { priority, timestamp: received };
+
+  let timestampEnd = -1;
+  const first = line.charCodeAt(index);
+  if (first >= 0x30 && first <= 0x39) {
+    let tokenEnd = line.indexOf(' ', index);
+    if (tokenEnd < 0) tokenEnd = length;
+    const timestamp = parseIsoTimestamp(line, index, tokenEnd, 'lenient', context.zone);
+    if (!Number.isNaN(timestamp)) {
+      parts.timestamp = timestamp;
+      timestampEnd = tokenEnd;
+    }
+  } else {
+    const timestamp = parseBsdTimestamp(line, index, received, context.zone);
+    if (timestamp !== undefined) {
+      parts.timestamp = timestamp.millis;
+      timestampEnd = timestamp.end;
+    }
+  }
+
+  if (timestampEnd < 0) {
+    // RFC 3164 §4.3.3: without a valid TIMESTAMP, everything after PRI is CONTENT
+    // and the receiver supplies the time and host.
+    if (index < length) parts.message = line.slice(index);
+    return { ok: true, event: buildSyslogEvent(line, parts, record, SYSLOG_RFC3164, context) };
+  }
+
+  index = timestampEnd;
+  while (line.charCodeAt(index) === SPACE) index++;
+  if (index < length) {
+    // Senders that omit HOSTNAME start straight with the TAG ("su: ..."), so a
+    // first word shaped like a TAG is taken as one.
+    let contentStart = scanTag(line, index, parts);
+    if (contentStart < 0) {
+      let hostnameEnd = line.indexOf(' ', index);
+      if (hostnameEnd < 0) hostnameEnd = length;
+      parts.hostname = line.slice(index, hostnameEnd);
+      index = hostnameEnd + 1;
+      contentStart = index < length ? scanTag(line, index, parts) : -1;
+    }
+    if (contentStart < 0) contentStart = index;
+    if (contentStart < length) parts.message = line.slice(contentStart);
+  }
+  return { ok: true, event: buildSyslogEvent(line, parts, record, SYSLOG_RFC3164, context) };
+}
+
+/**
+ * Reads `TAG:` or `TAG[pid]:` (followed by a space or the end) at `start`.
+ * TAG is any run without space, ':' or '[', so "postfix/smtpd" qualifies.
+ * On a match, stores APP-NAME and PROCID in `parts` and returns where the
+ * content begins; otherwise returns -1 and leaves `parts` alone.
+ */
+function scanTag(line: string, start: number, parts: SyslogParts): number {
+  const length = line.length;
+  let index = start;
+  while (index < length) {
+    const code = line.charCodeAt(index);
+    if (code === SPACE || code === COLON || code === 0x5b) break;
+    index++;
+  }
+  const nameEnd = index;
+  if (nameEnd === start) return -1;
+  let pidStart = -1;
+  if (line.charCodeAt(index) === 0x5b) {
+    pidStart = index + 1;
+    index = pidStart;
+    while (index < length) {
+      const code = line.charCodeAt(index);
+      if (code === 0x5d || code === SPACE) break;
+      index++;
+    }
+    if (line.charCodeAt(index) !== 0x5d) return -1;
+    index++;
+  }
+  if (line.charCodeAt(index) !== COLON) return -1;
+  index++;
+  if (index < length && line.charCodeAt(index) !== SPACE) return -1;
+  parts.appname = line.slice(start, nameEnd);
+  if (pidStart >= 0 && index - 2 > pidStart) parts.procid = line.slice(pidStart, index - 2);
+  return index + 1;
+}
+
+export function createRfc3164Parser(config?: Partial<ParserConfig>): Parser {
+  const context = createParserContext(config);
+  return {
+    type: SYSLOG_RFC3164,
+    parse(record: RawRecord): ParseResult {
+      const line = decodePayload(record, context, SYSLOG_RFC3164);
+      return typeof line === 'string' ? parseRfc3164Line(line, record, context) : { ok: false, error: line };
+    },
+  };
+}
+
+export const syslogRfc3164Parser: ParserDefinition = {
+  type: SYSLOG_RFC3164,
+  description:
+    'BSD syslog per RFC 3164 and its common variants (ISO 8601 timestamp, missing hostname); the year and zone come from the receive time and the configured timezone.',
+  create: createRfc3164Parser,
+};
