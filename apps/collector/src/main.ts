@@ -1,23 +1,20 @@
-import { KafkaBusProducer, createKafka, ensureKafkaTopics } from '@siem/bus';
+import { createBus } from '@siem/bus';
 import { loadConfig } from '@siem/config';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildCollector } from './build-collector';
 
 const config = loadConfig();
 const logger = createLogger('collector', config.log.level);
-const kafka = createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-collector`, logger });
+const bus = createBus(config, logger, 'collector');
 
 try {
-  const created = await ensureKafkaTopics(kafka, [
-    { topic: config.kafka.rawTopic, partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor },
-    { topic: config.kafka.deadLetterTopic, partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor },
-  ]);
-  if (created.length) logger.info({ topics: created, partitions: config.kafka.partitions }, 'Created the missing topics.');
-  const producer = new KafkaBusProducer(kafka);
+  const created = await bus.ensureTopics();
+  if (created.length) logger.info({ topics: created, partitions: config.kafka.partitions, bus: bus.kind }, 'Created the missing topics.');
+  const producer = bus.producer();
   await producer.connect();
   const collector = buildCollector(config, { producer, logger, metrics: new MetricsRegistry() });
   const inputs = await collector.start();
-  logger.info({ inputs: inputs.map((i) => i.address), topic: config.kafka.rawTopic }, 'The collector is listening.');
+  logger.info({ inputs: inputs.map((i) => i.address), topic: config.kafka.rawTopic, bus: bus.kind }, 'The collector is listening.');
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,25 +1,26 @@
 import cluster from 'node:cluster';
-import { KafkaBusConsumer, KafkaBusProducer, createKafka, ensureKafkaTopics } from '@siem/bus';
+import { createBus } from '@siem/bus';
 import { loadConfig } from '@siem/config';
 import { createParser } from '@siem/parsers';
-import { OpenSearchStore } from '@siem/store';
+import { createStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildWorker } from './build-worker';
-import { SHUTDOWN_MESSAGE, Supervisor } from './supervisor';
+import { SHUTDOWN_MESSAGE, Supervisor, WORKER_SLOT_VARIABLE } from './supervisor';
 
 const config = loadConfig();
 
 if (cluster.isPrimary) {
   const logger = createLogger('processor', config.log.level);
+  // Fail at start, once, rather than in every worker on a loop of restarts.
+  const store = createStore(config);
   try {
-    const kafka = createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-processor`, logger });
-    await ensureKafkaTopics(kafka, [
-      { topic: config.kafka.rawTopic, partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor },
-      { topic: config.kafka.deadLetterTopic, partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor },
-    ]);
+    await createBus(config, logger, 'processor').ensureTopics();
+    await store.ensureReady();
   } catch (error) {
-    logger.fatal({ err: error }, 'The processor could not prepare its topics.');
+    logger.fatal({ err: error, code: (error as { code?: string }).code }, 'The processor could not prepare its topics or its store.');
     process.exit(1);
+  } finally {
+    await store.close();
   }
   const supervisor = new Supervisor({ workers: config.processor.workers, logger, shutdownGraceMs: 60_000 });
   supervisor.start();
@@ -36,11 +37,11 @@ if (cluster.isPrimary) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 } else {
   const logger = createLogger('processor-worker', config.log.level);
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-processor`, logger });
+  const bus = createBus(config, logger, 'processor');
   const worker = buildWorker(config, {
-    consumer: new KafkaBusConsumer(kafka, config.kafka.consumerGroup),
-    producer: new KafkaBusProducer(kafka),
-    store: new OpenSearchStore(config.opensearch),
+    consumer: bus.consumer({ index: Number(process.env[WORKER_SLOT_VARIABLE] ?? 0), count: config.processor.workers }),
+    producer: bus.producer(),
+    store: createStore(config),
     parser: createParser('auto', { maxMessageBytes: config.collector.maxMessageBytes, timezone: config.processor.syslogTimezone, keepOriginal: config.processor.keepOriginal }),
     logger,
     metrics: new MetricsRegistry(),
@@ -60,7 +61,7 @@ if (cluster.isPrimary) {
   });
   try {
     await worker.start();
-    logger.info({ group: config.kafka.consumerGroup, topic: config.kafka.rawTopic }, 'The processor worker is consuming.');
+    logger.info({ group: config.kafka.consumerGroup, topic: config.kafka.rawTopic, bus: bus.kind }, 'The processor worker is consuming.');
   } catch (error) {
     logger.fatal({ err: error }, 'The processor worker could not start.');
     process.exit(1);

@@ -9,6 +9,8 @@ export interface SupervisorOptions {
 }
 
 export const SHUTDOWN_MESSAGE = 'siem:shutdown';
+/** Tells each worker its slot, which the embedded bus uses to assign partitions. */
+export const WORKER_SLOT_VARIABLE = 'SIEM_WORKER_SLOT';
 const MIN_RESTART_DELAY_MS = 500;
 const MAX_RESTART_DELAY_MS = 30_000;
 const STABLE_AFTER_MS = 60_000;
@@ -52,7 +54,7 @@ export class Supervisor {
   }
 
   private fork(slot: number, failures: number): void {
-    const worker = cluster.fork();
+    const worker = cluster.fork({ [WORKER_SLOT_VARIABLE]: String(slot) });
     this.slots.set(slot, { worker, startedAt: Date.now(), failures });
   }
 

@@ -2,6 +2,8 @@ export const BusErrorCodes = {
   unreachable: 'SIEM_BUS_UNREACHABLE',
   produceFailed: 'SIEM_BUS_PRODUCE_FAILED',
   topicSetupFailed: 'SIEM_BUS_TOPIC_SETUP_FAILED',
+  unknownTopic: 'SIEM_BUS_UNKNOWN_TOPIC',
+  storageUnavailable: 'SIEM_BUS_STORAGE_UNAVAILABLE',
 } as const;
 
 export type BusErrorCode = (typeof BusErrorCodes)[keyof typeof BusErrorCodes];

@@ -5,3 +5,17 @@ export { createKafka, type KafkaClientOptions } from './kafka/client';
 export { ensureKafkaTopics } from './kafka/topics';
 export { KafkaBusProducer } from './kafka/producer';
 export { KafkaBusConsumer } from './kafka/consumer';
+export {
+  EmbeddedBusConsumer,
+  EmbeddedBusProducer,
+  applyRetention,
+  ensureEmbeddedTopics,
+  ownedPartitions,
+  type BusLogger,
+  type EmbeddedBusConsumerOptions,
+  type EmbeddedBusProducerOptions,
+  type PartitionAppend,
+  type RetentionOptions,
+  type RetentionResult,
+} from './embedded';
+export { createBus, pipelineTopics, type Bus, type GroupMember } from './create-bus';

@@ -39,6 +39,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SIEM_API_PROT: '8080' })).toThrowError(/SIEM_API_PROT is not a SIEM setting/);
   });
 
+  it('runs embedded by default and switches to Kafka and OpenSearch when they are named', () => {
+    expect(loadConfig({}).deployment).toEqual({ bus: 'embedded', store: 'embedded', dataDir: './data' });
+    expect(loadConfig({ SIEM_KAFKA_BROKERS: 'k:9092' }).deployment.bus).toBe('kafka');
+    expect(loadConfig({ SIEM_OPENSEARCH_URL: 'http://o:9200' }).deployment.store).toBe('opensearch');
+    expect(loadConfig({ SIEM_KAFKA_BROKERS: 'k:9092', SIEM_BUS: 'embedded' }).deployment.bus).toBe('embedded');
+  });
+
+  it('names SIEM_BUS when it is neither embedded nor kafka', () => {
+    expect(() => loadConfig({ SIEM_BUS: 'redis' })).toThrowError(/SIEM_BUS is invalid/);
+  });
+
   it('leaves tooling variables to the tools', () => {
     expect(loadConfig({ SIEM_INFRA_HOME: '/tmp/x' }).api.port).toBe(8080);
   });

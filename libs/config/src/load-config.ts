@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { ConfigError, ConfigErrorCodes } from './errors';
-import { ConfigSchema, ENV_VARIABLES, TOOLING_PREFIXES, type EnvVariable, type SiemConfig } from './schema';
+import { ConfigSchema, ENV_VARIABLES, NON_SETTING_PREFIXES, type EnvVariable, type SiemConfig } from './schema';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -27,7 +27,7 @@ function rejectUnknownVariables(env: Env): void {
   const known = new Set(ENV_VARIABLES.map((v) => v.name));
   for (const name of Object.keys(env)) {
     if (!name.startsWith('SIEM_') || known.has(name)) continue;
-    if (TOOLING_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
+    if (NON_SETTING_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
     throw new ConfigError(
       ConfigErrorCodes.unknownVariable,
       name,
@@ -51,6 +51,9 @@ export function loadConfig(env: Env = process.env): SiemConfig {
     const value = raw === undefined || raw === '' ? variable.defaultValue : coerce(variable, raw);
     if (value !== undefined) draft[section]![key] = value;
   }
+  // Naming a broker or a cluster is choosing it; an explicit SIEM_BUS/SIEM_STORE still wins.
+  if (!env.SIEM_BUS && env.SIEM_KAFKA_BROKERS) draft.deployment!.bus = 'kafka';
+  if (!env.SIEM_STORE && env.SIEM_OPENSEARCH_URL) draft.deployment!.store = 'opensearch';
   const config = Value.Default(ConfigSchema, draft);
   const firstError = Value.Errors(ConfigSchema, config).First();
   if (firstError) {

@@ -7,6 +7,14 @@ const cores = availableParallelism();
 /** The whole configuration, one section per component; defaults live here. */
 export const ConfigSchema = Type.Object(
   {
+    deployment: Type.Object(
+      {
+        bus: Type.Union([Type.Literal('embedded'), Type.Literal('kafka')], { default: 'embedded' }),
+        store: Type.Union([Type.Literal('embedded'), Type.Literal('opensearch')], { default: 'embedded' }),
+        dataDir: Type.String({ minLength: 1, default: './data' }),
+      },
+      { additionalProperties: false },
+    ),
     log: Type.Object({ level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }) }, { additionalProperties: false }),
     kafka: Type.Object(
       {
@@ -73,6 +81,9 @@ export interface EnvVariable {
 
 /** Every environment variable the product reads; the docs are generated from this table. */
 export const ENV_VARIABLES: readonly EnvVariable[] = [
+  { name: 'SIEM_BUS', path: ['deployment', 'bus'], kind: 'string', description: 'embedded (a durable log under SIEM_DATA_DIR) or kafka; kafka when SIEM_KAFKA_BROKERS is set.' },
+  { name: 'SIEM_STORE', path: ['deployment', 'store'], kind: 'string', description: 'embedded (SQLite under SIEM_DATA_DIR) or opensearch; opensearch when SIEM_OPENSEARCH_URL is set.' },
+  { name: 'SIEM_DATA_DIR', path: ['deployment', 'dataDir'], kind: 'string', description: 'Where the embedded bus and store keep their files.' },
   { name: 'SIEM_LOG_LEVEL', path: ['log', 'level'], kind: 'string', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.' },
   { name: 'SIEM_KAFKA_BROKERS', path: ['kafka', 'brokers'], kind: 'list', description: 'Comma-separated Kafka bootstrap brokers, host:port.' },
   { name: 'SIEM_KAFKA_CLIENT_ID', path: ['kafka', 'clientId'], kind: 'string', description: 'Kafka client id prefix.' },
@@ -98,5 +109,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'SIEM_API_PORT', path: ['api', 'port'], kind: 'integer', defaultValue: 8080, description: 'API port.' },
 ];
 
-/** Variables with this prefix belong to tooling (tools/infra), not to the apps. */
-export const TOOLING_PREFIXES = ['SIEM_INFRA_', 'SIEM_TEST_'] as const;
+/**
+ * Variables with these prefixes are not settings: tooling (tools/infra, tests)
+ * and what the processor primary hands each worker.
+ */
+export const NON_SETTING_PREFIXES = ['SIEM_INFRA_', 'SIEM_TEST_', 'SIEM_WORKER_'] as const;

@@ -17,13 +17,24 @@ export interface AppProcess {
   readonly logs: LogLine[];
   readonly stderr: string[];
   waitForLog(what: string, predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
-  stop(graceMs?: number): Promise<number | null>;
+  /** SIGTERM (or `signal`), then SIGKILL after `graceMs`; resolves with the exit code. */
+  stop(graceMs?: number, signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code once the process has exited by itself. */
+  exited(): Promise<number | null>;
 }
 
 /** Runs an app's main.ts as a real process, the way `npm start` does, collecting its pino lines. */
 export function startApp(app: 'collector' | 'processor' | 'api', env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps', app, 'src', 'main.ts')], {
+  return startScript(app, path.join(repoRoot, 'apps', app, 'src', 'main.ts'), [], env);
+}
+
+/** Runs `siem <args>` (tools/cli) as a real process. */
+export function startCli(args: string[], env: Record<string, string>): AppProcess {
+  return startScript('siem', path.join(repoRoot, 'tools', 'cli', 'src', 'main.ts'), args, env);
+}
+
+function startScript(app: string, script: string, args: string[], env: Record<string, string>): AppProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,14 +62,15 @@ export function startApp(app: 'collector' | 'processor' | 'api', env: Record<str
     child,
     logs,
     stderr,
+    exited: () => exited,
     waitForLog: (what, predicate, timeoutMs = 60_000) =>
       waitFor(`${app}: ${what} (stderr: ${stderr.join('').slice(-2000)})`, () => {
         if (child.exitCode !== null) throw new StopWaiting(`${app} exited with ${child.exitCode}: ${stderr.join('').slice(-2000)} ${JSON.stringify(logs.slice(-5))}`);
         return logs.find(predicate);
       }, timeoutMs, 100),
-    async stop(graceMs = 30_000) {
+    async stop(graceMs = 30_000, signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       const code = await exited;
       clearTimeout(timer);

@@ -1,4 +1,5 @@
 export { freePort } from './free-port';
 export { waitFor } from './wait-for';
-export { startApp, type AppProcess, type LogLine } from './app-process';
+export { startApp, startCli, type AppProcess, type LogLine } from './app-process';
 export { StopWaiting } from './wait-for';
+export { deploymentEnv, pipelineEnv, type Deployment, type PipelineEnv } from './e2e/pipeline-env';

@@ -12,16 +12,25 @@ export interface PipelineEnv {
   readonly indexPrefix: string;
 }
 
+export type Deployment = { readonly kind: 'cluster'; readonly kafkaBrokers: string; readonly opensearchUrl: string } | { readonly kind: 'embedded'; readonly dataDir: string };
+
 /** Topics, group, index prefix and ports of one test run, so runs never see each other's data. */
 export async function pipelineEnv(kafkaBrokers: string, opensearchUrl: string, overrides: Record<string, string> = {}): Promise<PipelineEnv> {
+  return deploymentEnv({ kind: 'cluster', kafkaBrokers, opensearchUrl }, overrides);
+}
+
+export async function deploymentEnv(deployment: Deployment, overrides: Record<string, string> = {}): Promise<PipelineEnv> {
   const runId = randomBytes(4).toString('hex');
   const [syslogPort, httpPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const rawTopic = `siem.raw.${runId}`;
   const deadLetterTopic = `siem.dlq.${runId}`;
   const indexPrefix = `siem-events-${runId}-`;
+  const backends: Record<string, string> =
+    deployment.kind === 'cluster'
+      ? { SIEM_KAFKA_BROKERS: deployment.kafkaBrokers, SIEM_OPENSEARCH_URL: deployment.opensearchUrl }
+      : { SIEM_BUS: 'embedded', SIEM_STORE: 'embedded', SIEM_DATA_DIR: deployment.dataDir };
   const env = {
-    SIEM_KAFKA_BROKERS: kafkaBrokers,
-    SIEM_OPENSEARCH_URL: opensearchUrl,
+    ...backends,
     SIEM_TOPIC_RAW: rawTopic,
     SIEM_TOPIC_DLQ: deadLetterTopic,
     SIEM_TOPIC_PARTITIONS: '2',

@@ -8,5 +8,6 @@ describe('readyBanner', () => {
     expect(banner).toContain('logger -n 127.0.0.1 -P 1514 -d --rfc5424');
     expect(banner).toContain('http://127.0.0.1:9999/api/v1/search');
     expect(banner).toContain('http://127.0.0.1:8088/ingest');
+    expect(banner).toContain('Bus: embedded, store: embedded (data in ./data).');
   });
 });

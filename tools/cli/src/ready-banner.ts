@@ -17,8 +17,10 @@ export function readyBanner(config: SiemConfig): string {
     `    curl -sS --data-binary '{"message":"hello from curl","host":{"name":"web-1"}}' http://${syslog}:${config.collector.httpPort}/ingest`,
     '  Search (newest first):',
     `    curl -sS -G ${api}/api/v1/search --data-urlencode 'q=hello' --data-urlencode 'size=10'`,
+    `    npx siem search 'hello' --size 10`,
     '',
-    'Ctrl-C stops the apps (workers finish and commit) and the local Kafka and OpenSearch.',
+    `Bus: ${config.deployment.bus}, store: ${config.deployment.store}${config.deployment.bus === 'embedded' || config.deployment.store === 'embedded' ? ` (data in ${config.deployment.dataDir})` : ''}.`,
+    'Ctrl-C stops everything; workers finish their chunk and commit first.',
     '',
   ].join('\n');
 }

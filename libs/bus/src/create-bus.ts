@@ -1,0 +1,49 @@
+import path from 'node:path';
+import type { SiemConfig } from '@siem/config';
+import type { Logger } from '@siem/telemetry';
+import { EmbeddedBusConsumer, EmbeddedBusProducer, ensureEmbeddedTopics } from './embedded';
+import { createKafka } from './kafka/client';
+import { KafkaBusConsumer } from './kafka/consumer';
+import { KafkaBusProducer } from './kafka/producer';
+import { ensureKafkaTopics } from './kafka/topics';
+import type { BusConsumer, BusProducer, TopicSpec } from './types';
+
+/** A worker's place in the consumer group; the embedded bus assigns partitions by it, Kafka by itself. */
+export interface GroupMember {
+  readonly index: number;
+  readonly count: number;
+}
+
+export interface Bus {
+  readonly kind: 'embedded' | 'kafka';
+  /** Creates the pipeline's topics when missing; returns the names created. */
+  ensureTopics(): Promise<string[]>;
+  producer(): BusProducer;
+  consumer(member: GroupMember): BusConsumer;
+}
+
+/** The raw and dead-letter topics, with the configured partition count. */
+export function pipelineTopics(config: SiemConfig): TopicSpec[] {
+  const { rawTopic, deadLetterTopic, partitions, replicationFactor } = config.kafka;
+  return [rawTopic, deadLetterTopic].map((topic) => ({ topic, partitions, replicationFactor }));
+}
+
+/** The one place that chooses between Kafka and the embedded log. */
+export function createBus(config: SiemConfig, logger: Logger, clientName: string): Bus {
+  if (config.deployment.bus === 'kafka') {
+    const kafka = createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-${clientName}`, logger });
+    return {
+      kind: 'kafka',
+      ensureTopics: () => ensureKafkaTopics(kafka, pipelineTopics(config)),
+      producer: () => new KafkaBusProducer(kafka),
+      consumer: () => new KafkaBusConsumer(kafka, config.kafka.consumerGroup),
+    };
+  }
+  const dataDir = path.resolve(config.deployment.dataDir);
+  return {
+    kind: 'embedded',
+    ensureTopics: () => ensureEmbeddedTopics(dataDir, pipelineTopics(config)),
+    producer: () => new EmbeddedBusProducer({ dataDir }),
+    consumer: (member) => new EmbeddedBusConsumer({ dataDir, groupId: config.kafka.consumerGroup, memberIndex: member.index, memberCount: member.count, logger }),
+  };
+}

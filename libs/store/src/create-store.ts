@@ -1,0 +1,11 @@
+import path from 'node:path';
+import type { SiemConfig } from '@siem/config';
+import { EmbeddedStore } from './embedded';
+import { OpenSearchStore } from './opensearch/opensearch-store';
+import type { EventStore } from './types';
+
+/** The one place that chooses between OpenSearch and the embedded SQLite store. */
+export function createStore(config: SiemConfig): EventStore {
+  if (config.deployment.store === 'opensearch') return new OpenSearchStore(config.opensearch);
+  return new EmbeddedStore({ dataDir: path.resolve(config.deployment.dataDir), indexPrefix: config.opensearch.indexPrefix });
+}

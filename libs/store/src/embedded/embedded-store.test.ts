@@ -1,0 +1,217 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseQuery } from '@siem/query';
+import { StoreError } from '../errors';
+import { describeStoreConformance } from '../store-conformance';
+import type { IndexableEvent } from '../types';
+import { EmbeddedStore } from './embedded-store';
+
+const temporaryDirectories: string[] = [];
+
+function temporaryDirectory(): string {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'siem-embedded-store-'));
+  temporaryDirectories.push(directory);
+  return directory;
+}
+
+afterEach(() => {
+  for (const directory of temporaryDirectories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
+});
+
+const conformanceDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'siem-embedded-conformance-'));
+afterAll(() => fs.rmSync(conformanceDirectory, { recursive: true, force: true }));
+describeStoreConformance('EmbeddedStore', async () => new EmbeddedStore({ dataDir: conformanceDirectory, indexPrefix: 'conformance-' }));
+
+function event(id: string, timestamp: string, document: Record<string, unknown> = {}): IndexableEvent {
+  return { id, timestamp, document: { '@timestamp': timestamp, message: `event ${id}`, ...document } };
+}
+
+async function searchIds(store: EmbeddedStore, query: string, range: { from?: string; to?: string } = {}): Promise<string[]> {
+  const result = await store.search({ query: parseQuery(query), size: 100, ...range });
+  return result.hits.map((hit) => hit.id);
+}
+
+async function errorOf(action: () => Promise<unknown>): Promise<StoreError> {
+  try {
+    await action();
+  } catch (error) {
+    return error as StoreError;
+  }
+  throw new Error('no error was thrown');
+}
+
+describe('EmbeddedStore', () => {
+  let dataDir: string;
+  let store: EmbeddedStore;
+
+  beforeEach(async () => {
+    dataDir = temporaryDirectory();
+    store = new EmbeddedStore({ dataDir, indexPrefix: 'siem-events-', retentionDays: 2 });
+    await store.ensureReady();
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('keeps each day in a file of its own, named like the OpenSearch index', async () => {
+    await store.bulkIndex([event('a', '2026-01-01T10:00:00Z'), event('b', '2026-01-02T10:00:00Z'), event('c', '2026-01-02T11:00:00Z')]);
+    expect(fs.readdirSync(path.join(dataDir, 'store')).filter((name) => name.endsWith('.sqlite')).sort()).toEqual([
+      'siem-events-2026.01.01.sqlite',
+      'siem-events-2026.01.02.sqlite',
+    ]);
+    const result = await store.search({ query: parseQuery(''), size: 10 });
+    expect(result.hits.map((hit) => [hit.id, hit.index])).toEqual([
+      ['c', 'siem-events-2026.01.02'],
+      ['b', 'siem-events-2026.01.02'],
+      ['a', 'siem-events-2026.01.01'],
+    ]);
+  });
+
+  it('names a day after the date a timestamp is written in, and filters on its instant', async () => {
+    await store.bulkIndex([event('late', '2026-01-10T23:30:00-05:00'), event('early', '2026-01-11T01:00:00Z')]);
+    const result = await store.search({ query: parseQuery(''), size: 10 });
+    expect(result.hits.map((hit) => [hit.id, hit.index])).toEqual([
+      ['late', 'siem-events-2026.01.10'],
+      ['early', 'siem-events-2026.01.11'],
+    ]);
+    expect(await searchIds(store, '', { from: '2026-01-11T04:00:00Z' })).toEqual(['late']);
+    expect(await searchIds(store, '', { to: '1768096800000' })).toEqual(['early']);
+  });
+
+  it('opens only the days that the time range covers', async () => {
+    await store.bulkIndex([event('old', '2026-01-01T10:00:00Z'), event('new', '2026-01-05T10:00:00Z')]);
+    await store.close();
+    fs.writeFileSync(path.join(dataDir, 'store', 'siem-events-2026.01.01.sqlite'), 'not a database');
+    expect(await searchIds(store, '', { from: '2026-01-04T00:00:00Z' })).toEqual(['new']);
+    const error = await errorOf(() => searchIds(store, ''));
+    expect(error.code).toBe('SIEM_STORE_SEARCH_FAILED');
+    expect(error.message).toContain('siem-events-2026.01.01.sqlite');
+  });
+
+  it('stores an event redelivered under its id once, in the index and in the text', async () => {
+    await store.bulkIndex([event('x', '2026-01-03T10:00:00Z', { message: 'first version' }), event('y', '2026-01-03T10:00:01Z')]);
+    const again = await store.bulkIndex([event('x', '2026-01-03T10:00:00Z', { message: 'second version' }), event('x', '2026-01-03T10:00:00Z', { message: 'third version' })]);
+    expect(again).toEqual({ indexed: 2, rejected: [] });
+    expect((await store.search({ query: parseQuery(''), size: 10 })).total).toBe(2);
+    expect(await searchIds(store, 'first')).toEqual([]);
+    expect(await searchIds(store, 'second')).toEqual([]);
+    expect(await searchIds(store, 'third version')).toEqual(['x']);
+  });
+
+  it('rejects documents it can never store, with a reason, and indexes the rest', async () => {
+    const circular: Record<string, unknown> = { message: 'loop' };
+    circular.self = circular;
+    const result = await store.bulkIndex([
+      event('good', '2026-01-03T10:00:00Z'),
+      { id: 'array', timestamp: '2026-01-03T10:00:00Z', document: [] as unknown as Record<string, unknown> },
+      { id: 'circular', timestamp: '2026-01-03T10:00:00Z', document: circular },
+      { id: 'bigint', timestamp: '2026-01-03T10:00:00Z', document: { n: 1n } },
+      { id: 'late', timestamp: 'yesterday', document: {} },
+      { id: '', timestamp: '2026-01-03T10:00:00Z', document: {} },
+    ]);
+    expect(result.indexed).toBe(1);
+    expect(result.rejected.map((rejection) => [rejection.id, rejection.status])).toEqual([
+      ['array', 400],
+      ['circular', 400],
+      ['bigint', 400],
+      ['late', 400],
+      ['', 400],
+    ]);
+    expect(result.rejected[1]?.reason).toMatch(/JSON/);
+    expect(await searchIds(store, '')).toEqual(['good']);
+  });
+
+  it('answers a field given as a list from the JSON, in the days that hold such a list', async () => {
+    await store.bulkIndex([
+      event('list', '2026-01-03T10:00:00Z', { event: { category: ['authentication', 'network'] } }),
+      event('single', '2026-01-03T10:00:01Z', { event: { category: ['network'] } }),
+      event('scalar', '2026-01-04T10:00:00Z', { event: { category: 'network' } }),
+    ]);
+    expect(await searchIds(store, 'event.category:network')).toEqual(['scalar', 'single', 'list']);
+    expect(await searchIds(store, 'event.category:authentication')).toEqual(['list']);
+    expect(await searchIds(store, '-event.category:authentication')).toEqual(['scalar', 'single']);
+  });
+
+  it('uses the indexed columns for the common fields', async () => {
+    await store.bulkIndex([event('a', '2026-01-03T10:00:00Z', { host: { name: 'web-1' }, source: { ip: '10.0.0.1' }, log: { level: 'error' } })]);
+    expect(await searchIds(store, 'host.name:web-1 source.ip:10.0.0.1 log.level:err*')).toEqual(['a']);
+    expect(await searchIds(store, 'host.name:web-2')).toEqual([]);
+  });
+
+  it('caps the total at 10,000 like OpenSearch counts by default', async () => {
+    const events = Array.from({ length: 10_050 }, (_, i) => event(`e${i}`, new Date(Date.UTC(2026, 0, 3) + i).toISOString(), { message: 'bulk' }));
+    await store.bulkIndex(events);
+    const result = await store.search({ query: parseQuery('bulk'), size: 2 });
+    expect(result.total).toBe(10_000);
+    expect(result.hits.map((hit) => hit.id)).toEqual(['e10049', 'e10048']);
+  });
+
+  it('deletes the days past the retention and keeps today and the days before it', async () => {
+    await store.bulkIndex([event('d1', '2026-01-01T10:00:00Z'), event('d2', '2026-01-02T10:00:00Z'), event('d3', '2026-01-03T10:00:00Z'), event('d4', '2026-01-04T10:00:00Z')]);
+    expect(await store.applyRetention(new Date('2026-01-04T12:00:00Z'))).toEqual(['siem-events-2026.01.01']);
+    expect(await searchIds(store, '')).toEqual(['d4', 'd3', 'd2']);
+    expect(fs.readdirSync(path.join(dataDir, 'store')).filter((name) => name.includes('2026.01.01'))).toEqual([]);
+  });
+
+  it('shows writes of one instance to another on the same directory, as another process would see them', async () => {
+    const reader = new EmbeddedStore({ dataDir, indexPrefix: 'siem-events-' });
+    try {
+      expect(await searchIds(reader, '')).toEqual([]);
+      await store.bulkIndex([event('a', '2026-01-03T10:00:00Z')]);
+      expect(await searchIds(reader, '')).toEqual(['a']);
+      await store.bulkIndex([event('b', '2026-01-04T10:00:00Z')]);
+      expect(await searchIds(reader, '')).toEqual(['b', 'a']);
+      await reader.bulkIndex([event('c', '2026-01-04T11:00:00Z')]);
+      expect(await searchIds(store, '')).toEqual(['c', 'b', 'a']);
+      await store.applyRetention(new Date('2026-01-06T12:00:00Z'));
+      expect(await searchIds(reader, '')).toEqual(['c', 'b']);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('fails a write as retryable while another process holds the lock', async () => {
+    await store.bulkIndex([event('a', '2026-01-03T10:00:00Z')]);
+    const impatient = new EmbeddedStore({ dataDir, indexPrefix: 'siem-events-', busyTimeoutMs: 50 });
+    const other = new Database(path.join(dataDir, 'store', 'siem-events-2026.01.03.sqlite'));
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const error = await errorOf(() => impatient.bulkIndex([event('b', '2026-01-03T10:00:01Z')]));
+      expect(error).toBeInstanceOf(StoreError);
+      expect(error.code).toBe('SIEM_STORE_UNAVAILABLE');
+      expect(error.retryable).toBe(true);
+      expect(error.message).toMatch(/locked/);
+      other.exec('ROLLBACK');
+      expect(await impatient.bulkIndex([event('b', '2026-01-03T10:00:01Z')])).toEqual({ indexed: 1, rejected: [] });
+    } finally {
+      other.close();
+      await impatient.close();
+    }
+  });
+
+  it('rejects a time bound it cannot read', async () => {
+    const error = await errorOf(() => store.search({ query: parseQuery(''), size: 1, from: 'last tuesday' }));
+    expect(error.code).toBe('SIEM_STORE_SEARCH_FAILED');
+    expect(error.retryable).toBe(false);
+  });
+
+  it('fails ensureReady with the path when the data directory is a file', async () => {
+    const file = path.join(temporaryDirectory(), 'data');
+    fs.writeFileSync(file, '');
+    for (const dataDir of [file, path.join(file, 'below')]) {
+      const error = await errorOf(() => new EmbeddedStore({ dataDir }).ensureReady());
+      expect(error.code).toBe('SIEM_STORE_SETUP_FAILED');
+      expect(error.retryable).toBe(false);
+      expect(error.message).toContain(path.join(dataDir, 'store'));
+      expect(error.message).toContain('SIEM_DATA_DIR');
+    }
+  });
+
+  it('refuses an index prefix that cannot name a file', () => {
+    expect(() => new EmbeddedStore({ dataDir, indexPrefix: '../x' })).toThrow(/prefix/);
+  });
+});

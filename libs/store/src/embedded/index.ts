@@ -1,0 +1,1 @@
+export { EmbeddedStore, TOTAL_HITS_LIMIT, type EmbeddedStoreOptions } from './embedded-store';

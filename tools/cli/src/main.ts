@@ -1,0 +1,58 @@
+import { loadConfig } from '@siem/config';
+import { createLogger } from '@siem/telemetry';
+import { parseArgs } from './args';
+import { runSearch } from './search-command';
+import { runSend } from './send-command';
+import { runStart } from './start-command';
+
+const USAGE = `Usage:
+  siem start [--local-cluster]          run collector, processor and API (embedded bus and store unless
+                                        SIEM_KAFKA_BROKERS / SIEM_OPENSEARCH_URL are set; --local-cluster
+                                        starts the project's own Kafka and OpenSearch first)
+  siem send [FILE] [--batch N]          ship lines from FILE or stdin to the collector's HTTP input
+  siem search QUERY [--size N] [--from ISO] [--to ISO] [--json]
+`;
+
+const args = parseArgs(process.argv.slice(2));
+const logger = createLogger('siem', process.env.SIEM_LOG_LEVEL ?? 'info');
+const local = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+const flag = (name: string) => (typeof args.flags[name] === 'string' ? (args.flags[name] as string) : undefined);
+
+try {
+  switch (args.command) {
+    case 'start':
+      await runStart({ localCluster: args.flags['local-cluster'] === true }, logger);
+      break;
+    case 'send': {
+      const config = loadConfig();
+      const result = await runSend({
+        url: flag('url') ?? `http://${local(config.collector.host)}:${config.collector.httpPort}/ingest`,
+        file: args.positional[0],
+        batchLines: Number(flag('batch') ?? 5000),
+        progress: process.stderr,
+      });
+      process.stderr.write(`done: ${result.lines} lines in ${result.seconds.toFixed(1)} s\n`);
+      break;
+    }
+    case 'search': {
+      const config = loadConfig();
+      process.stdout.write(
+        await runSearch({
+          apiUrl: flag('api') ?? `http://${local(config.api.host)}:${config.api.port}`,
+          query: args.positional.join(' '),
+          size: Number(flag('size') ?? 20),
+          from: flag('from'),
+          to: flag('to'),
+          json: args.flags.json === true,
+        }),
+      );
+      break;
+    }
+    default:
+      process.stdout.write(USAGE);
+      process.exit(args.command === undefined || args.command === 'help' ? 0 : 2);
+  }
+} catch (error) {
+  process.stderr.write(`siem ${args.command}: ${(error as Error).message}\n`);
+  process.exit(1);
+}
