@@ -65,8 +65,8 @@ async function sendTcp(setup: PipelineEnv, count: number, marker: string): Promi
 }
 
 async function searchableCount(setup: PipelineEnv, marker: string): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=1&q=${marker}`);
-  return ((await response.json()) as { total: number }).total;
+  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/count?q=${marker}`);
+  return ((await response.json()) as { count: number }).count;
 }
 
 async function measure(name: string, deployment: Deployment): Promise<Result> {

@@ -14,6 +14,10 @@ class RecordingStore implements EventStore {
     this.requests.push(request);
     return { total: 1, hits: [{ id: 'a', index: 'siem-events-2026.11.23', event: { '@timestamp': '2026-11-23T00:00:00.000Z', message: 'hi' } }] };
   }
+  async count(request: Omit<SearchRequest, 'size'>) {
+    this.requests.push({ ...request, size: 0 });
+    return 12345;
+  }
   async close() {}
 }
 
@@ -57,6 +61,17 @@ describe('GET /api/v1/search', () => {
     expect(response.json().error.code).toBe(code);
     expect(response.json().error.message.length).toBeGreaterThan(10);
     expect(store.requests.length).toBe(before);
+  });
+
+  it('counts matching events exactly on /count', async () => {
+    const response = await app.inject({ url: '/api/v1/count?q=failed' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ count: 12345 });
+    expect(store.requests.at(-1)?.query.clauses[0]?.value).toBe('failed');
+  });
+
+  it('answers 400 to a bad query on /count', async () => {
+    expect((await app.inject({ url: '/api/v1/count?q=%22open' })).statusCode).toBe(400);
   });
 
   it('answers 404 with a hint for an unknown route', async () => {

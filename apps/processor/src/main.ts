@@ -8,13 +8,15 @@ import { buildWorker } from './build-worker';
 import { SHUTDOWN_MESSAGE, Supervisor, WORKER_SLOT_VARIABLE } from './supervisor';
 
 const config = loadConfig();
+const RETENTION_INTERVAL_MS = 10 * 60_000;
 
 if (cluster.isPrimary) {
   const logger = createLogger('processor', config.log.level);
   // Fail at start, once, rather than in every worker on a loop of restarts.
   const store = createStore(config);
+  const bus = createBus(config, logger, 'processor');
   try {
-    await createBus(config, logger, 'processor').ensureTopics();
+    await bus.ensureTopics();
     await store.ensureReady();
   } catch (error) {
     logger.fatal({ err: error, code: (error as { code?: string }).code }, 'The processor could not prepare its topics or its store.');
@@ -24,6 +26,13 @@ if (cluster.isPrimary) {
   }
   const supervisor = new Supervisor({ workers: config.processor.workers, logger, shutdownGraceMs: 60_000 });
   supervisor.start();
+  const retention = setInterval(() => {
+    bus.applyRetention().then(
+      (result) => result.deletedSegments > 0 && logger.info(result, 'Deleted log segments past retention.'),
+      (error: unknown) => logger.error({ err: error }, 'Applying the bus retention failed; it is tried again later.'),
+    );
+  }, RETENTION_INTERVAL_MS);
+  retention.unref();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -23,6 +23,9 @@ class ScriptedStore implements EventStore {
   async search() {
     return { total: 0, hits: [] };
   }
+  async count() {
+    return this.indexed.size;
+  }
   async close() {}
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { SiemConfig } from '@siem/config';
 import type { Logger } from '@siem/telemetry';
-import { EmbeddedBusConsumer, EmbeddedBusProducer, ensureEmbeddedTopics } from './embedded';
+import { EmbeddedBusConsumer, EmbeddedBusProducer, applyRetention, ensureEmbeddedTopics } from './embedded';
 import { createKafka } from './kafka/client';
 import { KafkaBusConsumer } from './kafka/consumer';
 import { KafkaBusProducer } from './kafka/producer';
@@ -20,6 +20,8 @@ export interface Bus {
   ensureTopics(): Promise<string[]>;
   producer(): BusProducer;
   consumer(member: GroupMember): BusConsumer;
+  /** Deletes what is past retention; Kafka enforces its own, so this is for the embedded log. */
+  applyRetention(): Promise<{ deletedSegments: number; deletedBytes: number }>;
 }
 
 /** The raw and dead-letter topics, with the configured partition count. */
@@ -37,6 +39,7 @@ export function createBus(config: SiemConfig, logger: Logger, clientName: string
       ensureTopics: () => ensureKafkaTopics(kafka, pipelineTopics(config)),
       producer: () => new KafkaBusProducer(kafka),
       consumer: () => new KafkaBusConsumer(kafka, config.kafka.consumerGroup),
+      applyRetention: async () => ({ deletedSegments: 0, deletedBytes: 0 }),
     };
   }
   const dataDir = path.resolve(config.deployment.dataDir);
@@ -45,5 +48,13 @@ export function createBus(config: SiemConfig, logger: Logger, clientName: string
     ensureTopics: () => ensureEmbeddedTopics(dataDir, pipelineTopics(config)),
     producer: () => new EmbeddedBusProducer({ dataDir }),
     consumer: (member) => new EmbeddedBusConsumer({ dataDir, groupId: config.kafka.consumerGroup, memberIndex: member.index, memberCount: member.count, logger }),
+    applyRetention: async () => {
+      const result = await applyRetention(dataDir, {
+        maxAgeMs: config.deployment.busRetentionHours * 3_600_000,
+        maxBytesPerPartition: config.deployment.busRetentionMbPerPartition * 1_048_576,
+        logger,
+      });
+      return { deletedSegments: result.deletedSegments, deletedBytes: result.deletedBytes };
+    },
   };
 }

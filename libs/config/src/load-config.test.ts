@@ -40,7 +40,7 @@ describe('loadConfig', () => {
   });
 
   it('runs embedded by default and switches to Kafka and OpenSearch when they are named', () => {
-    expect(loadConfig({}).deployment).toEqual({ bus: 'embedded', store: 'embedded', dataDir: './data' });
+    expect(loadConfig({}).deployment).toMatchObject({ bus: 'embedded', store: 'embedded', dataDir: './data', storeRetentionDays: 30 });
     expect(loadConfig({ SIEM_KAFKA_BROKERS: 'k:9092' }).deployment.bus).toBe('kafka');
     expect(loadConfig({ SIEM_OPENSEARCH_URL: 'http://o:9200' }).deployment.store).toBe('opensearch');
     expect(loadConfig({ SIEM_KAFKA_BROKERS: 'k:9092', SIEM_BUS: 'embedded' }).deployment.bus).toBe('embedded');

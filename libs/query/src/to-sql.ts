@@ -156,7 +156,7 @@ const PLAIN_KEYWORD = /^[\x21-\x40\x5b-\x7d]*$/;
  * that a prefix of the keyword encodes to a prefix of its encoding: `~` escapes an
  * uppercase letter (`~w`), itself (`~~`) and any other character (`~#e9;`).
  */
-function encodeKeyword(text: string): string {
+export function encodeKeyword(text: string): string {
   if (PLAIN_KEYWORD.test(text)) return text;
   let encoded = '';
   for (const character of text) {

@@ -166,6 +166,18 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       expect(none).toEqual({ total: 30, hits: [] });
     });
 
+    it('counts the matches in the time range', async () => {
+      const m = marker();
+      await index([
+        event('2026-03-05T09:00:00.000Z', { message: `${m} one`, host: { name: 'a' } }),
+        event('2026-03-05T10:00:00.000Z', { message: `${m} two`, host: { name: 'b' } }),
+        event('2026-03-06T10:00:00.000Z', { message: `${m} three`, host: { name: 'a' } }),
+      ]);
+      expect(await store.count({ query: parseQuery(m) })).toBe(3);
+      expect(await store.count({ query: parseQuery(`${m} host.name:a`) })).toBe(2);
+      expect(await store.count({ query: parseQuery(m), from: '2026-03-05T10:00:00.000Z', to: '2026-03-05T23:59:59.999Z' })).toBe(1);
+    });
+
     it('replaces an event indexed again under its id, text included', async () => {
       const m = marker();
       const first = event('2026-03-06T09:00:00.000Z', { message: `${m} original wording` });
@@ -179,7 +191,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
 
     it('returns the id, the daily index and the document of each hit', async () => {
       const m = marker();
-      const indexed = event('2026-03-07T06:07:08.000Z', { message: `${m} hello`, host: { name: 'h1' }, nested: { list: [1, 'two'] } });
+      const indexed = event('2026-03-07T06:07:08.000Z', { message: `${m} hello`, host: { name: 'h1' }, nested: { list: ['one', 'two'] } });
       await index([indexed]);
       const [hit] = (await search(m)).hits;
       expect(hit?.id).toBe(indexed.id);

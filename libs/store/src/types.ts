@@ -26,6 +26,8 @@ export interface SearchRequest {
   readonly size: number;
 }
 
+export type CountRequest = Omit<SearchRequest, 'size'>;
+
 export interface SearchHit {
   readonly id: string;
   readonly index: string;
@@ -46,5 +48,7 @@ export interface EventStore {
    */
   bulkIndex(events: readonly IndexableEvent[]): Promise<BulkIndexResult>;
   search(request: SearchRequest): Promise<SearchResult>;
+  /** The exact number of events matching, without the cap `search` puts on `total`. */
+  count(request: CountRequest): Promise<number>;
   close(): Promise<void>;
 }

@@ -125,7 +125,7 @@ describe('EmbeddedStore', () => {
     expect(await searchIds(store, '')).toEqual(['good']);
   });
 
-  it('answers a field given as a list from the JSON, in the days that hold such a list', async () => {
+  it('matches a field given as a list by any of its values', async () => {
     await store.bulkIndex([
       event('list', '2026-01-03T10:00:00Z', { event: { category: ['authentication', 'network'] } }),
       event('single', '2026-01-03T10:00:01Z', { event: { category: ['network'] } }),
@@ -136,18 +136,37 @@ describe('EmbeddedStore', () => {
     expect(await searchIds(store, '-event.category:authentication')).toEqual(['scalar', 'single']);
   });
 
-  it('uses the indexed columns for the common fields', async () => {
-    await store.bulkIndex([event('a', '2026-01-03T10:00:00Z', { host: { name: 'web-1' }, source: { ip: '10.0.0.1' }, log: { level: 'error' } })]);
-    expect(await searchIds(store, 'host.name:web-1 source.ip:10.0.0.1 log.level:err*')).toEqual(['a']);
-    expect(await searchIds(store, 'host.name:web-2')).toEqual([]);
+  it('finds the common fields through the FTS index and the others in the JSON, alike', async () => {
+    await store.bulkIndex([
+      event('a', '2026-01-03T10:00:00Z', { host: { name: 'Web-1' }, source: { ip: '10.0.0.1' }, log: { level: 'error' }, service: { name: 'Web-1' } }),
+      event('b', '2026-01-03T10:00:01Z', { host: { name: 'web-1' }, service: { name: 'web-1' }, user: { name: 'x'.repeat(3000) } }),
+    ]);
+    expect(await searchIds(store, 'host.name:Web-1 source.ip:10.0.0.1 log.level:err*')).toEqual(['a']);
+    for (const [common, other] of [['host.name:Web-1', 'service.name:Web-1'], ['host.name:w*', 'service.name:w*'], ['-host.name:W?b-1', '-service.name:W?b-1'], ['host.name:*', 'service.name:*']]) {
+      expect(await searchIds(store, common!)).toEqual(await searchIds(store, other!));
+    }
+    expect(await searchIds(store, 'user.name:*')).toEqual([]);
   });
 
-  it('caps the total at 10,000 like OpenSearch counts by default', async () => {
+  it('replaces an event that has neither message nor common fields', async () => {
+    await store.bulkIndex([{ id: 'bare', timestamp: '2026-01-03T10:00:00Z', document: { a: 1 } }]);
+    await store.bulkIndex([{ id: 'bare', timestamp: '2026-01-03T10:00:00Z', document: { a: 2 } }]);
+    const result = await store.search({ query: parseQuery('a:2'), size: 10 });
+    expect(result.total).toBe(1);
+    expect((await store.search({ query: parseQuery(''), size: 10 })).total).toBe(1);
+  });
+
+  it('caps the total at 10,000 like OpenSearch counts by default, and counts all of them on request', async () => {
     const events = Array.from({ length: 10_050 }, (_, i) => event(`e${i}`, new Date(Date.UTC(2026, 0, 3) + i).toISOString(), { message: 'bulk' }));
     await store.bulkIndex(events);
     const result = await store.search({ query: parseQuery('bulk'), size: 2 });
     expect(result.total).toBe(10_000);
     expect(result.hits.map((hit) => hit.id)).toEqual(['e10049', 'e10048']);
+    expect(await store.count({ query: parseQuery('bulk') })).toBe(10_050);
+    expect(await store.count({ query: parseQuery('bulk'), to: new Date(Date.UTC(2026, 0, 3) + 99).toISOString() })).toBe(100);
+    expect(await store.count({ query: parseQuery('') })).toBe(10_050);
+    expect(await store.count({ query: parseQuery(''), from: new Date(Date.UTC(2026, 0, 3) + 50).toISOString() })).toBe(10_000);
+    expect((await store.search({ query: parseQuery(''), size: 0 })).total).toBe(10_000);
   });
 
   it('deletes the days past the retention and keeps today and the days before it', async () => {

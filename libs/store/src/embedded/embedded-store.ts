@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, StoreErrorCodes } from '../errors';
-import type { BulkIndexResult, EventStore, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
-import { INDEXED_FIELDS, columnValue, fullTextOf } from './fields';
-import { Partition, type PartitionHit, type PreparedEvent } from './partition';
+import type { BulkIndexResult, CountRequest, EventStore, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
+import { fullTextOf, termsOf } from './fields';
+import { Partition, compileForPartition, type PartitionHit, type PreparedEvent } from './partition';
 import { storeErrorFrom, unavailable } from './sqlite-errors';
-import { DAY_MS, dayStart, keyRange, parseTimeBound, parseTimestamp, partitionDay, utcDay, windowStart } from './time-key';
+import { DAY_MS, dayStart, keyRange, parseTimeBound, parseTimestamp, partitionDay, timeOfKey, utcDay, windowStart } from './time-key';
 
 export interface EmbeddedStoreOptions {
   /** The data directory; the store keeps its files in `<dataDir>/store/`. */
@@ -17,7 +17,7 @@ export interface EmbeddedStoreOptions {
   readonly retentionDays?: number;
   /** How long a write waits for another process's write lock before failing as retryable. */
   readonly busyTimeoutMs?: number;
-  /** SQLite page cache per open day, in KiB. */
+  /** SQLite page cache per open day, in KiB (8 MiB by default; the OS page cache does the rest). */
   readonly cacheSizeKib?: number;
 }
 
@@ -40,9 +40,10 @@ function escapeRegExp(text: string): string {
 
 /**
  * The event store of a deployment without OpenSearch: one SQLite database per day under
- * `<dataDir>/store/`, each event as its JSON document plus indexed columns for the
- * common ECS fields and an FTS5 index of `message`. Several processes may use one
- * directory at once (WAL): writers take turns per batch, readers never wait.
+ * `<dataDir>/store/`, each event as its JSON document keyed by its time, plus an FTS5
+ * index of its analysed `message` and of the keywords of the common ECS fields. Several
+ * processes may use one directory at once (WAL): writers take turns per batch, readers
+ * never wait.
  */
 export class EmbeddedStore implements EventStore {
   readonly directory: string;
@@ -62,7 +63,7 @@ export class EmbeddedStore implements EventStore {
     }
     this.directory = path.join(options.dataDir, 'store');
     this.fileName = new RegExp(`^${escapeRegExp(this.prefix)}(\\d{4}\\.\\d{2}\\.\\d{2})\\.sqlite$`);
-    this.partitionOptions = { busyTimeoutMs: options.busyTimeoutMs ?? 5000, cacheSizeKib: options.cacheSizeKib ?? 16_384 };
+    this.partitionOptions = { busyTimeoutMs: options.busyTimeoutMs ?? 5000, cacheSizeKib: options.cacheSizeKib ?? 8192 };
   }
 
   /** Creates the directory and proves it writable, and that SQLite with FTS5 loads. */
@@ -119,8 +120,8 @@ export class EmbeddedStore implements EventStore {
     for (const [day, batch] of byDay) {
       let partition: Partition | undefined;
       try {
-        partition = this.partition(day, true);
-        partition!.write(batch, rejected);
+        partition = this.writablePartition(day);
+        partition.write(batch, rejected);
       } catch (cause) {
         throw unavailable(cause, `Writing ${batch.length} events of ${day}`, partition?.file ?? this.fileOf(day));
       }
@@ -129,32 +130,37 @@ export class EmbeddedStore implements EventStore {
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
-    const from = this.bound(request.from, 'from', Number.NEGATIVE_INFINITY);
-    const to = this.bound(request.to, 'to', Number.POSITIVE_INFINITY);
+    const compiled = compileForPartition(request.query);
     let total = 0;
     let hits: (PartitionHit & { day: string })[] = [];
-    for (const day of this.listDays()) {
-      const range = keyRange(windowStart(day), from, to);
-      if (!range) continue;
+    for (const { day, partition, range } of this.daysToSearch(request)) {
       const countLimit = TOTAL_HITS_LIMIT - total;
-      let partition: Partition | undefined;
+      // Days come newest first: once the page is full and this day holds nothing newer, it only adds to the count.
+      const last = request.size > 0 ? hits[request.size - 1] : undefined;
+      const pageFull = request.size === 0 || (last !== undefined && last.time > timeOfKey(partition.start, range[1]));
+      if (pageFull && countLimit <= 0) break;
       try {
-        partition = this.partition(day, false);
-        if (!partition) continue;
-        // Days are searched newest first: once the page is full and this day holds nothing newer, it only adds to the count.
-        const last = request.size > 0 ? hits[request.size - 1] : undefined;
-        const newest = last ? partition.newestTime() : undefined;
-        const pageFull = request.size === 0 || (last !== undefined && (newest === undefined || last.time > newest));
-        if (pageFull && countLimit <= 0) break;
-        const found = partition.search(request.query, range, pageFull ? 0 : request.size, countLimit);
-        total += found.count;
-        if (found.hits.length > 0) hits = [...hits, ...found.hits.map((hit) => ({ ...hit, day }))].sort((a, b) => b.time - a.time).slice(0, request.size);
+        total += partition.count(compiled, range, countLimit);
+        if (!pageFull) hits = [...hits, ...partition.newest(compiled, range, request.size).map((hit) => ({ ...hit, day }))].sort((a, b) => b.time - a.time).slice(0, request.size);
       } catch (cause) {
-        if (cause instanceof StoreError) throw cause;
-        throw storeErrorFrom(cause, StoreErrorCodes.searchFailed, `Searching ${day}`, partition?.file ?? this.fileOf(day));
+        throw storeErrorFrom(cause, StoreErrorCodes.searchFailed, `Searching ${day}`, partition.file);
       }
     }
     return { total, hits: hits.map((hit): SearchHit => ({ id: hit.id, index: `${this.prefix}${hit.day}`, event: JSON.parse(hit.json) })) };
+  }
+
+  /** Counts every match, past the TOTAL_HITS_LIMIT where `search` stops. */
+  async count(request: CountRequest): Promise<number> {
+    const compiled = compileForPartition(request.query);
+    let total = 0;
+    for (const { day, partition, range } of this.daysToSearch(request)) {
+      try {
+        total += partition.count(compiled, range);
+      } catch (cause) {
+        throw storeErrorFrom(cause, StoreErrorCodes.searchFailed, `Counting in ${day}`, partition.file);
+      }
+    }
+    return total;
   }
 
   /**
@@ -201,14 +207,29 @@ export class EmbeddedStore implements EventStore {
       return reject(`the document cannot be serialised as JSON: ${(cause as Error).message}`);
     }
     if (json.length > MAX_DOCUMENT_CHARS) return reject(`the document is larger than ${MAX_DOCUMENT_CHARS} characters as JSON`);
-    const columns: (string | null)[] = [];
-    const multiValued: string[] = [];
-    for (const field of INDEXED_FIELDS) {
-      const column = columnValue(event.document, field);
-      columns.push(column.value);
-      if (column.multi) multiValued.push(field);
+    return { day: partitionDay(event.timestamp, time), event: { id, time, json, text: fullTextOf(event.document), terms: termsOf(event.document) } };
+  }
+
+  /** The days holding events in the request's time range, newest first, with the key range to search in each. */
+  private *daysToSearch(request: CountRequest): Generator<{ day: string; partition: Partition; range: readonly [number, number] }> {
+    const from = this.bound(request.from, 'from', Number.NEGATIVE_INFINITY);
+    const to = this.bound(request.to, 'to', Number.POSITIVE_INFINITY);
+    for (const day of this.listDays()) {
+      const window = keyRange(windowStart(day), from, to);
+      if (!window) continue;
+      let stored: readonly [number, number] | undefined;
+      let partition: Partition | undefined;
+      try {
+        partition = this.existingPartition(day);
+        stored = partition?.keyBounds();
+      } catch (cause) {
+        throw storeErrorFrom(cause, StoreErrorCodes.searchFailed, `Opening ${day}`, this.fileOf(day));
+      }
+      if (!partition || !stored) continue;
+      // A day's window overlaps its neighbours', its events rarely do: narrow the range to them.
+      const range = [Math.max(window[0], stored[0]), Math.min(window[1], stored[1])] as const;
+      if (range[0] <= range[1]) yield { day, partition, range };
     }
-    return { day: partitionDay(event.timestamp, time), event: { id, time, json, columns, fullText: fullTextOf(event.document), multiValued } };
   }
 
   private bound(value: string | undefined, name: string, unset: number): number {
@@ -244,14 +265,23 @@ export class EmbeddedStore implements EventStore {
     return days;
   }
 
-  private partition(day: string, create: boolean): Partition | undefined {
-    let partition = this.partitions.get(day);
-    if (partition) return partition;
-    if (create && !this.directoryMade) {
+  private writablePartition(day: string): Partition {
+    const open = this.partitions.get(day);
+    if (open) return open;
+    if (!this.directoryMade) {
       fs.mkdirSync(this.directory, { recursive: true });
       this.directoryMade = true;
     }
-    partition = Partition.open(this.fileOf(day), day, create, this.partitionOptions);
+    const partition = Partition.create(this.fileOf(day), day, this.partitionOptions);
+    this.partitions.set(day, partition);
+    return partition;
+  }
+
+  /** The day's partition if its file exists (another process may have created it). */
+  private existingPartition(day: string): Partition | undefined {
+    const open = this.partitions.get(day);
+    if (open) return open;
+    const partition = Partition.openExisting(this.fileOf(day), day, this.partitionOptions);
     if (partition) this.partitions.set(day, partition);
     return partition;
   }

@@ -1,12 +1,13 @@
-import { analyzeText } from '@siem/query';
+import { MAX_KEYWORD_LENGTH, analyzeText, encodeKeyword, keywordToken } from '@siem/query';
 
 /**
- * The ECS fields that searches filter on most, each copied into an indexed column of its
- * own. Every other field is still searchable through its JSON path, by a scan of the
- * partition. All of them are single keywords in ECS; a document that carries one as a
- * list or an object marks the field in the partition, whose searches then read the JSON.
+ * The ECS fields that searches filter on most. Besides the JSON document, each event
+ * puts a keyword token per value of these fields in the FTS table, next to its analysed
+ * message, so a filter on them (alone or with free text) is an index lookup that FTS5
+ * serves newest first. Any other field is still searchable through its JSON path, by
+ * a scan of the days in the time range.
  */
-export const INDEXED_FIELDS = [
+export const TERM_FIELDS = [
   'host.name',
   'source.ip',
   'destination.ip',
@@ -21,15 +22,14 @@ export const INDEXED_FIELDS = [
   'log.source.address',
 ] as const;
 
-export function columnOf(field: string): string {
-  return `f_${field.replaceAll(/[.@-]/g, '_')}`;
-}
+export const TERM_FIELD_SET: ReadonlySet<string> = new Set(TERM_FIELDS);
 
-export const INDEXED_COLUMNS: ReadonlyMap<string, string> = new Map(INDEXED_FIELDS.map((field) => [field, columnOf(field)]));
+/** Per term field: its path in the document and the start of its tokens. */
+const TERM_PATHS = TERM_FIELDS.map((field) => ({ keys: field.split('.'), tokenPrefix: keywordToken(field, '') }));
 
-function valueAt(document: Record<string, unknown>, field: string): unknown {
+function valueAt(document: Record<string, unknown>, keys: readonly string[]): unknown {
   let value: unknown = document;
-  for (const key of field.split('.')) {
+  for (const key of keys) {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
     value = (value as Record<string, unknown>)[key];
   }
@@ -43,21 +43,30 @@ function scalarText(value: unknown): string | undefined {
   return undefined;
 }
 
-/** A field's column value: its one scalar as text, null without a value, `multi` when a column cannot hold it. */
-export function columnValue(document: Record<string, unknown>, field: string): { value: string | null; multi: boolean } {
-  const raw = valueAt(document, field);
-  if (raw === undefined || raw === null) return { value: null, multi: false };
-  const values = Array.isArray(raw) ? raw.filter((element) => element !== null) : [raw];
-  if (values.length === 0) return { value: null, multi: false };
-  const text = values.length === 1 ? scalarText(values[0]) : undefined;
-  return text === undefined ? { value: null, multi: true } : { value: text, multi: false };
+/** The keyword tokens of the TERM_FIELDS, joined by spaces: one per scalar value, or per element of a list. */
+export function termsOf(document: Record<string, unknown>): string {
+  const tokens: string[] = [];
+  for (const { keys, tokenPrefix } of TERM_PATHS) {
+    const value = valueAt(document, keys);
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const element of value) {
+        const text = scalarText(element);
+        if (text !== undefined && text.length <= MAX_KEYWORD_LENGTH) tokens.push(tokenPrefix + encodeKeyword(text));
+      }
+    } else {
+      const text = scalarText(value);
+      if (text !== undefined && text.length <= MAX_KEYWORD_LENGTH) tokens.push(tokenPrefix + encodeKeyword(text));
+    }
+  }
+  return tokens.join(' ');
 }
 
 /** Sits between the values of a list so that a phrase cannot match across two of them; no query produces it. */
 const VALUE_GAP = '\uE000';
 
-/** The analysed `message` for the FTS table (tokens joined by spaces), or undefined when it has no token. */
-export function fullTextOf(document: Record<string, unknown>): string | undefined {
+/** The analysed `message` for the FTS table: its tokens joined by spaces. */
+export function fullTextOf(document: Record<string, unknown>): string {
   const message = document.message;
   const values = Array.isArray(message) ? message : [message];
   const parts: string[] = [];
@@ -69,5 +78,5 @@ export function fullTextOf(document: Record<string, unknown>): string | undefine
     if (parts.length > 0) parts.push(VALUE_GAP);
     parts.push(tokens.join(' '));
   }
-  return parts.length > 0 ? parts.join(' ') : undefined;
+  return parts.join(' ');
 }

@@ -1,18 +1,19 @@
+import { randomInt } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { toSqlWhere, type QueryAst, type SqlValue } from '@siem/query';
+import { toSqlWhere, type QueryAst, type SqlQuery, type SqlValue } from '@siem/query';
 import type { RejectedEvent } from '../types';
-import { INDEXED_COLUMNS, INDEXED_FIELDS, columnOf } from './fields';
+import { TERM_FIELD_SET } from './fields';
 import { SEQUENCE_SPAN, firstKeyOf, timeOfKey, windowStart } from './time-key';
 
-/** An event ready for a partition: validated, serialised and with its columns extracted. */
+/** An event ready for a partition: validated, serialised and analysed. */
 export interface PreparedEvent {
   readonly id: string;
   readonly time: number;
   readonly json: string;
-  /** One value per INDEXED_FIELDS entry, in that order. */
-  readonly columns: readonly (string | null)[];
-  readonly fullText: string | undefined;
-  readonly multiValued: readonly string[];
+  /** `message` analysed, tokens joined by spaces. */
+  readonly text: string;
+  /** The keyword tokens of the term fields, joined by spaces. */
+  readonly terms: string;
 }
 
 export interface PartitionHit {
@@ -28,28 +29,37 @@ export interface PartitionOptions {
 
 const SCHEMA_VERSION = 1;
 const MAX_CACHED_STATEMENTS = 128;
+const MAX_KEY_ATTEMPTS = 32;
 
-// The FTS table gets text that analyzeText already tokenised and lowercased, joined by
-// spaces: with every category but separators counted as token characters, unicode61
-// splits it on the spaces only, so the query side (analyzeText too) sees the same tokens.
+// The FTS table is contentless (the text lives in the JSON) and gets text that analyzeText
+// and keywordToken already tokenised, joined by spaces: counting every category but
+// separators as token characters, unicode61 splits it on the spaces only.
+// Writes come in transactions of a few thousand events, each a new FTS segment: merging
+// 16 segments at a time instead of 4 halves the rewriting, at the cost of more segments
+// to consult per query (still a few dozen a day); FTS pages match the 16 KiB pages.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   time_key INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
-  doc TEXT NOT NULL,
-  ${INDEXED_FIELDS.map((field) => `${columnOf(field)} TEXT`).join(',\n  ')}
+  doc TEXT NOT NULL
 );
-${INDEXED_FIELDS.map((field) => `CREATE INDEX IF NOT EXISTS events_${columnOf(field)} ON events(${columnOf(field)}) WHERE ${columnOf(field)} IS NOT NULL;`).join('\n')}
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
-  message, content='', contentless_delete=1,
+  message, terms, content='', contentless_delete=1,
   tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'"
 );
-CREATE TABLE IF NOT EXISTS multi_valued (field TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', 16);
+INSERT INTO events_fts (events_fts, rank) VALUES ('crisismerge', 64);
+INSERT INTO events_fts (events_fts, rank) VALUES ('pgsz', 16000);
 `;
 
-const INSERT_EVENT = `INSERT INTO events (time_key, id, doc, ${INDEXED_FIELDS.map(columnOf).join(', ')}) VALUES (${Array(3 + INDEXED_FIELDS.length)
-  .fill('?')
-  .join(', ')})`;
+function isPrimaryKeyConflict(error: unknown): boolean {
+  return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Compiles a query for `Partition.search`; throws QueryError for a field name no parser would accept. */
+export function compileForPartition(query: QueryAst): SqlQuery {
+  return toSqlWhere(query, { documentColumn: 'doc', fullTextTable: 'events_fts', termFields: TERM_FIELD_SET, tableAlias: 'e', fullText: 'separate' });
+}
 
 /**
  * One day of events in its own SQLite database (WAL, so readers in other processes never
@@ -59,6 +69,11 @@ export class Partition {
   readonly start: number;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly writeBatch: Database.Transaction<(events: readonly PreparedEvent[], rejected: RejectedEvent[]) => void>;
+  /**
+   * Sequence numbers within a millisecond start at a random point per process and count
+   * up, so events keep their order and two writers rarely meet; a meeting is retried.
+   */
+  private sequence = randomInt(SEQUENCE_SPAN);
 
   private constructor(
     readonly day: string,
@@ -66,42 +81,45 @@ export class Partition {
     private readonly db: Database.Database,
   ) {
     this.start = windowStart(day);
+    const insertEvent = db.prepare('INSERT INTO events (time_key, id, doc) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING');
     const deleteEvent = db.prepare('DELETE FROM events WHERE id = ? RETURNING time_key AS key');
     const deleteText = db.prepare('DELETE FROM events_fts WHERE rowid = ?');
-    const lastKey = db.prepare('SELECT max(time_key) FROM events WHERE time_key BETWEEN ? AND ?').pluck();
-    const insertEvent = db.prepare(INSERT_EVENT);
-    const insertText = db.prepare('INSERT INTO events_fts (rowid, message) VALUES (?, ?)');
-    const markMultiValued = db.prepare('INSERT OR IGNORE INTO multi_valued (field) VALUES (?)');
+    const insertText = db.prepare('INSERT INTO events_fts (rowid, message, terms) VALUES (?, ?, ?)');
     this.writeBatch = db.transaction((events: readonly PreparedEvent[], rejected: RejectedEvent[]) => {
       for (const event of events) {
-        const first = firstKeyOf(this.start, event.time);
-        const last = lastKey.get(first, first + SEQUENCE_SPAN - 1) as number | null;
-        const key = last === null ? first : last + 1;
-        if (key >= first + SEQUENCE_SPAN) {
-          rejected.push({ id: event.id, status: 400, reason: `more than ${SEQUENCE_SPAN} events of ${day} share the millisecond ${new Date(event.time).toISOString()}` });
+        const key = this.place(event, insertEvent, deleteEvent, deleteText);
+        if (key === undefined) {
+          rejected.push({ id: event.id, status: 400, reason: `no free place among the events of ${day} at ${new Date(event.time).toISOString()}` });
           continue;
         }
-        // Replace by id: the old row and its text go, so a redelivered event is stored once.
-        const old = deleteEvent.get(event.id) as { key: number } | undefined;
-        if (old) deleteText.run(old.key);
-        insertEvent.run(key, event.id, event.json, ...event.columns);
-        if (event.fullText !== undefined) insertText.run(key, event.fullText);
-        for (const field of event.multiValued) markMultiValued.run(field);
+        if (event.text !== '' || event.terms !== '') insertText.run(key, event.text, event.terms);
       }
     });
   }
 
-  /** Opens the day's database, creating it (and its schema) when `create`; undefined when it does not exist. */
-  static open(file: string, day: string, create: boolean, options: PartitionOptions): Partition | undefined {
+  /** Opens the day's database, creating the file and its schema if need be. */
+  static create(file: string, day: string, options: PartitionOptions): Partition {
+    return Partition.setUp(new Database(file, { timeout: options.busyTimeoutMs }), file, day, options);
+  }
+
+  /** Opens the day's database; undefined when its file does not exist. */
+  static openExisting(file: string, day: string, options: PartitionOptions): Partition | undefined {
     let db: Database.Database;
     try {
-      db = new Database(file, { fileMustExist: !create, timeout: options.busyTimeoutMs });
+      db = new Database(file, { fileMustExist: true, timeout: options.busyTimeoutMs });
     } catch (error) {
-      if (!create && (error as { code?: string }).code === 'SQLITE_CANTOPEN') return undefined;
+      if ((error as { code?: string }).code === 'SQLITE_CANTOPEN') return undefined;
       throw error;
     }
+    return Partition.setUp(db, file, day, options);
+  }
+
+  private static setUp(db: Database.Database, file: string, day: string, options: PartitionOptions): Partition {
     try {
+      // Large pages and a large WAL between checkpoints: a batch rewrites fewer pages, and a page rewritten by several batches reaches the file once.
+      db.pragma('page_size = 16384');
       db.pragma('journal_mode = WAL');
+      db.pragma('wal_autocheckpoint = 4096');
       db.pragma('synchronous = NORMAL');
       db.pragma(`cache_size = -${options.cacheSizeKib}`);
       db.pragma('temp_store = MEMORY');
@@ -126,56 +144,88 @@ export class Partition {
     this.writeBatch.immediate(events, rejected);
   }
 
-  /** The time of the newest event, undefined when the partition is empty. */
-  newestTime(): number | undefined {
-    const key = this.statement('SELECT max(time_key) FROM events').pluck().get() as number | null;
-    return key === null ? undefined : timeOfKey(this.start, key);
+  /** The keys of the oldest and the newest event, undefined when the partition is empty. */
+  keyBounds(): readonly [number, number] | undefined {
+    // Two subqueries: SQLite reads a lone min() or max() from the end of the key's B-tree, but scans for both at once.
+    const bounds = this.statement('SELECT (SELECT min(time_key) FROM events) AS oldest, (SELECT max(time_key) FROM events) AS newest').get() as {
+      oldest: number | null;
+      newest: number | null;
+    };
+    return bounds.oldest === null || bounds.newest === null ? undefined : [bounds.oldest, bounds.newest];
+  }
+
+  /** Counts the matches in the key range, stopping at `limit`. */
+  count(compiled: SqlQuery, range: readonly [number, number], limit = Number.POSITIVE_INFINITY): number {
+    if (compiled.where === '0' || limit <= 0) return 0;
+    if (compiled.where === '1' && compiled.match === undefined) {
+      // Every event of the day: SQLite counts the smallest index page by page instead of reading the rows.
+      const bounds = this.keyBounds();
+      if (!bounds || (range[0] <= bounds[0] && range[1] >= bounds[1])) {
+        return Math.min(limit, this.statement('SELECT count(*) FROM events').pluck().get() as number);
+      }
+    }
+    const query = this.matching(compiled, range);
+    // Without conditions on the document the FTS table alone can count.
+    const from = compiled.match !== undefined && compiled.where === '1' ? 'events_fts WHERE events_fts MATCH ? AND rowid BETWEEN ? AND ?' : query.from;
+    const sql = Number.isFinite(limit) ? `SELECT count(*) FROM (SELECT 1 FROM ${from} LIMIT ?)` : `SELECT count(*) FROM ${from}`;
+    const params = Number.isFinite(limit) ? [...query.params, limit] : query.params;
+    return this.statement(sql).pluck().get(...params) as number;
   }
 
   /**
-   * Counts the matches in the key range (up to `countLimit`) and returns the newest `size`.
-   * With free text the FTS table drives the query: it yields rowids newest first and
-   * honours the range, so the first page of a common word costs no more than a rare one.
+   * The newest `size` matches in the key range. When any clause is in the FTS table, FTS5
+   * drives: it yields rowids newest first within the range, so the first page costs little
+   * whether the words are rare or common.
    */
-  search(query: QueryAst, range: readonly [number, number], size: number, countLimit: number): { count: number; hits: PartitionHit[] } {
-    const multiValued = new Set(this.statement('SELECT field FROM multi_valued').pluck().all() as string[]);
-    const columns = multiValued.size === 0 ? INDEXED_COLUMNS : new Map([...INDEXED_COLUMNS].filter(([field]) => !multiValued.has(field)));
-    const compiled = toSqlWhere(query, { documentColumn: 'doc', fullTextTable: 'events_fts', columns, tableAlias: 'e', fullText: 'separate' });
-    const where: SqlValue[] = [...compiled.params];
-    let fromClause: string;
-    let order: string;
-    let head: SqlValue[];
-    if (compiled.match === undefined) {
-      fromClause = 'events e WHERE e.time_key BETWEEN ? AND ?';
-      order = 'e.time_key';
-      head = [range[0], range[1]];
-    } else {
-      fromClause = 'events_fts f CROSS JOIN events e ON e.time_key = f.rowid WHERE f.events_fts MATCH ? AND f.rowid BETWEEN ? AND ?';
-      order = 'f.rowid';
-      head = [compiled.match, range[0], range[1]];
-    }
+  newest(compiled: SqlQuery, range: readonly [number, number], size: number): PartitionHit[] {
+    if (compiled.where === '0' || size <= 0) return [];
+    const query = this.matching(compiled, range);
+    const rows = this.statement(`SELECT e.time_key AS key, e.id AS id, e.doc AS json FROM ${query.from} ORDER BY ${query.order} DESC LIMIT ?`).all(...query.params, size) as {
+      key: number;
+      id: string;
+      json: string;
+    }[];
+    return rows.map((row) => ({ time: timeOfKey(this.start, row.key), id: row.id, json: row.json }));
+  }
+
+  /** The FROM … WHERE of the matching rows (aliased `e`), its parameters, and the key to sort by. */
+  private matching(compiled: SqlQuery, range: readonly [number, number]): { from: string; params: SqlValue[]; order: string } {
     const condition = compiled.where === '1' ? '' : ` AND (${compiled.where})`;
-    let count = 0;
-    if (countLimit > 0) {
-      const countSql =
-        compiled.match !== undefined && condition === ''
-          ? 'SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)'
-          : `SELECT count(*) FROM (SELECT 1 FROM ${fromClause}${condition} LIMIT ?)`;
-      const countParams = condition === '' ? [...head, countLimit] : [...head, ...where, countLimit];
-      count = this.statement(countSql).pluck().get(...countParams) as number;
+    if (compiled.match === undefined) {
+      return { from: `events e WHERE e.time_key BETWEEN ? AND ?${condition}`, params: [range[0], range[1], ...compiled.params], order: 'e.time_key' };
     }
-    if (size === 0) return { count, hits: [] };
-    const rows = this.statement(`SELECT e.time_key AS key, e.id AS id, e.doc AS json FROM ${fromClause}${condition} ORDER BY ${order} DESC LIMIT ?`).all(
-      ...head,
-      ...where,
-      size,
-    ) as { key: number; id: string; json: string }[];
-    return { count, hits: rows.map((row) => ({ time: timeOfKey(this.start, row.key), id: row.id, json: row.json })) };
+    return {
+      from: `events_fts f CROSS JOIN events e ON e.time_key = f.rowid WHERE f.events_fts MATCH ? AND f.rowid BETWEEN ? AND ?${condition}`,
+      params: [compiled.match, range[0], range[1], ...compiled.params],
+      order: 'f.rowid',
+    };
   }
 
   close(): void {
     this.statements.clear();
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Inserts the row under a free key of its millisecond and returns the key. An id that
+   * is already stored is replaced, text included, so a redelivered event is stored once.
+   */
+  private place(event: PreparedEvent, insertEvent: Database.Statement, deleteEvent: Database.Statement, deleteText: Database.Statement): number | undefined {
+    const first = firstKeyOf(this.start, event.time);
+    for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
+      this.sequence = attempt === 0 ? (this.sequence + 1) % SEQUENCE_SPAN : randomInt(SEQUENCE_SPAN);
+      const key = first + this.sequence;
+      try {
+        if (insertEvent.run(key, event.id, event.json).changes === 1) return key;
+        const old = deleteEvent.get(event.id) as { key: number };
+        deleteText.run(old.key);
+        insertEvent.run(key, event.id, event.json);
+        return key;
+      } catch (error) {
+        if (!isPrimaryKeyConflict(error)) throw error;
+      }
+    }
+    return undefined;
   }
 
   private statement(sql: string): Database.Statement {

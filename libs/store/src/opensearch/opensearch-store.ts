@@ -1,7 +1,7 @@
 import { Client } from '@opensearch-project/opensearch';
 import { toOpenSearchQuery } from '@siem/query';
 import { StoreError, StoreErrorCodes } from '../errors';
-import type { BulkIndexResult, EventStore, IndexableEvent, RejectedEvent, SearchRequest, SearchResult } from '../types';
+import type { BulkIndexResult, CountRequest, EventStore, IndexableEvent, RejectedEvent, SearchRequest, SearchResult } from '../types';
 import { eventIndexTemplate } from './event-template';
 import { dailyIndexName } from './index-names';
 
@@ -93,6 +93,20 @@ export class OpenSearchStore implements EventStore {
       };
     } catch (cause) {
       throw new StoreError(StoreErrorCodes.searchFailed, `The search failed in OpenSearch: ${(cause as Error).message}.`, { cause, retryable: true });
+    }
+  }
+
+  async count(request: CountRequest): Promise<number> {
+    try {
+      const response = await this.client.count({
+        index: `${this.options.indexPrefix}*`,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        body: { query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }) } as never,
+      });
+      return response.body.count;
+    } catch (cause) {
+      throw new StoreError(StoreErrorCodes.searchFailed, `Counting in OpenSearch failed: ${(cause as Error).message}.`, { cause, retryable: true });
     }
   }
 

@@ -19,3 +19,8 @@ export const SearchResponse = Type.Object({
 export const ErrorResponse = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), position: Type.Optional(Type.Integer()) }),
 });
+
+export const CountQuerystring = Type.Omit(SearchQuerystring, ['size']);
+export type CountQuerystring = Static<typeof CountQuerystring>;
+
+export const CountResponse = Type.Object({ count: Type.Integer() });
