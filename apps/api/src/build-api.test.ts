@@ -7,6 +7,9 @@ import { buildApi } from './build-api';
 class RecordingStore implements EventStore {
   readonly requests: SearchRequest[] = [];
   async ensureReady() {}
+  async applyRetention() {
+    return [];
+  }
   async bulkIndex() {
     return { indexed: 0, rejected: [] };
   }

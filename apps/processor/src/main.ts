@@ -21,8 +21,6 @@ if (cluster.isPrimary) {
   } catch (error) {
     logger.fatal({ err: error, code: (error as { code?: string }).code }, 'The processor could not prepare its topics or its store.');
     process.exit(1);
-  } finally {
-    await store.close();
   }
   const supervisor = new Supervisor({ workers: config.processor.workers, logger, shutdownGraceMs: 60_000 });
   supervisor.start();
@@ -31,6 +29,10 @@ if (cluster.isPrimary) {
       (result) => result.deletedSegments > 0 && logger.info(result, 'Deleted log segments past retention.'),
       (error: unknown) => logger.error({ err: error }, 'Applying the bus retention failed; it is tried again later.'),
     );
+    store.applyRetention().then(
+      (deleted) => deleted.length > 0 && logger.info({ deleted }, 'Deleted event days past retention.'),
+      (error: unknown) => logger.error({ err: error }, 'Applying the store retention failed; it is tried again later.'),
+    );
   }, RETENTION_INTERVAL_MS);
   retention.unref();
   let stopping = false;
@@ -38,7 +40,9 @@ if (cluster.isPrimary) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'Stopping the processor: workers finish their chunk and commit.');
+    clearInterval(retention);
     await supervisor.stop();
+    await store.close();
     logger.info('Every processor worker has stopped.');
     process.exit(0);
   };

@@ -11,6 +11,9 @@ class ScriptedStore implements EventStore {
   failuresLeft = 0;
   rejectIds = new Set<string>();
   async ensureReady() {}
+  async applyRetention() {
+    return [];
+  }
   async bulkIndex(events: readonly IndexableEvent[]): Promise<BulkIndexResult> {
     if (this.failuresLeft > 0) {
       this.failuresLeft--;

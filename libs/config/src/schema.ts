@@ -89,7 +89,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'SIEM_DATA_DIR', path: ['deployment', 'dataDir'], kind: 'string', description: 'Where the embedded bus and store keep their files.' },
   { name: 'SIEM_BUS_RETENTION_HOURS', path: ['deployment', 'busRetentionHours'], kind: 'integer', description: 'Embedded bus: closed log segments older than this are deleted.' },
   { name: 'SIEM_BUS_RETENTION_MB', path: ['deployment', 'busRetentionMbPerPartition'], kind: 'integer', description: 'Embedded bus: oldest closed segments are deleted beyond this size per partition.' },
-  { name: 'SIEM_STORE_RETENTION_DAYS', path: ['deployment', 'storeRetentionDays'], kind: 'integer', description: 'Embedded store: days of events kept; older day partitions are dropped whole.' },
+  { name: 'SIEM_STORE_RETENTION_DAYS', path: ['deployment', 'storeRetentionDays'], kind: 'integer', description: 'Days of events kept; older daily partitions (embedded) or daily indices (OpenSearch) are deleted whole.' },
   { name: 'SIEM_LOG_LEVEL', path: ['log', 'level'], kind: 'string', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.' },
   { name: 'SIEM_KAFKA_BROKERS', path: ['kafka', 'brokers'], kind: 'list', description: 'Comma-separated Kafka bootstrap brokers, host:port.' },
   { name: 'SIEM_KAFKA_CLIENT_ID', path: ['kafka', 'clientId'], kind: 'string', description: 'Kafka client id prefix.' },

@@ -6,6 +6,7 @@ import type { EventStore } from './types';
 
 /** The one place that chooses between OpenSearch and the embedded SQLite store. */
 export function createStore(config: SiemConfig): EventStore {
-  if (config.deployment.store === 'opensearch') return new OpenSearchStore(config.opensearch);
-  return new EmbeddedStore({ dataDir: path.resolve(config.deployment.dataDir), indexPrefix: config.opensearch.indexPrefix });
+  const retentionDays = config.deployment.storeRetentionDays;
+  if (config.deployment.store === 'opensearch') return new OpenSearchStore({ ...config.opensearch, retentionDays });
+  return new EmbeddedStore({ dataDir: path.resolve(config.deployment.dataDir), indexPrefix: config.opensearch.indexPrefix, retentionDays });
 }

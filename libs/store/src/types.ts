@@ -48,6 +48,8 @@ export interface EventStore {
    */
   bulkIndex(events: readonly IndexableEvent[]): Promise<BulkIndexResult>;
   search(request: SearchRequest): Promise<SearchResult>;
+  /** Deletes whole days older than the configured retention; returns the index names deleted. */
+  applyRetention(now?: Date): Promise<string[]>;
   /** The exact number of events matching, without the cap `search` puts on `total`. */
   count(request: CountRequest): Promise<number>;
   close(): Promise<void>;

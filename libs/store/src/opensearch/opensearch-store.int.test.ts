@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { describeStoreConformance } from '../store-conformance';
 import { OpenSearchStore } from './opensearch-store';
 
@@ -12,3 +12,20 @@ describeStoreConformance(
     await fetch(`${inject('opensearchUrl')}/${indexPrefix}*/_refresh`, { method: 'POST' });
   },
 );
+
+describe('OpenSearchStore – retention', () => {
+  it('deletes the daily indices older than the retention and keeps the rest', async () => {
+    const prefix = `siem-retention-${randomBytes(4).toString('hex')}-`;
+    const store = new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix: prefix, replicas: 0, retentionDays: 2 });
+    await store.ensureReady();
+    const days = ['2026-11-10', '2026-11-19', '2026-11-20', '2026-11-21'];
+    const result = await store.bulkIndex(days.map((day, i) => ({ id: `r${i}`, timestamp: `${day}T12:00:00.000Z`, document: { '@timestamp': `${day}T12:00:00.000Z`, message: 'x' } })));
+    expect(result.rejected).toEqual([]);
+    const deleted = await store.applyRetention(new Date('2026-11-21T08:00:00.000Z'));
+    expect(deleted).toEqual([`${prefix}2026.11.10`]);
+    const left = (await (await fetch(`${inject('opensearchUrl')}/_cat/indices/${prefix}*?h=index&format=json`)).json()) as { index: string }[];
+    expect(left.map((row) => row.index).sort()).toEqual([`${prefix}2026.11.19`, `${prefix}2026.11.20`, `${prefix}2026.11.21`]);
+    await fetch(`${inject('opensearchUrl')}/${prefix}*`, { method: 'DELETE' });
+    await store.close();
+  });
+});

@@ -9,6 +9,8 @@ export interface OpenSearchStoreOptions {
   readonly url: string;
   readonly indexPrefix: string;
   readonly replicas: number;
+  /** Daily indices older than this many days are deleted by `applyRetention`; unset keeps everything. */
+  readonly retentionDays?: number;
 }
 
 interface BulkItem {
@@ -94,6 +96,16 @@ export class OpenSearchStore implements EventStore {
     } catch (cause) {
       throw new StoreError(StoreErrorCodes.searchFailed, `The search failed in OpenSearch: ${(cause as Error).message}.`, { cause, retryable: true });
     }
+  }
+
+  async applyRetention(now: Date = new Date()): Promise<string[]> {
+    if (this.options.retentionDays === undefined) return [];
+    const oldestKept = dailyIndexName(this.options.indexPrefix, new Date(now.getTime() - this.options.retentionDays * 86_400_000).toISOString());
+    const response = await this.client.cat.indices({ index: `${this.options.indexPrefix}*`, format: 'json', h: 'index' } as never);
+    const daily = new RegExp(`^${this.options.indexPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\d{4}\\.\\d{2}\\.\\d{2}$`);
+    const expired = (response.body as unknown as { index: string }[]).map((row) => row.index).filter((index) => daily.test(index) && index < oldestKept);
+    if (expired.length) await this.client.indices.delete({ index: expired.join(',') });
+    return expired.sort();
   }
 
   async count(request: CountRequest): Promise<number> {
