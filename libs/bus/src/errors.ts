@@ -1,3 +1,5 @@
+import { SiemError } from '@siem/schema';
+
 export const BusErrorCodes = {
   unreachable: 'SIEM_BUS_UNREACHABLE',
   produceFailed: 'SIEM_BUS_PRODUCE_FAILED',
@@ -8,14 +10,4 @@ export const BusErrorCodes = {
 
 export type BusErrorCode = (typeof BusErrorCodes)[keyof typeof BusErrorCodes];
 
-export class BusError extends Error {
-  readonly code: BusErrorCode;
-  readonly retryable: boolean;
-
-  constructor(code: BusErrorCode, message: string, options: { cause?: unknown; retryable: boolean }) {
-    super(message, { cause: options.cause });
-    this.name = 'BusError';
-    this.code = code;
-    this.retryable = options.retryable;
-  }
-}
+export class BusError extends SiemError<BusErrorCode> {}

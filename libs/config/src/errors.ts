@@ -1,3 +1,5 @@
+import { SiemError } from '@siem/schema';
+
 export const ConfigErrorCodes = {
   invalid: 'SIEM_CONFIG_INVALID',
   unknownVariable: 'SIEM_CONFIG_UNKNOWN_VARIABLE',
@@ -6,15 +8,11 @@ export const ConfigErrorCodes = {
 export type ConfigErrorCode = (typeof ConfigErrorCodes)[keyof typeof ConfigErrorCodes];
 
 /** A configuration problem found at start; the message names the variable and what to do. */
-export class ConfigError extends Error {
-  readonly code: ConfigErrorCode;
+export class ConfigError extends SiemError<ConfigErrorCode> {
   readonly variable: string;
-  readonly retryable = false;
 
   constructor(code: ConfigErrorCode, variable: string, message: string) {
-    super(message);
-    this.name = 'ConfigError';
-    this.code = code;
+    super(code, message, { retryable: false });
     this.variable = variable;
   }
 }

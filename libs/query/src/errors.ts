@@ -1,3 +1,5 @@
+import { SiemError } from '@siem/schema';
+
 export const QueryErrorCodes = {
   syntax: 'SIEM_QUERY_SYNTAX',
   tooLong: 'SIEM_QUERY_TOO_LONG',
@@ -7,15 +9,11 @@ export const QueryErrorCodes = {
 export type QueryErrorCode = (typeof QueryErrorCodes)[keyof typeof QueryErrorCodes];
 
 /** A query the user must correct; `position` is the 0-based character offset of the problem. */
-export class QueryError extends Error {
-  readonly code: QueryErrorCode;
+export class QueryError extends SiemError<QueryErrorCode> {
   readonly position: number;
-  readonly retryable = false;
 
   constructor(code: QueryErrorCode, message: string, position: number) {
-    super(message);
-    this.name = 'QueryError';
-    this.code = code;
+    super(code, message, { retryable: false });
     this.position = position;
   }
 }

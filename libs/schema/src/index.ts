@@ -1,3 +1,4 @@
 export type { RawRecord } from './raw-record';
 export { RAW_HEADERS } from './raw-record';
 export type { EcsEvent, SyslogFields } from './ecs-event';
+export { SiemError } from './siem-error';
