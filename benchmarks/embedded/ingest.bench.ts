@@ -70,12 +70,12 @@ async function searchableCount(setup: PipelineEnv, marker: string): Promise<numb
 }
 
 async function measure(name: string, deployment: Deployment): Promise<Result> {
-  const setup = await deploymentEnv(deployment, { SIEM_LOG_LEVEL: 'warn', SIEM_PROCESSOR_WORKERS: '2' });
+  const setup = await deploymentEnv(deployment, { SIEM_LOG_LEVEL: 'warn', SIEM_PROCESSOR_WORKERS: process.env.BENCH_WORKERS ?? '2' });
   const marker = `bench${Date.now().toString(36)}`;
   const apps = { collector: startApp('collector', { ...setup.env, SIEM_LOG_LEVEL: 'info' }), processor: startApp('processor', { ...setup.env, SIEM_LOG_LEVEL: 'info' }), api: startApp('api', { ...setup.env, SIEM_LOG_LEVEL: 'info' }) };
   try {
     await apps.collector.waitForLog('collector', (l) => l.msg === 'The collector is listening.');
-    await apps.processor.waitForLog('workers', () => apps.processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === 2);
+    await apps.processor.waitForLog('workers', () => apps.processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === Number(setup.env.SIEM_PROCESSOR_WORKERS));
     await apps.api.waitForLog('api', (l) => l.msg === 'The API is listening.');
     const samplers = Object.fromEntries(Object.entries(apps).map(([app, p]) => [app, new RssSampler(() => [p.child.pid!])]));
     const started = Date.now();

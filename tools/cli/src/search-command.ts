@@ -19,7 +19,12 @@ export async function runSearch(options: SearchOptions): Promise<string> {
   url.searchParams.set('size', String(options.size));
   if (options.from) url.searchParams.set('from', options.from);
   if (options.to) url.searchParams.set('to', options.to);
-  const response = await fetch(url);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`Could not reach the API at ${options.apiUrl}: ${(error as Error).message}. Is \`siem start\` running?`);
+  }
   const body = (await response.json()) as { total?: number; hits?: SearchHit[]; error?: { code: string; message: string } };
   if (!response.ok) throw new Error(`${body.error?.code ?? response.status}: ${body.error?.message ?? 'the API refused the search'}`);
   if (options.json) return `${JSON.stringify(body, null, 2)}\n`;
