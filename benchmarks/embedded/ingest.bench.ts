@@ -85,7 +85,7 @@ async function measure(name: string, deployment: Deployment): Promise<Result> {
     const seconds = (Date.now() - started) / 1000;
     const peakRssMb = Object.fromEntries(Object.entries(samplers).map(([app, s]) => [app, Math.round(s.stop() / 1048576)]));
     process.stdout.write(`${name}: sent in ${sentSeconds.toFixed(1)} s, all searchable after ${seconds.toFixed(1)} s\n`);
-    return { deployment: name, events: TOTAL, seconds, eventsPerSecond: Math.round(TOTAL / seconds), peakRssMb };
+    return { deployment: `${name}, ${setup.env.SIEM_PROCESSOR_WORKERS} workers`, events: TOTAL, seconds, eventsPerSecond: Math.round(TOTAL / seconds), peakRssMb };
   } finally {
     await Promise.all(Object.values(apps).map((app) => app.stop()));
   }

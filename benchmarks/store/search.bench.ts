@@ -94,4 +94,4 @@ try {
 
 const table = [`${QUERIES} searches of host.name:<one of 500> over a 6 h window (size 50), after loading in batches of ${BATCH}:`, '', '| store | events | load events/s | p50 ms | p95 ms | hits returned |', '|---|---|---|---|---|---|', ...rows].join('\n');
 process.stdout.write(`\n${table}\n`);
-writeFileSync(path.join(import.meta.dirname, '..', 'results', 'store-search.md'), `# store search, ${new Date().toISOString()}\n\n${table}\n`);
+writeFileSync(path.join(import.meta.dirname, '..', 'results', `store-search-${EVENTS}.md`), `# store search, ${new Date().toISOString()}\n\n${table}\n`);
