@@ -1,5 +1,6 @@
 import { decodeRawRecord, type BusProducer, type BusRecord, type ConsumedMessage } from '@siem/bus';
 import type { Parser } from '@siem/parsers';
+import type { RawRecord } from '@siem/schema';
 import type { EventStore, IndexableEvent } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import { buildDeadLetter } from './dead-letter';
@@ -28,10 +29,11 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
 
   return async (messages) => {
     const events: IndexableEvent[] = [];
-    const sources = new Map<string, ConsumedMessage>();
+    const sources = new Map<string, { message: ConsumedMessage; record: RawRecord }>();
     const deadLetters: BusRecord[] = [];
+    const chunkReceivedAt = new Date().toISOString();
     for (const message of messages) {
-      const record = decodeRawRecord(message, new Date().toISOString());
+      const record = decodeRawRecord(message, chunkReceivedAt);
       const result = deps.parser.parse(record);
       if (!result.ok) {
         deadLetters.push(buildDeadLetter(message, record, { code: result.error.code, message: result.error.message, stage: result.error.parser }));
@@ -39,16 +41,16 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
         continue;
       }
       const id = eventId(message.topic, message.partition, message.offset);
-      sources.set(id, message);
+      sources.set(id, { message, record });
       events.push({ id, timestamp: result.event['@timestamp'], document: result.event });
     }
 
     const outcome = await retryWhileAllowed(() => deps.store.bulkIndex(events), deps, 'index');
     indexed.inc({}, outcome.indexed);
     for (const rejection of outcome.rejected) {
-      const message = sources.get(rejection.id)!;
+      const { message, record } = sources.get(rejection.id)!;
       deadLetters.push(
-        buildDeadLetter(message, decodeRawRecord(message, new Date().toISOString()), {
+        buildDeadLetter(message, record, {
           code: 'SIEM_STORE_REJECTED',
           message: `The store refused the event (HTTP ${rejection.status}): ${rejection.reason}`,
           stage: 'index',
