@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prepares a machine for the tests: the command-line peers they drive (logger, kcat, curl) and the
-# Java toolchain that runs Kafka and OpenSearch, from Debian packages and only when missing; then
+# Prepares a machine for the tests: the command-line peers they drive (logger, kcat, curl, openssl,
+# mosquitto, syslog-ng; Debian's rsyslog conflicts with syslog-ng, and syslog-ng also covers TLS and
+# Kafka for the benchmark) and the Java toolchain that runs Kafka and OpenSearch, from Debian packages and only when missing; then
 # caches the Maven artifacts so that the first integration test does not pay for the download.
 # Idempotent: a second run installs nothing and downloads nothing.
 set -euo pipefail
@@ -12,6 +13,10 @@ declare -A PACKAGE_FOR=(
   [logger]=bsdutils
   [kcat]=kcat
   [curl]=curl
+  [openssl]=openssl
+  [mosquitto]=mosquitto
+  [mosquitto_pub]=mosquitto-clients
+  [syslog-ng]=syslog-ng-core
   [java]=openjdk-17-jdk-headless
   [javac]=openjdk-17-jdk-headless
   [mvn]=maven
@@ -21,6 +26,13 @@ missing=()
 for command in "${!PACKAGE_FOR[@]}"; do
   if ! command -v "$command" >/dev/null 2>&1; then
     missing+=("${PACKAGE_FOR[$command]}")
+  fi
+done
+
+# plug-ins without a command of their own
+for package in syslog-ng-mod-rdkafka; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed'; then
+    missing+=("$package")
   fi
 done
 
