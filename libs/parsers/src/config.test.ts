@@ -14,7 +14,7 @@ function setupError(input: unknown): ParserSetupError | undefined {
 
 describe('resolveParserConfig', () => {
   it('resolveParserConfig – applies the defaults: 64 KiB, UTC, keep the original', () => {
-    expect(resolveParserConfig()).toEqual({ maxMessageBytes: 65_536, timezone: 'UTC', keepOriginal: true });
+    expect(resolveParserConfig()).toEqual({ maxMessageBytes: 65_536, timezone: 'UTC', keepOriginal: true, options: {} });
     expect(resolveParserConfig({})).toEqual(DEFAULT_PARSER_CONFIG);
   });
 

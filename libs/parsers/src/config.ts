@@ -5,9 +5,10 @@ export const DEFAULT_PARSER_CONFIG: Readonly<ParserConfig> = Object.freeze({
   maxMessageBytes: 65_536,
   timezone: 'UTC',
   keepOriginal: true,
+  options: Object.freeze({}),
 });
 
-const KNOWN_KEYS: ReadonlySet<string> = new Set(['maxMessageBytes', 'timezone', 'keepOriginal', 'now']);
+const KNOWN_KEYS: ReadonlySet<string> = new Set(['maxMessageBytes', 'timezone', 'keepOriginal', 'now', 'options']);
 
 function invalid(message: string): ParserSetupError {
   return new ParserSetupError('SIEM_PARSE_INVALID_CONFIG', message);
@@ -53,6 +54,12 @@ export function resolveParserConfig(input: Partial<ParserConfig> = {}): Readonly
       throw invalid('Parser configuration "now" must be a function returning a Date.');
     }
     config.now = input.now;
+  }
+  if (input.options !== undefined) {
+    if (input.options === null || typeof input.options !== 'object' || Array.isArray(input.options)) {
+      throw invalid('Parser configuration "options" must be an object of the options of that parser type.');
+    }
+    config.options = input.options;
   }
   return Object.freeze(config);
 }

@@ -18,6 +18,7 @@ export const PARSE_ERROR_CODES = [
   'SIEM_PARSE_NOT_AN_OBJECT',
   'SIEM_PARSE_TOO_DEEP',
   'SIEM_PARSE_UNKNOWN_FORMAT',
+  'SIEM_PARSE_NO_MATCH',
 ] as const;
 
 export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];

@@ -1,3 +1,4 @@
+import type { TObject } from '@sinclair/typebox';
 import type { EcsEvent, RawRecord } from '@siem/schema';
 import type { ParseError } from './errors';
 
@@ -12,6 +13,11 @@ export interface ParserConfig {
   keepOriginal: boolean;
   /** Clock for `event.ingested` and for records whose receive time is unusable; tests inject one. */
   now?: () => Date;
+  /**
+   * Options of the parser type itself (grok patterns, a key=value separator, ...).
+   * Each definition declares them in `optionsSchema` and rejects anything else at start.
+   */
+  options: Readonly<Record<string, unknown>>;
 }
 
 /** A parser runtime. `parse` is synchronous and never throws. */
@@ -24,6 +30,8 @@ export interface Parser {
 export interface ParserDefinition {
   readonly type: string;
   readonly description: string;
+  /** JSON Schema of `ParserConfig.options` for this type; none means the type takes no options. */
+  readonly optionsSchema?: TObject;
   /** Validates the configuration (throws `ParserSetupError` at start) and returns a runtime. */
   create(config?: Partial<ParserConfig>): Parser;
 }

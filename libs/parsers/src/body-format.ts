@@ -1,0 +1,150 @@
+/**
+ * Formats that live in a message body: CEF, LEEF, key=value, sshd, auditd,
+ * iptables... Each is written once as a BodyParser and used two ways: as a
+ * parser of its own for inputs that carry only that format, and chained after
+ * a syslog header (see syslog-chain.ts), so that a CEF line sent over syslog
+ * carries both the syslog and the CEF fields.
+ */
+import { Type, type TObject } from '@sinclair/typebox';
+import type { EcsEvent, RawRecord } from '@siem/schema';
+import { createParserContext, decodePayload, eventFields, receiptMillis, type ParserContext } from './context';
+import { parseError, type ParseError } from './errors';
+import { isForbiddenKey } from './keys';
+import { resolveParserOptions } from './options';
+import { formatIsoTimestamp } from './time';
+import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
+
+/** Nested ECS fields a body parser found, e.g. `{ source: { ip: '10.0.0.1' } }`. */
+export type EcsFields = Record<string, unknown>;
+
+/**
+ * What a body parser returns: the fields it found; a ParseError when the body
+ * claims the format (e.g. starts with "CEF:") but is broken; or `undefined`
+ * when the body is simply not of this format (a chained syslog event then
+ * keeps its syslog fields alone).
+ * `@timestamp`, when present, is epoch millis or an ISO 8601 string and
+ * replaces the outer time; `event.dataset`, when present, replaces the
+ * parser's own dataset.
+ */
+export type BodyParseResult = EcsFields | ParseError | undefined;
+
+export interface BodyParser<Options = Record<string, never>> {
+  /** `event.dataset` of the events it recognizes, also the parser type when used on its own. */
+  readonly dataset: string;
+  readonly description: string;
+  /** Options the format takes; validated at start. */
+  readonly optionsSchema?: TObject;
+  /** Called once at start with validated options; returns the function applied to each body. */
+  compile(options: Options, context: ParserContext): (body: string) => BodyParseResult;
+}
+
+export function isParseError(value: BodyParseResult): value is ParseError {
+  return value !== undefined && typeof (value as Partial<ParseError>).code === 'string' && (value as Partial<ParseError>).retryable === false;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Deep-merges `fields` into `target`: objects merge key by key, anything else
+ * (arrays included) replaces; prototype-reaching keys are skipped.
+ */
+export function mergeEcsFields(target: Record<string, unknown>, fields: EcsFields): void {
+  for (const key of Object.keys(fields)) {
+    if (isForbiddenKey(key)) continue;
+    const value = fields[key];
+    if (value === undefined) continue;
+    const existing = target[key];
+    if (isPlainObject(value) && isPlainObject(existing)) mergeEcsFields(existing, value);
+    else target[key] = value;
+  }
+}
+
+/** Turns the `@timestamp` a body parser gave into ISO 8601, or undefined when it is unusable. */
+function bodyTimestamp(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return formatIsoTimestamp(value);
+  if (typeof value === 'string') {
+    const millis = Date.parse(value);
+    return Number.isNaN(millis) ? undefined : formatIsoTimestamp(millis);
+  }
+  return undefined;
+}
+
+/**
+ * Merges what a body parser found into an event built by an outer parser.
+ * Returns the event, with `event.dataset` naming the body's format.
+ */
+export function applyBodyFields(event: EcsEvent, fields: EcsFields, dataset: string): EcsEvent {
+  const { '@timestamp': time, ...rest } = fields;
+  mergeEcsFields(event as Record<string, unknown>, rest);
+  const timestamp = bodyTimestamp(time);
+  if (timestamp !== undefined) event['@timestamp'] = timestamp;
+  if (typeof (fields.event as Record<string, unknown> | undefined)?.dataset !== 'string') event.event.dataset = dataset;
+  return event;
+}
+
+/** A compiled body parser, ready to run on bodies extracted by another parser. */
+export interface CompiledBodyParser {
+  readonly dataset: string;
+  readonly parseBody: (body: string) => BodyParseResult;
+}
+
+export function compileBodyParser<Options>(
+  bodyParser: BodyParser<Options>,
+  context: ParserContext,
+  options: Readonly<Record<string, unknown>> = {},
+): CompiledBodyParser {
+  const resolved = resolveParserOptions(bodyParser.dataset, bodyParser.optionsSchema ?? NO_OPTIONS, options);
+  return { dataset: bodyParser.dataset, parseBody: bodyParser.compile(resolved as Options, context) };
+}
+
+const NO_OPTIONS = Type.Object({}, { additionalProperties: false });
+
+/** The event of a line that is nothing but the body format: receive time and sender as the outer fields. */
+function standaloneEvent(line: string, record: RawRecord, dataset: string, context: ParserContext): EcsEvent {
+  const event: EcsEvent = {
+    '@timestamp': formatIsoTimestamp(receiptMillis(record, context)),
+    message: line,
+    event: eventFields(line, dataset, context),
+  };
+  const sourceAddress = record.sourceAddress;
+  if (sourceAddress !== undefined) {
+    event.log = { source: { address: sourceAddress } };
+    event.host = { name: sourceAddress };
+  }
+  return event;
+}
+
+/** Makes a parser type out of a body format, for inputs that carry only that format. */
+export function defineBodyFormat<Options>(bodyParser: BodyParser<Options>): ParserDefinition {
+  const definition: ParserDefinition = {
+    type: bodyParser.dataset,
+    description: bodyParser.description,
+    create(config?: Partial<ParserConfig>): Parser {
+      const context = createParserContext(config);
+      const compiled = compileBodyParser(bodyParser, context, context.config.options);
+      return {
+        type: bodyParser.dataset,
+        parse(record: RawRecord): ParseResult {
+          const line = decodePayload(record, context, bodyParser.dataset);
+          if (typeof line !== 'string') return { ok: false, error: line };
+          const fields = compiled.parseBody(line);
+          if (fields === undefined) {
+            return {
+              ok: false,
+              error: parseError(
+                'SIEM_PARSE_NO_MATCH',
+                bodyParser.dataset,
+                `The line is not in the ${bodyParser.dataset} format; check which parser this input is configured with, or use "auto".`,
+              ),
+            };
+          }
+          if (isParseError(fields)) return { ok: false, error: fields };
+          return { ok: true, event: applyBodyFields(standaloneEvent(line, record, bodyParser.dataset, context), fields, bodyParser.dataset) };
+        },
+      };
+    },
+  };
+  return bodyParser.optionsSchema === undefined ? definition : { ...definition, optionsSchema: bodyParser.optionsSchema };
+}
