@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { createBus } from '@siem/bus';
 import { loadConfig } from '@siem/config';
-import { createParser } from '@siem/parsers';
+import { createInputRouter, loadParserRoutesFile, parseRoutePairs } from '@siem/parsers';
 import { createStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildWorker } from './build-worker';
@@ -10,16 +10,24 @@ import { SHUTDOWN_MESSAGE, Supervisor, WORKER_SLOT_VARIABLE } from './supervisor
 const config = loadConfig();
 const RETENTION_INTERVAL_MS = 10 * 60_000;
 
+/** The parser of each input, from SIEM_PARSERS and SIEM_PARSERS_FILE; throws ParserSetupError on a bad route. */
+function createPipelineParser() {
+  const { parsers, parsersFile, syslogTimezone, keepOriginal } = config.processor;
+  const routes = { ...parseRoutePairs(parsers), ...(parsersFile === undefined ? {} : loadParserRoutesFile(parsersFile)) };
+  return createInputRouter(routes, { maxMessageBytes: config.collector.maxMessageBytes, timezone: syslogTimezone, keepOriginal });
+}
+
 if (cluster.isPrimary) {
   const logger = createLogger('processor', config.log.level);
   // Fail at start, once, rather than in every worker on a loop of restarts.
   const store = createStore(config);
   const bus = createBus(config, logger, 'processor');
   try {
+    createPipelineParser();
     await bus.ensureTopics();
     await store.ensureReady();
   } catch (error) {
-    logger.fatal({ err: error, code: (error as { code?: string }).code }, 'The processor could not prepare its topics or its store.');
+    logger.fatal({ err: error, code: (error as { code?: string }).code }, 'The processor could not prepare its parsers, topics or store.');
     process.exit(1);
   }
   const supervisor = new Supervisor({ workers: config.processor.workers, logger, shutdownGraceMs: 60_000 });
@@ -55,7 +63,7 @@ if (cluster.isPrimary) {
     consumer: bus.consumer({ index: Number(process.env[WORKER_SLOT_VARIABLE] ?? 0), count: config.processor.workers }),
     producer: bus.producer(),
     store: createStore(config),
-    parser: createParser('auto', { maxMessageBytes: config.collector.maxMessageBytes, timezone: config.processor.syslogTimezone, keepOriginal: config.processor.keepOriginal }),
+    parser: createPipelineParser(),
     logger,
     metrics: new MetricsRegistry(),
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BusProducer, BusRecord, ConsumedMessage } from '@siem/bus';
 import { createParser } from '@siem/parsers';
+import type { EcsEvent } from '@siem/schema';
 import { StoreError, type BulkIndexResult, type EventStore, type IndexableEvent } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { createChunkProcessor } from './process-chunk';
@@ -73,13 +74,29 @@ describe('createChunkProcessor', () => {
       message(3, ''),
       message(4, '{"message":"good two"}'),
     ]);
-    expect([...store.indexed.values()].map((e) => e.document.message)).toEqual(['good one', 'good two']);
+    const documents = [...store.indexed.values()].map((e) => e.document as EcsEvent);
+    expect(documents.filter((d) => d.event.kind !== 'pipeline_error').map((d) => d.message)).toEqual(['good one', 'good two']);
+    expect(documents.filter((d) => d.event.kind === 'pipeline_error').map((d) => (d.error as { code: string }).code)).toEqual([
+      'SIEM_PARSE_INVALID_UTF8',
+      'SIEM_PARSE_EMPTY',
+    ]);
     expect(producer.sent).toHaveLength(1);
     expect(producer.sent[0]!.topic).toBe('siem.dlq');
     const letters = producer.sent[0]!.records.map((r) => JSON.parse(r.value.toString()));
     expect(letters.map((l) => l.error.code)).toEqual(['SIEM_PARSE_INVALID_UTF8', 'SIEM_PARSE_EMPTY']);
     expect(letters.map((l) => l.origin.offset)).toEqual(['2', '3']);
-    expect(metrics.counter('siem_processor_indexed_total', '').get()).toBe(2);
+    expect(metrics.counter('siem_processor_indexed_total', '').get()).toBe(4);
+  });
+
+  it('gives a replayed dead letter its original id, so the parsed event replaces the letter in the store', async () => {
+    const { store, process } = setup();
+    await process([message(1, 'not a known format')]);
+    const [id, letter] = [...store.indexed.entries()][0]!;
+    expect((letter.document as EcsEvent).event.kind).toBe('pipeline_error');
+    const replayed = { ...message(40, '{"message":"fixed"}'), headers: { ...message(40, '').headers, 'siem.event_id': id } };
+    await process([replayed]);
+    expect(store.indexed.size).toBe(1);
+    expect(store.indexed.get(id)!.document.message).toBe('fixed');
   });
 
   it('retries while the store is down and resolves once it is back', async () => {
@@ -105,7 +122,7 @@ describe('createChunkProcessor', () => {
     store.indexed.clear();
     store.rejectIds.add(id!);
     await process([message(1, '{"message":"ok"}'), message(2, '{"message":"fine"}')]);
-    expect(store.indexed.size).toBe(1);
+    expect([...store.indexed.values()].map((e) => e.document.message)).toEqual(['fine']);
     const letter = JSON.parse(producer.sent.at(-1)!.records[0]!.value.toString());
     expect(letter.error).toMatchObject({ code: 'SIEM_STORE_REJECTED', stage: 'index' });
     expect(letter.error.message).toContain('bad ip');

@@ -1,9 +1,18 @@
-import { decodeRawRecord, type BusProducer, type BusRecord, type ConsumedMessage } from '@siem/bus';
+import {
+  buildDeadLetter,
+  deadLetterDocument,
+  decodeRawRecord,
+  encodeDeadLetter,
+  type BusProducer,
+  type BusRecord,
+  type ConsumedMessage,
+  type DeadLetter,
+  type DeadLetterReason,
+} from '@siem/bus';
 import type { Parser } from '@siem/parsers';
 import type { RawRecord } from '@siem/schema';
 import type { EventStore, IndexableEvent } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
-import { buildDeadLetter } from './dead-letter';
 import { eventId } from './event-id';
 
 export interface ChunkProcessorDeps {
@@ -32,31 +41,36 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
     const sources = new Map<string, { message: ConsumedMessage; record: RawRecord }>();
     const deadLetters: BusRecord[] = [];
     const chunkReceivedAt = new Date().toISOString();
+    const deadLetter = (message: ConsumedMessage, record: RawRecord, id: string, reason: DeadLetterReason): DeadLetter => {
+      deadLettered.inc({ stage: reason.stage, code: reason.code });
+      const letter = buildDeadLetter(message, record, reason, id);
+      deadLetters.push(encodeDeadLetter(letter, message.headers));
+      return letter;
+    };
     for (const message of messages) {
       const record = decodeRawRecord(message, chunkReceivedAt);
+      const id = record.eventId ?? eventId(message.topic, message.partition, message.offset);
+      sources.set(id, { message, record });
       const result = deps.parser.parse(record);
-      if (!result.ok) {
-        deadLetters.push(buildDeadLetter(message, record, { code: result.error.code, message: result.error.message, stage: result.error.parser }));
-        deadLettered.inc({ stage: 'parse', code: result.error.code });
+      if (result.ok) {
+        events.push({ id, timestamp: result.event['@timestamp'], document: result.event });
         continue;
       }
-      const id = eventId(message.topic, message.partition, message.offset);
-      sources.set(id, { message, record });
-      events.push({ id, timestamp: result.event['@timestamp'], document: result.event });
+      // Unparsed events stay searchable: the letter is indexed too, under the event's own id.
+      const letter = deadLetter(message, record, id, { code: result.error.code, message: result.error.message, stage: result.error.parser });
+      const document = deadLetterDocument(letter);
+      events.push({ id, timestamp: document['@timestamp'], document });
     }
 
     const outcome = await retryWhileAllowed(() => deps.store.bulkIndex(events), deps, 'index');
     indexed.inc({}, outcome.indexed);
     for (const rejection of outcome.rejected) {
       const { message, record } = sources.get(rejection.id)!;
-      deadLetters.push(
-        buildDeadLetter(message, record, {
-          code: 'SIEM_STORE_REJECTED',
-          message: `The store refused the event (HTTP ${rejection.status}): ${rejection.reason}`,
-          stage: 'index',
-        }),
-      );
-      deadLettered.inc({ stage: 'index', code: 'SIEM_STORE_REJECTED' });
+      deadLetter(message, record, rejection.id, {
+        code: 'SIEM_STORE_REJECTED',
+        message: `The store refused the event (HTTP ${rejection.status}): ${rejection.reason}`,
+        stage: 'index',
+      });
     }
     if (deadLetters.length) await retryWhileAllowed(() => deps.producer.send(deps.deadLetterTopic, deadLetters), deps, 'dead-letter');
   };

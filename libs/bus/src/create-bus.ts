@@ -19,7 +19,8 @@ export interface Bus {
   /** Creates the pipeline's topics when missing; returns the names created. */
   ensureTopics(): Promise<string[]>;
   producer(): BusProducer;
-  consumer(member: GroupMember): BusConsumer;
+  /** A consumer in the processor's group, or in `groupId` for jobs that read on their own (dead-letter replay). */
+  consumer(member: GroupMember, groupId?: string): BusConsumer;
   /** Deletes what is past retention; Kafka enforces its own, so this is for the embedded log. */
   applyRetention(): Promise<{ deletedSegments: number; deletedBytes: number }>;
 }
@@ -38,7 +39,7 @@ export function createBus(config: SiemConfig, logger: Logger, clientName: string
       kind: 'kafka',
       ensureTopics: () => ensureKafkaTopics(kafka, pipelineTopics(config)),
       producer: () => new KafkaBusProducer(kafka),
-      consumer: () => new KafkaBusConsumer(kafka, config.kafka.consumerGroup),
+      consumer: (_member, groupId = config.kafka.consumerGroup) => new KafkaBusConsumer(kafka, groupId),
       applyRetention: async () => ({ deletedSegments: 0, deletedBytes: 0 }),
     };
   }
@@ -47,7 +48,7 @@ export function createBus(config: SiemConfig, logger: Logger, clientName: string
     kind: 'embedded',
     ensureTopics: () => ensureEmbeddedTopics(dataDir, pipelineTopics(config)),
     producer: () => new EmbeddedBusProducer({ dataDir }),
-    consumer: (member) => new EmbeddedBusConsumer({ dataDir, groupId: config.kafka.consumerGroup, memberIndex: member.index, memberCount: member.count, logger }),
+    consumer: (member, groupId = config.kafka.consumerGroup) => new EmbeddedBusConsumer({ dataDir, groupId, memberIndex: member.index, memberCount: member.count, logger }),
     applyRetention: async () => {
       const result = await applyRetention(dataDir, {
         maxAgeMs: config.deployment.busRetentionHours * 3_600_000,

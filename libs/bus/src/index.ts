@@ -1,6 +1,18 @@
 export type { BusConsumer, BusProducer, BusRecord, ChunkHandler, ConsumedMessage, TopicSpec } from './types';
 export { BusError, BusErrorCodes, type BusErrorCode } from './errors';
 export { encodeRawRecord, decodeRawRecord } from './raw-record-codec';
+export {
+  DeadLetterSchema,
+  buildDeadLetter,
+  deadLetterDocument,
+  deadLetterHash,
+  deadLetterToRawRecord,
+  decodeDeadLetter,
+  encodeDeadLetter,
+  type DeadLetter,
+  type DeadLetterReason,
+} from './dead-letter';
+export { matchesFilter, replayDeadLetters, type DeadLetterFilter, type ReplayOptions, type ReplayProgress } from './replay-dead-letters';
 export { createKafka, type KafkaClientOptions } from './kafka/client';
 export { ensureKafkaTopics } from './kafka/topics';
 export { KafkaBusProducer } from './kafka/producer';

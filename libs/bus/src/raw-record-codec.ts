@@ -8,6 +8,7 @@ export function encodeRawRecord(record: RawRecord): BusRecord {
     [RAW_HEADERS.input]: record.input,
   };
   if (record.sourceAddress) headers[RAW_HEADERS.sourceAddress] = record.sourceAddress;
+  if (record.eventId !== undefined) headers[RAW_HEADERS.eventId] = record.eventId;
   return { key: record.sourceAddress, value: record.payload, headers };
 }
 
@@ -18,10 +19,12 @@ export function encodeRawRecord(record: RawRecord): BusRecord {
  */
 export function decodeRawRecord(message: ConsumedMessage, fallbackReceivedAt: string): RawRecord {
   const headers = message.headers;
-  return {
+  const record: RawRecord = {
     payload: message.value,
     receivedAt: headers[RAW_HEADERS.receivedAt] ?? fallbackReceivedAt,
     sourceAddress: headers[RAW_HEADERS.sourceAddress] ?? message.key,
     input: headers[RAW_HEADERS.input] ?? 'kafka',
   };
+  const eventId = headers[RAW_HEADERS.eventId];
+  return eventId === undefined ? record : { ...record, eventId };
 }

@@ -56,6 +56,8 @@ export const ConfigSchema = Type.Object(
         chunkSize: Type.Integer({ minimum: 1, maximum: 50000, default: 2000 }),
         syslogTimezone: Type.String({ minLength: 1, default: 'UTC' }),
         keepOriginal: Type.Boolean({ default: true }),
+        parsers: Type.Array(Type.String({ minLength: 3 }), { default: [] }),
+        parsersFile: Type.Optional(Type.String({ minLength: 1 })),
       },
       { additionalProperties: false },
     ),
@@ -111,6 +113,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'SIEM_PROCESSOR_CHUNK_SIZE', path: ['processor', 'chunkSize'], kind: 'integer', description: 'Events per bulk request; offsets are committed after each acknowledged chunk.' },
   { name: 'SIEM_SYSLOG_TIMEZONE', path: ['processor', 'syslogTimezone'], kind: 'string', description: 'IANA zone for RFC 3164 timestamps, which carry none.' },
   { name: 'SIEM_KEEP_ORIGINAL', path: ['processor', 'keepOriginal'], kind: 'boolean', description: 'Keep the received line in event.original.' },
+  { name: 'SIEM_PARSERS', path: ['processor', 'parsers'], kind: 'list', description: 'Parser per collector input, as input=type pairs (e.g. syslog_udp=syslog,http_ndjson=json; * for the rest); unlisted inputs use auto.' },
+  { name: 'SIEM_PARSERS_FILE', path: ['processor', 'parsersFile'], kind: 'string', description: 'JSON file of parser routes with options: {"<input>": {"parser": "grok", "options": {...}}}; its entries override SIEM_PARSERS.' },
   { name: 'SIEM_API_HOST', path: ['api', 'host'], kind: 'string', description: 'Address the API binds to.' },
   { name: 'SIEM_API_PORT', path: ['api', 'port'], kind: 'integer', defaultValue: 8080, description: 'API port.' },
 ];

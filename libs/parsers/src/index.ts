@@ -10,3 +10,14 @@ export { syslogParser } from './syslog';
 export { jsonParser } from './json';
 export { autoParser } from './auto';
 export { FACILITY_NAMES, SEVERITY_NAMES } from './syslog-common';
+export {
+  createInputRouter,
+  loadParserRoutesFile,
+  parseRoutePairs,
+  DEFAULT_ROUTE_KEY,
+  ParserRouteSchema,
+  ParserRoutesFileSchema,
+  type ParserRoute,
+  type ParserRoutes,
+} from './input-routes';
+export { defineBodyFormat, compileBodyParser, applyBodyFields, mergeEcsFields, type BodyParser, type BodyParseResult, type EcsFields } from './body-format';

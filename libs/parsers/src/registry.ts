@@ -3,12 +3,16 @@
  * here; nothing registers itself on import.
  */
 import { autoParser } from './auto';
+import { Type } from '@sinclair/typebox';
 import { ParserSetupError } from './errors';
 import { jsonParser } from './json';
 import { syslogParser } from './syslog';
 import { syslogRfc3164Parser } from './syslog-rfc3164';
 import { syslogRfc5424Parser } from './syslog-rfc5424';
+import { resolveParserOptions } from './options';
 import type { Parser, ParserConfig, ParserDefinition } from './types';
+
+const NO_OPTIONS = Type.Object({}, { additionalProperties: false });
 
 export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   syslogRfc5424Parser,
@@ -58,7 +62,9 @@ export function createParserRegistry(definitions: readonly ParserDefinition[]): 
           `Unknown parser type "${type}"; use one of ${types.join(', ')}.`,
         );
       }
-      return definition.create(config);
+      // Options are checked here for every type, so a type that takes none still refuses a misspelt one.
+      const options = resolveParserOptions(type, definition.optionsSchema ?? NO_OPTIONS, config?.options ?? {});
+      return definition.create({ ...config, options });
     },
   });
 }

@@ -13,6 +13,11 @@ export interface RawRecord {
   readonly sourceAddress?: string;
   /** Name of the collector input that received it, e.g. `syslog_udp`. */
   readonly input: string;
+  /**
+   * Set only on a replayed dead letter: the id its event was given the first
+   * time, so that the parsed event replaces the dead letter in the store.
+   */
+  readonly eventId?: string;
 }
 
 /** Kafka header names carrying RawRecord metadata. */
@@ -20,4 +25,5 @@ export const RAW_HEADERS = {
   receivedAt: 'siem.received_at',
   sourceAddress: 'siem.source_address',
   input: 'siem.input',
+  eventId: 'siem.event_id',
 } as const;

@@ -1,6 +1,7 @@
 import { loadConfig } from '@siem/config';
 import { createLogger } from '@siem/telemetry';
 import { parseArgs } from './args';
+import { runDlqReplay } from './dlq-command';
 import { runSearch } from './search-command';
 import { runSend } from './send-command';
 import { runStart } from './start-command';
@@ -11,6 +12,11 @@ const USAGE = `Usage:
                                         starts the project's own Kafka and OpenSearch first)
   siem send [FILE] [--batch N]          ship lines from FILE or stdin to the collector's HTTP input
   siem search QUERY [--size N] [--from ISO] [--to ISO] [--json]
+  siem dlq replay [--code CODE] [--parser NAME] [--all] [--idle-seconds N]
+                                        re-send dead letters through the pipeline (after a parser fix);
+                                        by default those not replayed before, --all every one (replayed
+                                        events keep their ids: nothing is indexed twice). Dead letters are
+                                        searchable: siem search 'event.kind:pipeline_error'
 `;
 
 const args = parseArgs(process.argv.slice(2));
@@ -46,6 +52,24 @@ try {
           json: args.flags.json === true,
         }),
       );
+      break;
+    }
+    case 'dlq': {
+      if (args.positional[0] !== 'replay') {
+        process.stderr.write(USAGE);
+        process.exit(2);
+      }
+      const result = await runDlqReplay(
+        loadConfig(),
+        {
+          filter: { code: flag('code'), stage: flag('parser') },
+          all: args.flags.all === true,
+          idleSeconds: Number(flag('idle-seconds') ?? 10),
+          progress: process.stderr,
+        },
+        logger,
+      );
+      process.stderr.write(`\ndone: ${result.replayed} dead letters replayed, ${result.skipped} left out by the filter, ${result.unreadable} unreadable\n`);
       break;
     }
     default:
