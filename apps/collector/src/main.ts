@@ -1,5 +1,7 @@
-import { createBus } from '@siem/bus';
+import path from 'node:path';
+import { DiskSpool, createBus } from '@siem/bus';
 import { loadConfig } from '@siem/config';
+import { RAW_HEADERS } from '@siem/schema';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildCollector } from './build-collector';
 
@@ -10,11 +12,20 @@ const bus = createBus(config, logger, 'collector');
 try {
   const created = await bus.ensureTopics();
   if (created.length) logger.info({ topics: created, partitions: config.kafka.partitions, bus: bus.kind }, 'Created the missing topics.');
-  const producer = bus.producer();
+  // Few in-client retries: an outage should reach the disk spool in seconds.
+  const producer = bus.producer({ retries: 2 });
   await producer.connect();
-  const collector = buildCollector(config, { producer, logger, metrics: new MetricsRegistry() });
+  const spool = await DiskSpool.open({
+    // `siem agent` (no listeners) runs beside the collector on the same data directory, so it needs a spool of its own.
+    dir: path.resolve(config.deployment.dataDir, config.collector.listen ? 'collector-spool' : 'agent-spool'),
+    maxBytes: config.collector.spoolMb * 1024 * 1024,
+    label: (record) => record.headers?.[RAW_HEADERS.input] ?? 'unknown',
+    logger,
+  });
+  const metrics = new MetricsRegistry();
+  const collector = buildCollector(config, { producer, spool, logger, metrics });
   const inputs = await collector.start();
-  logger.info({ inputs: inputs.map((i) => i.address), topic: config.kafka.rawTopic, bus: bus.kind }, 'The collector is listening.');
+  logger.info({ inputs: inputs.map((i) => i.address), metrics: `${config.collector.host}:${config.collector.metricsPort}/metrics`, topic: config.kafka.rawTopic, bus: bus.kind }, 'The collector is listening.');
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -22,6 +33,7 @@ try {
     stopping = true;
     logger.info({ signal }, 'Stopping the collector: closing inputs and sending buffered records.');
     await collector.stop();
+    await spool.close();
     await producer.disconnect();
     process.exit(0);
   };

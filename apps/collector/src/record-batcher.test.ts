@@ -5,47 +5,55 @@ import { RecordBatcher } from './record-batcher';
 const record = (n: number): RawRecord => ({ payload: Buffer.from(`line ${n}`), receivedAt: '2026-11-23T00:00:00.000Z', input: 'test' });
 
 describe('RecordBatcher', () => {
-  it('sends a full batch at once and a partial one after the linger, in arrival order', async () => {
+  it('delivers a full batch at once and a partial one after the linger, in arrival order', async () => {
     const sent: string[][] = [];
-    const batcher = new RecordBatcher(async (records) => void sent.push(records.map((r) => r.payload.toString())), {
-      maxRecords: 3,
-      lingerMs: 5,
-      highWaterMark: 100,
-      retryForMs: 1000,
-    });
+    const batcher = new RecordBatcher(async (records) => void sent.push(records.map((r) => r.payload.toString())), { maxRecords: 3, lingerMs: 5, highWaterMark: 100 });
     await Promise.all([1, 2, 3, 4].map((n) => batcher.add(record(n))));
     expect(sent).toEqual([['line 1', 'line 2', 'line 3'], ['line 4']]);
     expect(batcher.pending).toBe(0);
+    expect(batcher.oldestPendingSince()).toBeUndefined();
   });
 
-  it('retries a failing send and resolves once it succeeds', async () => {
-    let attempts = 0;
+  it('rejects the records of a batch whose delivery failed, and goes on with the next batch', async () => {
+    let calls = 0;
     const batcher = new RecordBatcher(
       async () => {
-        attempts++;
-        if (attempts < 3) throw new Error('broker down');
+        calls++;
+        if (calls === 1) throw new Error('spool full and bus down');
       },
-      { maxRecords: 10, lingerMs: 1, highWaterMark: 100, retryForMs: 10_000 },
+      { maxRecords: 1, lingerMs: 1, highWaterMark: 100 },
     );
-    await batcher.add(record(1));
-    expect(attempts).toBe(3);
-  });
-
-  it('rejects the senders of a batch it had to give up, so they can be told', async () => {
-    const batcher = new RecordBatcher(
-      async () => {
-        throw new Error('broker down');
-      },
-      { maxRecords: 10, lingerMs: 1, highWaterMark: 100, retryForMs: 50 },
-    );
-    await expect(batcher.add(record(1))).rejects.toThrow('broker down');
+    const first = batcher.add(record(1));
+    const second = batcher.add(record(2));
+    await expect(first).rejects.toThrow('spool full and bus down');
+    await expect(second).resolves.toBeUndefined();
     expect(batcher.pending).toBe(0);
+  });
+
+  it('does not start a batch before the one ahead of it is delivered', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new RecordBatcher(
+      async (records) => {
+        order.push(`start ${records[0]!.payload}`);
+        if (records[0]!.payload.toString() === 'line 1') await gate;
+        order.push(`end ${records[0]!.payload}`);
+      },
+      { maxRecords: 1, lingerMs: 1, highWaterMark: 100 },
+    );
+    const done = Promise.all([batcher.add(record(1)), batcher.add(record(2))]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batcher.oldestPendingSince()).toBeLessThanOrEqual(Date.now());
+    release();
+    await done;
+    expect(order).toEqual(['start line 1', 'end line 1', 'start line 2', 'end line 2']);
   });
 
   it('reports full above the high-water mark and drains below it', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const batcher = new RecordBatcher(() => gate, { maxRecords: 2, lingerMs: 1, highWaterMark: 2, retryForMs: 1000 });
+    const batcher = new RecordBatcher(() => gate, { maxRecords: 2, lingerMs: 1, highWaterMark: 2 });
     const drained = new Promise<void>((resolve) => batcher.once('drain', resolve));
     const done = Promise.all([batcher.add(record(1)), batcher.add(record(2))]);
     expect(batcher.isFull()).toBe(true);

@@ -3,6 +3,7 @@ import type { RawRecord } from '@siem/schema';
 
 interface Pending {
   readonly record: RawRecord;
+  readonly addedAt: number;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
@@ -12,23 +13,23 @@ export interface RecordBatcherOptions {
   readonly lingerMs: number;
   /** Above this many records waiting, inputs should stop reading (see `isFull` and the `drain` event). */
   readonly highWaterMark: number;
-  /** How long a failing send is retried before the records in it are given up and their senders told. */
-  readonly retryForMs: number;
 }
 
 /**
- * Groups records into produce requests by count and time (linger) and sends
- * one request at a time, so records leave in the order they arrived. `add`
- * resolves once the record's batch is durable in the bus.
+ * Groups records by count and time (linger) and hands one batch at a time to
+ * `deliver`, so batches leave in the order their records arrived. `add`
+ * resolves once `deliver` resolved for the record's batch (the record is
+ * durable), and rejects if it rejected.
  */
 export class RecordBatcher extends EventEmitter {
   private buffer: Pending[] = [];
+  private readonly inFlight: Pending[][] = [];
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
-  private sending: Promise<void> = Promise.resolve();
+  private delivering: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly send: (records: RawRecord[]) => Promise<void>,
+    private readonly deliver: (records: RawRecord[]) => Promise<void>,
     private readonly options: RecordBatcherOptions,
   ) {
     super();
@@ -38,20 +39,25 @@ export class RecordBatcher extends EventEmitter {
     return this.queued;
   }
 
+  /** When the oldest record not yet delivered was added (ms since the epoch). */
+  oldestPendingSince(): number | undefined {
+    return (this.inFlight[0]?.[0] ?? this.buffer[0])?.addedAt;
+  }
+
   isFull(): boolean {
     return this.queued >= this.options.highWaterMark;
   }
 
   add(record: RawRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.buffer.push({ record, resolve, reject });
+      this.buffer.push({ record, addedAt: Date.now(), resolve, reject });
       this.queued++;
-      if (this.buffer.length >= this.options.maxRecords) this.flush();
-      else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.lingerMs);
+      if (this.buffer.length >= this.options.maxRecords) void this.flush();
+      else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.options.lingerMs);
     });
   }
 
-  /** Sends what is buffered now; resolves when everything handed over so far has been sent or given up. */
+  /** Hands over what is buffered now; resolves when everything added so far has been delivered or refused. */
   flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -59,30 +65,21 @@ export class RecordBatcher extends EventEmitter {
     }
     const batch = this.buffer;
     this.buffer = [];
-    if (batch.length > 0) this.sending = this.sending.then(() => this.sendWithRetry(batch));
-    return this.sending;
+    if (batch.length > 0) {
+      this.inFlight.push(batch);
+      this.delivering = this.delivering.then(() => this.deliverBatch(batch));
+    }
+    return this.delivering;
   }
 
-  private async sendWithRetry(batch: Pending[]): Promise<void> {
-    const records = batch.map((p) => p.record);
-    const deadline = Date.now() + this.options.retryForMs;
-    let delay = 100;
-    for (;;) {
-      try {
-        await this.send(records);
-        for (const pending of batch) pending.resolve();
-        break;
-      } catch (error) {
-        if (Date.now() + delay > deadline) {
-          this.emit('give-up', error, records.length);
-          for (const pending of batch) pending.reject(error as Error);
-          break;
-        }
-        this.emit('retry', error, records.length);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 5_000);
-      }
+  private async deliverBatch(batch: Pending[]): Promise<void> {
+    try {
+      await this.deliver(batch.map((p) => p.record));
+      for (const pending of batch) pending.resolve();
+    } catch (error) {
+      for (const pending of batch) pending.reject(error as Error);
     }
+    this.inFlight.shift();
     const wasFull = this.isFull();
     this.queued -= batch.length;
     if (wasFull && !this.isFull()) this.emit('drain');

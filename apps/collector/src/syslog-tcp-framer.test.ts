@@ -45,6 +45,27 @@ describe('SyslogTcpFramer', () => {
     ]);
   });
 
+  it('streams a 10 MiB line through holding at most the limit, then frames the next message intact', () => {
+    const limit = 64 * 1024;
+    const framer = new SyslogTcpFramer(limit);
+    const chunk = Buffer.alloc(64 * 1024, 'z');
+    const held = () => {
+      // The framer's own buffers: what it retains between reads.
+      const internals = framer as unknown as { pending: Buffer; state: { parts?: Buffer[] } };
+      return internals.pending.length + (internals.state.parts ?? []).reduce((sum, part) => sum + part.length, 0);
+    };
+    for (let sent = 0; sent < 10 * 1024 * 1024; sent += chunk.length) {
+      expect(framer.push(chunk)).toEqual([]);
+      expect(held()).toBeLessThanOrEqual(limit);
+    }
+    const frames = framer.push(Buffer.from('zzz\n<13>next message\n'));
+    expect(frames.map((f) => [f.payload.length, f.truncated])).toEqual([
+      [limit, true],
+      [16, false],
+    ]);
+    expect(frames[1]!.payload.toString()).toBe('<13>next message');
+  });
+
   it('treats binary garbage as newline-framed data instead of failing', () => {
     const framer = new SyslogTcpFramer(16);
     const frames = framer.push(Buffer.from([0x00, 0xff, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x0a]));

@@ -1,5 +1,6 @@
 import type { BusConsumer, BusProducer } from '@siem/bus';
 import type { SiemConfig } from '@siem/config';
+import type { Enricher } from '@siem/enrich';
 import type { Parser } from '@siem/parsers';
 import type { EventStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
@@ -10,6 +11,7 @@ export interface WorkerDeps {
   readonly producer: BusProducer;
   readonly store: EventStore;
   readonly parser: Parser;
+  readonly enricher: Enricher;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
 }
@@ -24,6 +26,7 @@ export function buildWorker(config: SiemConfig, deps: WorkerDeps): ProcessorWork
   let running = false;
   const handleChunk = createChunkProcessor({
     parser: deps.parser,
+    enricher: deps.enricher,
     store: deps.store,
     producer: deps.producer,
     deadLetterTopic: config.kafka.deadLetterTopic,
@@ -44,6 +47,7 @@ export function buildWorker(config: SiemConfig, deps: WorkerDeps): ProcessorWork
       await deps.consumer.disconnect();
       await deps.producer.disconnect();
       await deps.store.close();
+      deps.enricher.close();
     },
   };
 }

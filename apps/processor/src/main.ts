@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { createBus } from '@siem/bus';
+import { createEnricher } from '@siem/enrich';
 import { loadConfig } from '@siem/config';
 import { createInputRouter, loadParserRoutesFile, parseRoutePairs } from '@siem/parsers';
 import { createStore } from '@siem/store';
@@ -24,10 +25,11 @@ if (cluster.isPrimary) {
   const bus = createBus(config, logger, 'processor');
   try {
     createPipelineParser();
+    createEnricher(config.enrich, { logger }).close();
     await bus.ensureTopics();
     await store.ensureReady();
   } catch (error) {
-    logger.fatal({ err: error, code: (error as { code?: string }).code }, 'The processor could not prepare its parsers, topics or store.');
+    logger.fatal({ err: error, code: (error as { code?: string }).code }, 'The processor could not prepare its parsers, enrichment files, topics or store.');
     process.exit(1);
   }
   const supervisor = new Supervisor({ workers: config.processor.workers, logger, shutdownGraceMs: 60_000 });
@@ -64,6 +66,7 @@ if (cluster.isPrimary) {
     producer: bus.producer(),
     store: createStore(config),
     parser: createPipelineParser(),
+    enricher: createEnricher(config.enrich, { logger }),
     logger,
     metrics: new MetricsRegistry(),
   });

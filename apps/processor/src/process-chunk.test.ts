@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BusProducer, BusRecord, ConsumedMessage } from '@siem/bus';
+import { createEnricher } from '@siem/enrich';
 import { createParser } from '@siem/parsers';
 import type { EcsEvent } from '@siem/schema';
 import { StoreError, type BulkIndexResult, type EventStore, type IndexableEvent } from '@siem/store';
@@ -50,11 +51,14 @@ const message = (offset: number, line: string | Buffer): ConsumedMessage => ({
   headers: { 'siem.input': 'syslog_tcp', 'siem.received_at': '2026-11-23T10:00:00.000Z', 'siem.source_address': '10.0.0.9' },
 });
 
+const enricher = createEnricher({ watchFiles: false });
+
 function setup(store = new ScriptedStore(), shouldRetry = () => true) {
   const producer = new CollectingProducer();
   const metrics = new MetricsRegistry();
   const process = createChunkProcessor({
     parser: createParser('auto', {}),
+    enricher,
     store,
     producer,
     deadLetterTopic: 'siem.dlq',
@@ -126,6 +130,15 @@ describe('createChunkProcessor', () => {
     const letter = JSON.parse(producer.sent.at(-1)!.records[0]!.value.toString());
     expect(letter.error).toMatchObject({ code: 'SIEM_STORE_REJECTED', stage: 'index' });
     expect(letter.error.message).toContain('bad ip');
+  });
+
+  it('enriches parsed events: GeoIP for public addresses, a tag for private ones', async () => {
+    const { store, process } = setup();
+    await process([message(1, '{"message":"dns","source":{"ip":"10.1.2.3"},"destination":{"ip":"8.8.8.8"}}')]);
+    const [indexed] = [...store.indexed.values()];
+    const document = indexed!.document as EcsEvent & { destination: { geo?: { country_iso_code?: string } } };
+    expect(document.destination.geo?.country_iso_code).toBe('US');
+    expect(document.tags).toContain('private_source_ip');
   });
 
   it('gives a redelivered message the same document id', async () => {

@@ -9,14 +9,18 @@ import {
   type DeadLetter,
   type DeadLetterReason,
 } from '@siem/bus';
+import type { Enricher } from '@siem/enrich';
 import type { Parser } from '@siem/parsers';
 import type { RawRecord } from '@siem/schema';
 import type { EventStore, IndexableEvent } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import { eventId } from './event-id';
+import { addReceiptFields } from './receipt-fields';
 
 export interface ChunkProcessorDeps {
   readonly parser: Parser;
+  /** GeoIP, threat intelligence and asset lookups, applied to every parsed event. */
+  readonly enricher: Pick<Enricher, 'enrich'>;
   readonly store: EventStore;
   readonly producer: BusProducer;
   readonly deadLetterTopic: string;
@@ -53,12 +57,16 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
       sources.set(id, { message, record });
       const result = deps.parser.parse(record);
       if (result.ok) {
+        addReceiptFields(result.event, record);
+        deps.enricher.enrich(result.event);
         events.push({ id, timestamp: result.event['@timestamp'], document: result.event });
         continue;
       }
       // Unparsed events stay searchable: the letter is indexed too, under the event's own id.
       const letter = deadLetter(message, record, id, { code: result.error.code, message: result.error.message, stage: result.error.parser });
       const document = deadLetterDocument(letter);
+      // A truncated line usually fails to parse, so its dead letter carries the tag that explains why.
+      addReceiptFields(document, record);
       events.push({ id, timestamp: document['@timestamp'], document });
     }
 

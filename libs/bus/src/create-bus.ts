@@ -18,7 +18,8 @@ export interface Bus {
   readonly kind: 'embedded' | 'kafka';
   /** Creates the pipeline's topics when missing; returns the names created. */
   ensureTopics(): Promise<string[]>;
-  producer(): BusProducer;
+  /** `retries`: Kafka only, how often a failing send is retried before it rejects (default: about a minute of backoff). */
+  producer(options?: { readonly retries?: number }): BusProducer;
   /** A consumer in the processor's group, or in `groupId` for jobs that read on their own (dead-letter replay). */
   consumer(member: GroupMember, groupId?: string): BusConsumer;
   /** Deletes what is past retention; Kafka enforces its own, so this is for the embedded log. */
@@ -38,7 +39,8 @@ export function createBus(config: SiemConfig, logger: Logger, clientName: string
     return {
       kind: 'kafka',
       ensureTopics: () => ensureKafkaTopics(kafka, pipelineTopics(config)),
-      producer: () => new KafkaBusProducer(kafka),
+      producer: (options) =>
+        new KafkaBusProducer(options?.retries === undefined ? kafka : createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-${clientName}`, logger, retries: options.retries })),
       consumer: (_member, groupId = config.kafka.consumerGroup) => new KafkaBusConsumer(kafka, groupId),
       applyRetention: async () => ({ deletedSegments: 0, deletedBytes: 0 }),
     };

@@ -6,6 +6,8 @@ export const BusErrorCodes = {
   topicSetupFailed: 'SIEM_BUS_TOPIC_SETUP_FAILED',
   unknownTopic: 'SIEM_BUS_UNKNOWN_TOPIC',
   storageUnavailable: 'SIEM_BUS_STORAGE_UNAVAILABLE',
+  spoolFull: 'SIEM_BUS_SPOOL_FULL',
+  spoolLocked: 'SIEM_BUS_SPOOL_LOCKED',
 } as const;
 
 export type BusErrorCode = (typeof BusErrorCodes)[keyof typeof BusErrorCodes];

@@ -30,4 +30,5 @@ export {
   type RetentionOptions,
   type RetentionResult,
 } from './embedded';
+export { DiskSpool, type DiskSpoolOptions, type SpoolRead, type SpoolStats } from './spool/disk-spool';
 export { createBus, pipelineTopics, type Bus, type GroupMember } from './create-bus';

@@ -9,6 +9,10 @@ export function encodeRawRecord(record: RawRecord): BusRecord {
   };
   if (record.sourceAddress) headers[RAW_HEADERS.sourceAddress] = record.sourceAddress;
   if (record.eventId !== undefined) headers[RAW_HEADERS.eventId] = record.eventId;
+  if (record.mqttTopic !== undefined) headers[RAW_HEADERS.mqttTopic] = record.mqttTopic;
+  if (record.filePath !== undefined) headers[RAW_HEADERS.filePath] = record.filePath;
+  if (record.truncated) headers[RAW_HEADERS.truncated] = '1';
+  if (record.targetIndex !== undefined) headers[RAW_HEADERS.targetIndex] = record.targetIndex;
   return { key: record.sourceAddress, value: record.payload, headers };
 }
 
@@ -26,5 +30,17 @@ export function decodeRawRecord(message: ConsumedMessage, fallbackReceivedAt: st
     input: headers[RAW_HEADERS.input] ?? 'kafka',
   };
   const eventId = headers[RAW_HEADERS.eventId];
-  return eventId === undefined ? record : { ...record, eventId };
+  const mqttTopic = headers[RAW_HEADERS.mqttTopic];
+  const filePath = headers[RAW_HEADERS.filePath];
+  const truncated = headers[RAW_HEADERS.truncated] === '1';
+  const targetIndex = headers[RAW_HEADERS.targetIndex];
+  if (eventId === undefined && mqttTopic === undefined && filePath === undefined && !truncated && targetIndex === undefined) return record;
+  return {
+    ...record,
+    ...(eventId !== undefined && { eventId }),
+    ...(mqttTopic !== undefined && { mqttTopic }),
+    ...(filePath !== undefined && { filePath }),
+    ...(truncated && { truncated }),
+    ...(targetIndex !== undefined && { targetIndex }),
+  };
 }

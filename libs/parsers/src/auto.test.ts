@@ -37,7 +37,7 @@ describe('auto – format detection', () => {
     ['"<" without a digit', '<abc>Oct 11 22:14:15 host app: hi'],
     ['an XML element', '<event>x</event>'],
     ['a JSON array', '[{"message": "x"}]'],
-    ['CEF', 'CEF:0|Vendor|Product|1.0|100|name|5|'],
+    ['key=value', 'user=alice action=login'],
   ])('auto – reports %s as an unknown format', (_, line) => {
     expect(error(line)).toMatchObject({ code: 'SIEM_PARSE_UNKNOWN_FORMAT', parser: 'auto', retryable: false });
   });
@@ -50,5 +50,19 @@ describe('auto – format detection', () => {
   it('auto – runs the common checks before detecting', () => {
     expect(error('')?.code).toBe('SIEM_PARSE_EMPTY');
     expect(error(Buffer.from([0x3c, 0x31, 0x3e, 0xff]))?.code).toBe('SIEM_PARSE_INVALID_UTF8');
+  });
+});
+
+describe('auto: CEF and LEEF', () => {
+  const parser = createAutoParser();
+  const parse = (line: string) => parser.parse({ payload: Buffer.from(line), receivedAt: '2026-11-23T10:00:00.000Z', input: 'http_ndjson' });
+
+  it('detects a bare CEF line and a bare LEEF line', () => {
+    expect(parse('CEF:0|Vendor|Product|1.0|100|Port scan|7|src=198.51.100.1 dpt=22')).toMatchObject({ ok: true, event: { event: { dataset: 'cef' }, source: { ip: '198.51.100.1' } } });
+    expect(parse('LEEF:1.0|Vendor|Product|1.0|42|src=10.0.0.1\tdst=10.0.0.2')).toMatchObject({ ok: true, event: { event: { dataset: 'leef' }, destination: { ip: '10.0.0.2' } } });
+  });
+
+  it('reports a broken CEF header from the CEF parser', () => {
+    expect(parse('CEF:0|only|three')).toMatchObject({ ok: false, error: { code: 'SIEM_PARSE_BAD_CEF_HEADER', parser: 'cef' } });
   });
 });

@@ -1,11 +1,15 @@
 /**
  * Format detection from the first character, for inputs that mix senders:
  * `<` and a digit is syslog (RFC 5424 when `<PRI>1 ` follows, else RFC 3164),
- * `{` after optional whitespace is JSON. Events carry the detected format in
+ * `{` after optional whitespace is JSON, `CEF:` is CEF and `LEEF:` is LEEF
+ * (their syslog-wrapped forms start with `<` and are chained after the syslog
+ * header). Events carry the detected format in
  * `event.dataset`, and errors name the parser that rejected the line.
  */
 import type { RawRecord } from '@siem/schema';
+import { cefParser } from './cef';
 import { createParserContext, decodePayload } from './context';
+import { leefParser } from './leef';
 import { parseError } from './errors';
 import { parseJsonLine } from './json';
 import { parseSyslogLine } from './syslog';
@@ -19,6 +23,9 @@ function isJsonWhitespace(code: number): boolean {
 
 export function createAutoParser(config?: Partial<ParserConfig>): Parser {
   const context = createParserContext(config);
+  const bodyFormatConfig = { ...config, options: {} };
+  const cef = cefParser.create(bodyFormatConfig);
+  const leef = leefParser.create(bodyFormatConfig);
   return {
     type: AUTO,
     parse(record: RawRecord): ParseResult {
@@ -32,13 +39,15 @@ export function createAutoParser(config?: Partial<ParserConfig>): Parser {
         let index = 0;
         while (isJsonWhitespace(line.charCodeAt(index))) index++;
         if (line.charCodeAt(index) === 0x7b) return parseJsonLine(line, record, context);
+        if (line.startsWith('CEF:')) return cef.parse(record);
+        if (line.startsWith('LEEF:')) return leef.parse(record);
       }
       return {
         ok: false,
         error: parseError(
           'SIEM_PARSE_UNKNOWN_FORMAT',
           AUTO,
-          'The line is neither syslog (starting with "<" and a priority number) nor a JSON object (starting with "{"); configure this input with the parser for its format.',
+          'The line is neither syslog (starting with "<" and a priority number), a JSON object (starting with "{"), CEF ("CEF:") nor LEEF ("LEEF:"); configure this input with the parser for its format (SIEM_PARSERS).',
         ),
       };
     },
@@ -47,6 +56,6 @@ export function createAutoParser(config?: Partial<ParserConfig>): Parser {
 
 export const autoParser: ParserDefinition = {
   type: AUTO,
-  description: 'Detects the format per line: syslog (RFC 5424 or RFC 3164) when it starts with "<digit", JSON when it starts with "{".',
+  description: 'Detects the format per line: syslog (RFC 5424 or RFC 3164) when it starts with "<digit", JSON when it starts with "{", CEF at "CEF:", LEEF at "LEEF:".',
   create: createAutoParser,
 };

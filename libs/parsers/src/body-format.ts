@@ -7,7 +7,7 @@
  */
 import { Type, type TObject } from '@sinclair/typebox';
 import type { EcsEvent, RawRecord } from '@siem/schema';
-import { createParserContext, decodePayload, eventFields, receiptMillis, type ParserContext } from './context';
+import { createParserContext, decodePayload, eventFields, type ParserContext } from './context';
 import { parseError, type ParseError } from './errors';
 import { isForbiddenKey } from './keys';
 import { resolveParserOptions } from './options';
@@ -51,12 +51,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * (arrays included) replaces; prototype-reaching keys are skipped.
  */
 export function mergeEcsFields(target: Record<string, unknown>, fields: EcsFields): void {
+  mergeFieldsExcept(target, fields, undefined);
+}
+
+function mergeFieldsExcept(target: Record<string, unknown>, fields: EcsFields, skippedKey: string | undefined): void {
   for (const key of Object.keys(fields)) {
-    if (isForbiddenKey(key)) continue;
+    if (key === skippedKey || isForbiddenKey(key)) continue;
     const value = fields[key];
     if (value === undefined) continue;
     const existing = target[key];
-    if (isPlainObject(value) && isPlainObject(existing)) mergeEcsFields(existing, value);
+    if (isPlainObject(value) && isPlainObject(existing)) mergeFieldsExcept(existing, value, undefined);
     else target[key] = value;
   }
 }
@@ -76,12 +80,16 @@ function bodyTimestamp(value: unknown): string | undefined {
  * Returns the event, with `event.dataset` naming the body's format.
  */
 export function applyBodyFields(event: EcsEvent, fields: EcsFields, dataset: string): EcsEvent {
-  const { '@timestamp': time, ...rest } = fields;
-  mergeEcsFields(event as Record<string, unknown>, rest);
-  const timestamp = bodyTimestamp(time);
+  const timestamp = mergeBodyFields(event, fields, dataset);
   if (timestamp !== undefined) event['@timestamp'] = timestamp;
-  if (typeof (fields.event as Record<string, unknown> | undefined)?.dataset !== 'string') event.event.dataset = dataset;
   return event;
+}
+
+/** applyBodyFields, except that the body's `@timestamp` is returned (ISO 8601) instead of set. */
+function mergeBodyFields(event: EcsEvent, fields: EcsFields, dataset: string): string | undefined {
+  mergeFieldsExcept(event as Record<string, unknown>, fields, '@timestamp');
+  if (typeof (fields.event as Record<string, unknown> | undefined)?.dataset !== 'string') event.event.dataset = dataset;
+  return bodyTimestamp(fields['@timestamp']);
 }
 
 /** A compiled body parser, ready to run on bodies extracted by another parser. */
@@ -101,10 +109,14 @@ export function compileBodyParser<Options>(
 
 const NO_OPTIONS = Type.Object({}, { additionalProperties: false });
 
-/** The event of a line that is nothing but the body format: receive time and sender as the outer fields. */
+/**
+ * The event of a line that is nothing but the body format, with the sender as
+ * the outer fields. `@timestamp` is left empty, to be filled by the body's own
+ * time or else the receive time, so the receive time is only formatted when needed.
+ */
 function standaloneEvent(line: string, record: RawRecord, dataset: string, context: ParserContext): EcsEvent {
   const event: EcsEvent = {
-    '@timestamp': formatIsoTimestamp(receiptMillis(record, context)),
+    '@timestamp': '',
     message: line,
     event: eventFields(line, dataset, context),
   };
@@ -141,7 +153,9 @@ export function defineBodyFormat<Options>(bodyParser: BodyParser<Options>): Pars
             };
           }
           if (isParseError(fields)) return { ok: false, error: fields };
-          return { ok: true, event: applyBodyFields(standaloneEvent(line, record, bodyParser.dataset, context), fields, bodyParser.dataset) };
+          const event = standaloneEvent(line, record, bodyParser.dataset, context);
+          event['@timestamp'] = mergeBodyFields(event, fields, bodyParser.dataset) ?? context.receiptTimestamp(record);
+          return { ok: true, event };
         },
       };
     },

@@ -15,23 +15,43 @@ export class ParserContext {
   readonly decoder = new TextDecoder('utf-8', { fatal: true });
   readonly zone: TimeZone;
   readonly now: () => Date;
+  // Without an injected clock, Date.now spares a Date allocation on every event.
+  readonly #nowMillis: () => number;
   #ingestedMillis = Number.NaN;
   #ingestedText = '';
+  #receivedAt: string | undefined;
+  #receiptText = '';
 
   constructor(config: Readonly<ParserConfig>) {
     this.config = config;
     this.zone = new TimeZone(config.timezone);
-    this.now = config.now ?? (() => new Date());
+    const injected = config.now;
+    this.now = injected ?? (() => new Date());
+    this.#nowMillis = injected === undefined ? Date.now : () => injected().getTime();
   }
 
   /** The current time as ISO 8601; consecutive events in the same millisecond share one string. */
   ingestedTimestamp(): string {
-    const millis = this.now().getTime();
+    const millis = this.#nowMillis();
     if (millis !== this.#ingestedMillis) {
       this.#ingestedMillis = millis;
       this.#ingestedText = formatIsoTimestamp(millis);
     }
     return this.#ingestedText;
+  }
+
+  /**
+   * `receiptMillis` as ISO 8601. The records of one batch mostly carry the same
+   * receive stamp, so the last usable one is remembered with its text.
+   */
+  receiptTimestamp(record: RawRecord): string {
+    const receivedAt = record.receivedAt;
+    if (receivedAt === this.#receivedAt && this.#receivedAt !== undefined) return this.#receiptText;
+    const received = Date.parse(receivedAt);
+    if (Number.isNaN(received)) return formatIsoTimestamp(this.#nowMillis());
+    this.#receivedAt = receivedAt;
+    this.#receiptText = formatIsoTimestamp(received);
+    return this.#receiptText;
   }
 }
 

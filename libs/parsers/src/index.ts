@@ -7,7 +7,11 @@ export type { Parser, ParserConfig, ParserDefinition, ParseResult } from './type
 export { syslogRfc5424Parser } from './syslog-rfc5424';
 export { syslogRfc3164Parser } from './syslog-rfc3164';
 export { syslogParser } from './syslog';
-export { jsonParser } from './json';
+export { jsonParser, ECS_TOP_LEVEL_FIELDS, DEFAULT_JSON_NAMESPACE, JsonOptionsSchema } from './json';
+export { windowsParser } from './windows';
+export { cloudTrailParser } from './cloudtrail';
+export { grokParser, grokBodyParser, compileGrokPattern, GrokOptionsSchema } from './grok';
+export { GROK_PATTERNS } from './grok-patterns';
 export { autoParser } from './auto';
 export { FACILITY_NAMES, SEVERITY_NAMES } from './syslog-common';
 export {
@@ -21,3 +25,11 @@ export {
   type ParserRoutes,
 } from './input-routes';
 export { defineBodyFormat, compileBodyParser, applyBodyFields, mergeEcsFields, type BodyParser, type BodyParseResult, type EcsFields } from './body-format';
+export { apacheAccessBodyParser, nginxAccessBodyParser, AccessLogOptions } from './access-log';
+export { apacheErrorBodyParser, nginxErrorBodyParser } from './web-error-log';
+export { linuxAuthBodyParser } from './linux-auth';
+export { auditdBodyParser } from './auditd';
+export { iptablesBodyParser } from './iptables';
+export { cefBody } from './cef';
+export { leefBody } from './leef';
+export { kvBody, KvOptions } from './kv';

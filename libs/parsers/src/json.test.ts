@@ -20,6 +20,8 @@ function parseWith(config: Partial<ParserConfig>, line: string, sourceAddress?: 
 }
 
 const parse = (line: string) => parseWith({}, line);
+/** Custom keys stay at the top level, so the tests of key handling can look at them directly. */
+const parseFlat = (line: string) => parseWith({ options: { namespace: '' } }, line);
 
 // Large enough for the 200 kB nesting attacks below.
 const roomyParser = createJsonParser({ maxMessageBytes: 1024 * 1024 });
@@ -130,17 +132,17 @@ describe('json – dotted keys', () => {
   });
 
   it('json – expands dotted keys inside nested objects and arrays', () => {
-    const event = parse('{"a": {"b.c": 1}, "list": [{"d.e": 2}]}');
+    const event = parseFlat('{"a": {"b.c": 1}, "list": [{"d.e": 2}]}');
     expect(event.a).toEqual({ b: { c: 1 } });
     expect(event.list).toEqual([{ d: { e: 2 } }]);
   });
 
   it('json – keeps a dotted key literally when a plain value already holds its prefix', () => {
-    expect(parse('{"user": "alice", "user.name": "bob"}')).toMatchObject({ user: 'alice', 'user.name': 'bob' });
+    expect(parseFlat('{"user": "alice", "user.name": "bob"}')).toMatchObject({ user: 'alice', 'user.name': 'bob' });
   });
 
   it('json – keeps keys with empty segments literally', () => {
-    expect(parse('{"a..b": 1, ".c": 2, "d.": 3}')).toMatchObject({ 'a..b': 1, '.c': 2, 'd.': 3 });
+    expect(parseFlat('{"a..b": 1, ".c": 2, "d.": 3}')).toMatchObject({ 'a..b': 1, '.c': 2, 'd.': 3 });
   });
 
   it('json – merges event fields given as dotted keys', () => {
@@ -153,7 +155,7 @@ describe('json – hostile input', () => {
     const line =
       '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "prototype": 1,' +
       ' "a": {"__proto__": {"polluted": true}, "ok": 1}, "b.__proto__.polluted": true, "c.constructor": 1, "d": [{"__proto__": {"polluted": true}}]}';
-    const event = parse(line);
+    const event = parseFlat(line);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
     for (const key of ['__proto__', 'constructor', 'prototype', 'b', 'c']) expect(Object.hasOwn(event, key)).toBe(false);
@@ -164,7 +166,7 @@ describe('json – hostile input', () => {
   });
 
   it('json – does not mistake inherited names for existing objects when expanding dotted keys', () => {
-    expect(parse('{"toString.x": 1, "hasOwnProperty": {"y": 2}}')).toMatchObject({ toString: { x: 1 }, hasOwnProperty: { y: 2 } });
+    expect(parseFlat('{"toString.x": 1, "hasOwnProperty": {"y": 2}}')).toMatchObject({ toString: { x: 1 }, hasOwnProperty: { y: 2 } });
   });
 
   it(`json – accepts nesting of exactly ${MAX_JSON_DEPTH} levels`, () => {
@@ -213,5 +215,81 @@ describe('json – hostile input', () => {
       retryable: false,
       message: expect.stringContaining('not valid JSON'),
     });
+  });
+});
+
+describe('json – custom field namespace', () => {
+  it('json – moves top-level keys that are not ECS fields under "json" by default', () => {
+    const event = parse('{"message": "paid", "user": {"name": "alice"}, "order_id": 42, "status": {"code": "ok"}, "labels": {"team": "shop"}}');
+    expect(event).toMatchObject({ message: 'paid', user: { name: 'alice' }, labels: { team: 'shop' }, json: { order_id: 42, status: { code: 'ok' } } });
+    expect(event).not.toHaveProperty('order_id');
+    expect(event).not.toHaveProperty('status');
+  });
+
+  it('json – leaves a line of ECS fields only without a namespace object', () => {
+    expect(parse('{"message": "x", "host": {"name": "a"}, "user": {"name": "b"}, "source.ip": "10.0.0.1"}')).not.toHaveProperty('json');
+  });
+
+  it('json – puts custom keys under a dotted namespace, and keeps them in place with ""', () => {
+    expect(parseWith({ options: { namespace: 'app.fields' } }, '{"order_id": 42}')).toMatchObject({ app: { fields: { order_id: 42 } } });
+    expect(parseWith({ options: { namespace: '' } }, '{"order_id": 42}')).toMatchObject({ order_id: 42 });
+  });
+
+  it('json – merges a namespace object the line already has instead of nesting it twice', () => {
+    expect(parse('{"json": {"a": 1, "c": {"d": 1}}, "b": 2, "c": {"e": 2}}').json).toEqual({ a: 1, b: 2, c: { d: 1, e: 2 } });
+  });
+
+  it('json – moves dotted custom keys as the objects they expand to, with non-ASCII keys and values intact', () => {
+    expect(parse('{"app.build": "7", "größe": "groß", "日本": "語"}').json).toEqual({ app: { build: '7' }, größe: 'groß', 日本: '語' });
+  });
+
+  it('json – keeps a 1 MiB custom value', () => {
+    const big = 'x'.repeat(1024 * 1024);
+    const event = parseWith({ maxMessageBytes: 2 * 1024 * 1024 }, JSON.stringify({ message: 'm', blob: big }));
+    expect((event.json as { blob: string }).blob.length).toBe(big.length);
+  });
+
+  it.each([
+    ['an ECS field set', { namespace: 'host' }, /inside the ECS field set "host"/],
+    ['an ECS field set with a sub-path', { namespace: 'event.custom' }, /ECS field set "event"/],
+    ['upper case and dashes', { namespace: 'My-Fields' }, /option "namespace"/],
+    ['a misspelt option', { namepsace: 'x' }, /namespace/],
+  ])('json – refuses at start a namespace option with %s', (_, options, message) => {
+    expect(() => createJsonParser({ options })).toThrow(message);
+  });
+});
+
+describe('json – Windows and CloudTrail objects', () => {
+  it('json – hands a Windows event to the windows mapping, without moving winlog under the namespace', () => {
+    const event = parse('{"winlog": {"event_id": 4625, "channel": "Security", "provider_name": "Microsoft-Windows-Security-Auditing", "event_data": {"TargetUserName": "bob"}}}');
+    expect(event).toMatchObject({ event: { dataset: 'windows', code: '4625', action: 'logon-failed' }, user: { name: 'bob' }, winlog: { event_id: '4625' } });
+    expect(event).not.toHaveProperty('json');
+  });
+
+  it('json – hands a CloudTrail record to the cloudtrail mapping', () => {
+    const event = parse('{"eventVersion": "1.08", "eventSource": "s3.amazonaws.com", "eventName": "GetObject", "awsRegion": "eu-west-1"}');
+    expect(event).toMatchObject({ event: { dataset: 'cloudtrail', action: 'GetObject' }, cloud: { provider: 'aws', region: 'eu-west-1' } });
+  });
+
+  it('json – rejects a whole CloudTrail file with the code that says to split it', () => {
+    expect(errorCode('{"Records": [{"eventVersion": "1.08", "eventSource": "s3.amazonaws.com", "eventName": "GetObject"}]}')).toBe('SIEM_PARSE_CLOUDTRAIL_RECORDS');
+  });
+
+  it('json – keeps an object with a Records key of another shape as ordinary JSON', () => {
+    expect(parse('{"Records": [1, 2]}').json).toEqual({ Records: [1, 2] });
+  });
+});
+
+describe('json: a string `log` field (Fluent Bit, Docker json-file)', () => {
+  const parser = createJsonParser();
+  const parse = (line: string) => parser.parse({ payload: Buffer.from(line), receivedAt: '2026-11-23T10:00:00.000Z', input: 'http_bulk', sourceAddress: '10.0.0.5' });
+
+  it('becomes the message, and the sender still goes to log.source.address', () => {
+    expect(parse('{"log":"GET / 200\\n","stream":"stdout"}')).toMatchObject({ ok: true, event: { message: 'GET / 200', log: { source: { address: '10.0.0.5' } } } });
+  });
+
+  it('does not replace a message the line has', () => {
+    const result = parse('{"log":"raw text","message":"the message"}');
+    expect(result).toMatchObject({ ok: true, event: { message: 'the message', event: { original: '{"log":"raw text","message":"the message"}' } } });
   });
 });

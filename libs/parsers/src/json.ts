@@ -1,169 +1,133 @@
 /**
- * JSON lines (NDJSON) whose objects already use ECS field names, as sent by
- * Filebeat, Fluent Bit, Vector or an application logger. Fields are kept as
- * they are, with three repairs: dotted keys ("host.name") become nested
- * objects, keys that reach a prototype are dropped, and nesting is bounded.
+ * JSON lines (NDJSON) as sent by Filebeat, Fluent Bit, Vector or an
+ * application logger. ECS fields are taken as they are; any other top-level
+ * key moves under a namespace (`json` by default, as Filebeat's ndjson
+ * parser does without keys_under_root), so an application's `status` or
+ * `id` cannot collide with the ECS mapping. Windows event and CloudTrail
+ * shapes are recognised and handed to their mappers, so `json` and `auto`
+ * inputs get the same rich fields as the dedicated parser types.
  */
-import type { EcsEvent, RawRecord } from '@siem/schema';
-import { createParserContext, decodePayload, eventFields, receiptMillis, type ParserContext } from './context';
-import { parseError, type ParseErrorCode } from './errors';
-import { isForbiddenKey } from './keys';
-import { formatIsoTimestamp, isValidTimeValue, parseIsoTimestamp } from './time';
+import { Type, type Static } from '@sinclair/typebox';
+import type { RawRecord } from '@siem/schema';
+import { createParserContext, decodePayload, type ParserContext } from './context';
+import { CLOUDTRAIL_PARSER, mapCloudTrailObject } from './cloudtrail';
+import { ParserSetupError } from './errors';
+import { assignMerged, decodeJsonObject, finishJsonEvent, isJsonObject, type JsonObject } from './json-object';
+import { resolveParserOptions } from './options';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
+import { mapWindowsObject, WINDOWS_PARSER } from './windows';
+
+export { MAX_JSON_DEPTH } from './json-object';
 
 export const JSON_PARSER = 'json';
 
-/** Deepest nesting accepted, counting the top-level object as 1. */
-export const MAX_JSON_DEPTH = 32;
+export const DEFAULT_JSON_NAMESPACE = 'json';
 
-type JsonObject = Record<string, unknown>;
+/**
+ * Top-level names of ECS 8.x (base fields and the field sets allowed at the
+ * top level, tracing included). Field sets that ECS only nests (geo, os,
+ * hash, pe, x509, ...) are not listed: at the top level they are custom.
+ */
+export const ECS_TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set([
+  '@timestamp', 'message', 'tags', 'labels', 'ecs',
+  'agent', 'client', 'cloud', 'container', 'data_stream', 'destination', 'device', 'dll', 'dns', 'email', 'error',
+  'event', 'faas', 'file', 'gen_ai', 'group', 'host', 'http', 'log', 'network', 'observer', 'orchestrator',
+  'organization', 'package', 'process', 'registry', 'related', 'rule', 'server', 'service', 'source', 'span',
+  'threat', 'tls', 'trace', 'transaction', 'url', 'user', 'user_agent', 'vulnerability',
+]);
 
-const TOO_DEEP: unique symbol = Symbol('too deep');
+const NAMESPACE_PATTERN = '^(?:[a-z_][a-z0-9_]*(?:\\.[a-z_][a-z0-9_]*)*)?$';
 
-function failure(code: ParseErrorCode, message: string): ParseResult {
-  return { ok: false, error: parseError(code, JSON_PARSER, message) };
-}
+export const JsonOptionsSchema = Type.Object(
+  {
+    namespace: Type.String({
+      default: DEFAULT_JSON_NAMESPACE,
+      pattern: NAMESPACE_PATTERN,
+      description:
+        'Where top-level keys that are not ECS fields go, as a dotted path such as "json" or "app.fields"; "" keeps them at the top level.',
+    }),
+  },
+  { additionalProperties: false },
+);
 
-function isJsonObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+export type JsonOptions = Static<typeof JsonOptionsSchema>;
 
-/** Parses one decoded JSON line. */
-export function parseJsonLine(line: string, record: RawRecord, context: ParserContext): ParseResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.slice(0, 200) : 'syntax error';
-    return failure('SIEM_PARSE_INVALID_JSON', `The line is not valid JSON (${reason}); send exactly one JSON object per line.`);
+const DEFAULT_NAMESPACE_PATH: readonly string[] = [DEFAULT_JSON_NAMESPACE];
+
+/** Parses one decoded JSON line; `namespacePath` is the split `namespace` option (empty keeps custom keys in place). */
+export function parseJsonLine(
+  line: string,
+  record: RawRecord,
+  context: ParserContext,
+  namespacePath: readonly string[] = DEFAULT_NAMESPACE_PATH,
+): ParseResult {
+  const decoded = decodeJsonObject(line, JSON_PARSER);
+  if (!decoded.ok) return decoded;
+  const fields = decoded.value;
+
+  const cloudTrail = mapCloudTrailObject(fields);
+  if (cloudTrail !== undefined) {
+    if (!cloudTrail.ok) return cloudTrail;
+    return { ok: true, event: finishJsonEvent(cloudTrail.fields, line, record, context, CLOUDTRAIL_PARSER) };
   }
-  if (!isJsonObject(value)) {
-    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    return failure(
-      'SIEM_PARSE_NOT_AN_OBJECT',
-      `The line is valid JSON but ${kind}, not an object; send one object per line, such as {"message": "..."}.`,
-    );
-  }
-  const fields = copyObject(value, 1);
-  if (fields === TOO_DEEP) {
-    return failure(
-      'SIEM_PARSE_TOO_DEEP',
-      `The JSON object is nested more than ${MAX_JSON_DEPTH} levels deep; flatten the event at the sender.`,
-    );
-  }
+  const windows = mapWindowsObject(fields);
+  if (windows !== undefined) return { ok: true, event: finishJsonEvent(windows, line, record, context, WINDOWS_PARSER) };
 
-  const given = fields['@timestamp'];
-  let timestamp = Number.NaN;
-  if (typeof given === 'string') timestamp = parseIsoTimestamp(given, 0, given.length, 'lenient', context.zone);
-  else if (typeof given === 'number' && isValidTimeValue(given)) timestamp = given;
-  if (Number.isNaN(timestamp)) timestamp = receiptMillis(record, context);
-  fields['@timestamp'] = formatIsoTimestamp(timestamp);
-
-  const message = fields.message;
-  if (message === null) delete fields.message;
-  else if (message !== undefined && typeof message !== 'string') fields.message = JSON.stringify(message);
-
-  const ours = eventFields(line, JSON_PARSER, context);
-  const event = isJsonObject(fields.event) ? fields.event : {};
-  delete event.original;
-  fields.event = Object.assign(event, ours);
-
-  const sourceAddress = record.sourceAddress;
-  if (sourceAddress !== undefined) {
-    const log = isJsonObject(fields.log) ? fields.log : (fields.log = {});
-    const source = isJsonObject(log.source) ? log.source : (log.source = {});
-    source.address = sourceAddress;
-    if (fields.host === undefined) fields.host = { name: sourceAddress };
-    else if (isJsonObject(fields.host) && fields.host.name === undefined) fields.host.name = sourceAddress;
-  }
-  return { ok: true, event: fields as EcsEvent };
+  return { ok: true, event: finishJsonEvent(moveCustomFields(fields, namespacePath), line, record, context, JSON_PARSER) };
 }
 
 /**
- * Copies a parsed value; `depth` is the nesting level the value sits at.
- * Recursion is safe because it stops at MAX_JSON_DEPTH.
+ * Moves non-ECS top-level keys under the namespace. A line that already
+ * carries the namespace object (an event shipped twice) has it merged rather
+ * than nested a second time.
  */
-function copyValue(value: unknown, depth: number): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (depth > MAX_JSON_DEPTH) return TOO_DEEP;
-  if (!Array.isArray(value)) return copyObject(value as JsonObject, depth);
-  const copy: unknown[] = new Array(value.length);
-  for (let index = 0; index < value.length; index++) {
-    const item = copyValue(value[index], depth + 1);
-    if (item === TOO_DEEP) return TOO_DEEP;
-    copy[index] = item;
+function moveCustomFields(fields: JsonObject, namespacePath: readonly string[]): JsonObject {
+  const [root, ...rest] = namespacePath;
+  if (root === undefined) return fields;
+  const custom: JsonObject = {};
+  const result: JsonObject = {};
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (ECS_TOP_LEVEL_FIELDS.has(key)) result[key] = value;
+    else if (key === root && rest.length === 0 && isJsonObject(value)) mergeInto(custom, value);
+    else assignMerged(custom, key, value);
   }
-  return copy;
+  if (Object.keys(custom).length === 0) return result;
+  let parent = result;
+  for (const segment of namespacePath.slice(0, -1)) {
+    const child: JsonObject = {};
+    parent[segment] = child;
+    parent = child;
+  }
+  parent[namespacePath[namespacePath.length - 1] ?? root] = custom;
+  return result;
 }
 
-function copyObject(source: JsonObject, depth: number): JsonObject | typeof TOO_DEEP {
-  const target: JsonObject = {};
-  for (const key of Object.keys(source)) {
-    if (isForbiddenKey(key)) continue;
-    const path = key.includes('.') ? key.split('.') : undefined;
-    if (path === undefined || !isExpandable(path)) {
-      const copy = copyValue(source[key], depth + 1);
-      if (copy === TOO_DEEP) return TOO_DEEP;
-      assignMerged(target, key, copy);
-      continue;
-    }
-    if (path.some(isForbiddenKey)) continue;
-    if (depth + path.length - 1 > MAX_JSON_DEPTH) return TOO_DEEP;
-    const copy = copyValue(source[key], depth + path.length);
-    if (copy === TOO_DEEP) return TOO_DEEP;
-    const parent = descend(target, path);
-    if (parent === undefined) assignMerged(target, key, copy);
-    else assignMerged(parent, path[path.length - 1] ?? key, copy);
-  }
-  return target;
+function mergeInto(target: JsonObject, source: JsonObject): void {
+  for (const key of Object.keys(source)) assignMerged(target, key, source[key]);
 }
 
-/** "a..b", ".a" and "a." are kept as literal keys. */
-function isExpandable(path: readonly string[]): boolean {
-  for (const segment of path) if (segment.length === 0) return false;
-  return true;
-}
-
-/**
- * Walks (creating as needed) the objects for all but the last path segment.
- * Returns undefined when a segment already holds a non-object; the dotted key
- * is then kept literally rather than overwrite that value.
- */
-function descend(target: JsonObject, path: readonly string[]): JsonObject | undefined {
-  let parent = target;
-  for (let index = 0; index < path.length - 1; index++) {
-    const segment = path[index] ?? '';
-    const existing = Object.hasOwn(parent, segment) ? parent[segment] : undefined;
-    if (existing === undefined) {
-      const child: JsonObject = {};
-      parent[segment] = child;
-      parent = child;
-    } else if (isJsonObject(existing)) {
-      parent = existing;
-    } else {
-      return undefined;
-    }
+function namespacePathOf(parserType: string, options: Readonly<Record<string, unknown>>): readonly string[] {
+  const { namespace } = resolveParserOptions(parserType, JsonOptionsSchema, options);
+  if (namespace === '') return [];
+  const path = namespace.split('.');
+  if (ECS_TOP_LEVEL_FIELDS.has(path[0] ?? '')) {
+    throw new ParserSetupError(
+      'SIEM_PARSE_INVALID_CONFIG',
+      `Parser "${parserType}": option "namespace" is "${namespace}", which is inside the ECS field set "${path[0]}"; choose a name of your own such as "json" or "app", or "" to keep custom keys at the top level.`,
+    );
   }
-  return parent;
-}
-
-/** Two objects under one key (from "host" and "host.name") merge; otherwise the later value wins. */
-function assignMerged(target: JsonObject, key: string, value: unknown): void {
-  const existing = Object.hasOwn(target, key) ? target[key] : undefined;
-  if (isJsonObject(existing) && isJsonObject(value)) {
-    for (const childKey of Object.keys(value)) assignMerged(existing, childKey, value[childKey]);
-  } else {
-    target[key] = value;
-  }
+  return path;
 }
 
 export function createJsonParser(config?: Partial<ParserConfig>): Parser {
   const context = createParserContext(config);
+  const namespacePath = namespacePathOf(JSON_PARSER, context.config.options);
   return {
     type: JSON_PARSER,
     parse(record: RawRecord): ParseResult {
       const line = decodePayload(record, context, JSON_PARSER);
-      return typeof line === 'string' ? parseJsonLine(line, record, context) : { ok: false, error: line };
+      return typeof line === 'string' ? parseJsonLine(line, record, context, namespacePath) : { ok: false, error: line };
     },
   };
 }
@@ -171,6 +135,7 @@ export function createJsonParser(config?: Partial<ParserConfig>): Parser {
 export const jsonParser: ParserDefinition = {
   type: JSON_PARSER,
   description:
-    'One JSON object per line with ECS field names; dotted keys are expanded, prototype keys dropped, nesting limited to 32 levels.',
+    'One JSON object per line: ECS fields kept, other top-level keys moved under option "namespace" (default "json"); dotted keys expanded, prototype keys dropped, nesting limited to 32 levels; Windows event and CloudTrail objects mapped as by the windows and cloudtrail parsers.',
+  optionsSchema: JsonOptionsSchema,
   create: createJsonParser,
 };

@@ -2,10 +2,21 @@
  * The one table of parser types. Adding a parser means adding its definition
  * here; nothing registers itself on import.
  */
+import { apacheAccessParser, nginxAccessParser } from './access-log';
+import { auditdParser } from './auditd';
 import { autoParser } from './auto';
+import { cefParser } from './cef';
+import { kvParser } from './kv';
+import { leefParser } from './leef';
+import { cloudTrailParser } from './cloudtrail';
+import { grokParser } from './grok';
+import { iptablesParser } from './iptables';
+import { linuxAuthParser } from './linux-auth';
+import { apacheErrorParser, nginxErrorParser } from './web-error-log';
 import { Type } from '@sinclair/typebox';
 import { ParserSetupError } from './errors';
 import { jsonParser } from './json';
+import { windowsParser } from './windows';
 import { syslogParser } from './syslog';
 import { syslogRfc3164Parser } from './syslog-rfc3164';
 import { syslogRfc5424Parser } from './syslog-rfc5424';
@@ -19,7 +30,20 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   syslogRfc3164Parser,
   syslogParser,
   jsonParser,
+  windowsParser,
+  cloudTrailParser,
+  grokParser,
   autoParser,
+  cefParser,
+  leefParser,
+  kvParser,
+  apacheAccessParser,
+  nginxAccessParser,
+  apacheErrorParser,
+  nginxErrorParser,
+  linuxAuthParser,
+  auditdParser,
+  iptablesParser,
 ];
 
 export interface ParserRegistry {

@@ -8,6 +8,7 @@
 import type { RawRecord } from '@siem/schema';
 import { createParserContext, decodePayload, receiptMillis, type ParserContext } from './context';
 import { parseError } from './errors';
+import { chainSyslogBody } from './syslog-chain';
 import { BAD_PRIORITY_MESSAGE, buildSyslogEvent, parsePriority, priorityEnd, type SyslogParts } from './syslog-common';
 import { parseBsdTimestamp, parseIsoTimestamp } from './time';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
@@ -48,7 +49,7 @@ export function parseRfc3164Line(line: string, record: RawRecord, context: Parse
     // RFC 3164 §4.3.3: without a valid TIMESTAMP, everything after PRI is CONTENT
     // and the receiver supplies the time and host.
     if (index < length) parts.message = line.slice(index);
-    return { ok: true, event: buildSyslogEvent(line, parts, record, SYSLOG_RFC3164, context) };
+    return { ok: true, event: chainSyslogBody(buildSyslogEvent(line, parts, record, SYSLOG_RFC3164, context), parts.appname, context) };
   }
 
   index = timestampEnd;
@@ -67,7 +68,7 @@ export function parseRfc3164Line(line: string, record: RawRecord, context: Parse
     if (contentStart < 0) contentStart = index;
     if (contentStart < length) parts.message = line.slice(contentStart);
   }
-  return { ok: true, event: buildSyslogEvent(line, parts, record, SYSLOG_RFC3164, context) };
+  return { ok: true, event: chainSyslogBody(buildSyslogEvent(line, parts, record, SYSLOG_RFC3164, context), parts.appname, context) };
 }
 
 /**

@@ -10,6 +10,7 @@ import { createParserContext, decodePayload, receiptMillis, type ParserContext }
 import { parseError, type ParseErrorCode } from './errors';
 import { isForbiddenKey } from './keys';
 import { BAD_PRIORITY_MESSAGE, buildSyslogEvent, parsePriority, priorityEnd, type SyslogParts } from './syslog-common';
+import { chainSyslogBody } from './syslog-chain';
 import { parseIsoTimestamp } from './time';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
 
@@ -102,7 +103,7 @@ export function parseRfc5424Line(line: string, record: RawRecord, context: Parse
     const messageStart = line.charCodeAt(index + 1) === BYTE_ORDER_MARK ? index + 2 : index + 1;
     if (messageStart < length) parts.message = line.slice(messageStart);
   }
-  return { ok: true, event: buildSyslogEvent(line, parts, record, SYSLOG_RFC5424, context) };
+  return { ok: true, event: chainSyslogBody(buildSyslogEvent(line, parts, record, SYSLOG_RFC5424, context), parts.appname, context) };
 }
 
 function isDigit(code: number): boolean {

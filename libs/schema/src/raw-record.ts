@@ -18,6 +18,14 @@ export interface RawRecord {
    * time, so that the parsed event replaces the dead letter in the store.
    */
   readonly eventId?: string;
+  /** MQTT input: the topic the message was published to (event field `mqtt.topic`). */
+  readonly mqttTopic?: string;
+  /** File input: the path the line was read from (event field `log.file.path`). */
+  readonly filePath?: string;
+  /** The message was longer than the collector's limit (SIEM_MAX_MESSAGE_BYTES) and was cut to it (event tag `truncated`). */
+  readonly truncated?: boolean;
+  /** `_bulk` input: the index the sender addressed, e.g. `filebeat-8.11.0` (event field `labels.target_index`); the document stays as sent. */
+  readonly targetIndex?: string;
 }
 
 /** Kafka header names carrying RawRecord metadata. */
@@ -26,4 +34,9 @@ export const RAW_HEADERS = {
   sourceAddress: 'siem.source_address',
   input: 'siem.input',
   eventId: 'siem.event_id',
+  mqttTopic: 'siem.mqtt_topic',
+  filePath: 'siem.file_path',
+  /** `1` when the payload was cut to the size limit; absent otherwise. */
+  truncated: 'siem.truncated',
+  targetIndex: 'siem.target_index',
 } as const;

@@ -20,6 +20,25 @@ describe('MetricsRegistry', () => {
     );
   });
 
+  it('renders gauges set by a collect hook at each render, without the series the hook no longer sets', () => {
+    const registry = new MetricsRegistry();
+    const pending = registry.gauge('siem_pending_records', 'Records waiting, by input.');
+    let state: Record<string, number> = { syslog_tcp: 3, http_ndjson: 1 };
+    registry.onCollect(() => {
+      pending.reset();
+      for (const [input, value] of Object.entries(state)) pending.set({ input }, value);
+    });
+    expect(registry.render()).toContain('# TYPE siem_pending_records gauge\nsiem_pending_records{input="syslog_tcp"} 3\nsiem_pending_records{input="http_ndjson"} 1\n');
+    state = { http_ndjson: 0 };
+    expect(registry.render()).toBe('# HELP siem_pending_records Records waiting, by input.\n# TYPE siem_pending_records gauge\nsiem_pending_records{input="http_ndjson"} 0\n');
+  });
+
+  it('refuses a name registered as another metric type', () => {
+    const registry = new MetricsRegistry();
+    registry.counter('a_total', 'a');
+    expect(() => registry.gauge('a_total', 'a')).toThrow('already registered as another type');
+  });
+
   it('returns the same counter for the same name', () => {
     const registry = new MetricsRegistry();
     registry.counter('a_total', 'a').inc();

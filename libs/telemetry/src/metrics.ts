@@ -1,50 +1,88 @@
 /**
- * A minimal Prometheus counter registry: stages count what they receive, send
- * and drop (by reason) instead of logging each event.
+ * A minimal Prometheus registry: stages count what they receive, send and drop
+ * (by reason) instead of logging each event, and report levels (queue depth,
+ * lag) as gauges that a collect hook refreshes just before each scrape.
  */
-export class Counter {
-  private readonly values = new Map<string, number>();
+type Labels = Readonly<Record<string, string>>;
+
+abstract class Metric {
+  protected readonly values = new Map<string, number>();
+  protected abstract readonly type: 'counter' | 'gauge';
 
   constructor(
     readonly name: string,
     readonly help: string,
   ) {}
 
-  inc(labels: Readonly<Record<string, string>> = {}, by = 1): void {
-    const key = labelKey(labels);
-    this.values.set(key, (this.values.get(key) ?? 0) + by);
-  }
-
-  get(labels: Readonly<Record<string, string>> = {}): number {
+  get(labels: Labels = {}): number {
     return this.values.get(labelKey(labels)) ?? 0;
   }
 
   render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
     for (const [key, value] of this.values) lines.push(`${this.name}${key} ${value}`);
     return lines.join('\n');
   }
 }
 
-function labelKey(labels: Readonly<Record<string, string>>): string {
+export class Counter extends Metric {
+  protected readonly type = 'counter';
+
+  inc(labels: Labels = {}, by = 1): void {
+    const key = labelKey(labels);
+    this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+}
+
+export class Gauge extends Metric {
+  protected readonly type = 'gauge';
+
+  set(labels: Labels, value: number): void {
+    this.values.set(labelKey(labels), value);
+  }
+
+  /** Drops every series, so that a collect hook can set only the label sets that exist now. */
+  reset(): void {
+    this.values.clear();
+  }
+}
+
+function labelKey(labels: Labels): string {
   const names = Object.keys(labels).sort();
   if (names.length === 0) return '';
   return `{${names.map((n) => `${n}="${String(labels[n]).replace(/["\\\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))}"`).join(',')}}`;
 }
 
 export class MetricsRegistry {
-  private readonly counters = new Map<string, Counter>();
+  private readonly metrics = new Map<string, Metric>();
+  private readonly collectors: (() => void)[] = [];
 
   counter(name: string, help: string): Counter {
-    let counter = this.counters.get(name);
-    if (!counter) {
-      counter = new Counter(name, help);
-      this.counters.set(name, counter);
-    }
-    return counter;
+    return this.register(name, () => new Counter(name, help), Counter);
+  }
+
+  gauge(name: string, help: string): Gauge {
+    return this.register(name, () => new Gauge(name, help), Gauge);
+  }
+
+  /** Runs `collect` before every render, to set gauges from the current state. */
+  onCollect(collect: () => void): void {
+    this.collectors.push(collect);
   }
 
   render(): string {
-    return [...this.counters.values()].map((c) => c.render()).join('\n') + '\n';
+    for (const collect of this.collectors) collect();
+    return [...this.metrics.values()].map((m) => m.render()).join('\n') + '\n';
+  }
+
+  private register<T extends Metric>(name: string, create: () => T, kind: abstract new (...args: never[]) => T): T {
+    const existing = this.metrics.get(name);
+    if (existing) {
+      if (!(existing instanceof kind)) throw new TypeError(`The metric ${name} is already registered as another type.`);
+      return existing;
+    }
+    const metric = create();
+    this.metrics.set(name, metric);
+    return metric;
   }
 }

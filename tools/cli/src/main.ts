@@ -1,5 +1,6 @@
 import { loadConfig } from '@siem/config';
 import { createLogger } from '@siem/telemetry';
+import { runAgent } from './agent-command';
 import { parseArgs } from './args';
 import { runDlqReplay } from './dlq-command';
 import { runSearch } from './search-command';
@@ -10,6 +11,10 @@ const USAGE = `Usage:
   siem start [--local-cluster]          run collector, processor and API (embedded bus and store unless
                                         SIEM_KAFKA_BROKERS / SIEM_OPENSEARCH_URL are set; --local-cluster
                                         starts the project's own Kafka and OpenSearch first)
+  siem agent [--files GLOB,GLOB] [--multiline-start REGEX]
+                                        tail files into the bus (the collector without listeners;
+                                        patterns default to SIEM_FILE_INPUTS, checkpoints under SIEM_DATA_DIR,
+                                        metrics on :9465 unless SIEM_COLLECTOR_METRICS_PORT is set)
   siem send [FILE] [--batch N]          ship lines from FILE or stdin to the collector's HTTP input
   siem search QUERY [--size N] [--from ISO] [--to ISO] [--json]
   siem dlq replay [--code CODE] [--parser NAME] [--all] [--idle-seconds N]
@@ -28,6 +33,9 @@ try {
   switch (args.command) {
     case 'start':
       await runStart({ localCluster: args.flags['local-cluster'] === true }, logger);
+      break;
+    case 'agent':
+      await runAgent({ files: flag('files'), multilineStart: flag('multiline-start') }, logger);
       break;
     case 'send': {
       const config = loadConfig();

@@ -1,56 +1,107 @@
-import Fastify from 'fastify';
+/**
+ * `POST /ingest`: NDJSON (one record per line) or, with a JSON Content-Type
+ * and a body starting with `[`, a JSON array (one record per element,
+ * re-serialised compactly). The 2xx is sent only once every record is durable
+ * in the bus. A line that is not a JSON object is named in `rejected` with its
+ * line number, and still sent on: the processor keeps it as a searchable,
+ * replayable dead letter, so nothing the sender sent is lost while it fixes
+ * and resends the line. Over-long lines are cut, flagged and listed in `truncated`.
+ */
+import type { FastifyInstance } from 'fastify';
 import type { RawRecord } from '@siem/schema';
-import type { InputContext, RunningInput } from './input';
+import { backedUp, busUnavailable, HttpInputErrorCodes, sendHttpError } from './http-errors';
+import type { InputContext } from './input';
+import { limitMessage } from './message-limit';
+import { isJsonObject, notAJsonObject, splitLines } from './ndjson-lines';
 import { normalizePeerAddress } from './peer-address';
+import { readRequestBody } from './request-body';
 
-const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+export const NDJSON_INPUT = 'http_ndjson';
 
-/** Splits an NDJSON body into its non-empty lines, without decoding it (bytes stay untouched). */
-export function splitLines(body: Buffer): Buffer[] {
-  const lines: Buffer[] = [];
-  let start = 0;
-  while (start < body.length) {
-    let end = body.indexOf(0x0a, start);
-    if (end === -1) end = body.length;
-    let lineEnd = end;
-    if (lineEnd > start && body[lineEnd - 1] === 0x0d) lineEnd--;
-    if (lineEnd > start && body.subarray(start, lineEnd).some((byte) => byte !== 0x20 && byte !== 0x09)) lines.push(body.subarray(start, lineEnd));
-    start = end + 1;
-  }
-  return lines;
+interface Rejection {
+  readonly line?: number;
+  readonly index?: number;
+  readonly code: string;
+  readonly message: string;
 }
 
-/**
- * `POST /ingest` with NDJSON: every line becomes one raw record. The 200 is sent
- * only once all of them are durable in the bus; a 503 with Retry-After says the
- * sender must retry the whole request.
- */
-export async function startHttpIngest(host: string, port: number, context: InputContext): Promise<RunningInput> {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+interface Item {
+  readonly payload: Buffer;
+  /** Where the item was in the body, for the answer: `line` (NDJSON) or `index` (array). */
+  readonly position: { line: number } | { index: number };
+  readonly problem?: { code: string; message: string };
+}
 
+const startsWithBracket = (body: Buffer): boolean => {
+  for (const byte of body) {
+    if (byte === 0x5b) return true;
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false;
+  }
+  return false;
+};
+
+function ndjsonItems(body: Buffer): Item[] {
+  return splitLines(body).map(({ number, bytes }) => {
+    const problem = notAJsonObject(bytes.toString('utf8'));
+    return { payload: bytes, position: { line: number }, ...(problem && { problem }) };
+  });
+}
+
+function arrayItems(elements: unknown[]): Item[] {
+  return elements.map((element, index) => ({
+    payload: Buffer.from(JSON.stringify(element)),
+    position: { index },
+    ...(!isJsonObject(element) && { problem: { code: 'SIEM_PARSE_NOT_AN_OBJECT', message: `A JSON ${Array.isArray(element) ? 'array' : element === null ? 'null' : typeof element}, not an object.` } }),
+  }));
+}
+
+export function registerIngestRoute(app: FastifyInstance, context: InputContext, maxBodyBytes: number): void {
   app.post('/ingest', async (request, reply) => {
-    if (context.isBackedUp()) {
-      return reply.code(503).header('retry-after', '5').send({ error: { code: 'SIEM_COLLECTOR_BACKPRESSURE', message: 'The collector is waiting for the bus; retry in a few seconds.' } });
+    if (context.isBackedUp()) return sendHttpError(reply, backedUp(503));
+    const read = await readRequestBody(request, maxBodyBytes);
+    if (!read.ok) return sendHttpError(reply, read.error);
+
+    let items: Item[];
+    if (/json/i.test(request.headers['content-type'] ?? '') && !/ndjson/i.test(request.headers['content-type'] ?? '') && startsWithBracket(read.body)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(read.body.toString('utf8'));
+      } catch (error) {
+        return sendHttpError(reply, {
+          status: 400,
+          code: HttpInputErrorCodes.invalidJsonBody,
+          message: `The body starts with "[" but is not a valid JSON array (${(error as Error).message}); nothing was accepted. Send a valid array, or NDJSON.`,
+          type: 'parse_exception',
+        });
+      }
+      items = arrayItems(parsed as unknown[]);
+    } else {
+      items = ndjsonItems(read.body);
     }
-    const body = request.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) {
-      return reply.code(400).send({ error: { code: 'SIEM_COLLECTOR_EMPTY_BODY', message: 'The request body is empty; send one JSON object per line (NDJSON).' } });
-    }
+
     const receivedAt = new Date().toISOString();
     const sourceAddress = normalizePeerAddress(request.ip);
-    const records: RawRecord[] = splitLines(body).map((line) => ({ payload: Buffer.from(line), receivedAt, sourceAddress, input: 'http_ndjson' }));
+    const rejected: Rejection[] = [];
+    const truncated: number[] = [];
+    const records: RawRecord[] = items.map((item) => {
+      const limited = limitMessage(item.payload, context.maxMessageBytes);
+      const where = 'line' in item.position ? item.position.line : item.position.index;
+      if (item.problem) {
+        rejected.push({ ...item.position, code: item.problem.code, message: `${item.problem.message} It is kept as a dead letter; fix it and send it again.` });
+        context.rejected(NDJSON_INPUT, item.problem.code === 'SIEM_PARSE_INVALID_JSON' ? 'invalid_json' : 'not_an_object');
+      }
+      if (limited.truncated) {
+        truncated.push(where);
+        context.rejected(NDJSON_INPUT, 'truncated');
+      }
+      // Copied: the decoded body would otherwise stay referenced by every record until the batch is sent.
+      return { payload: Buffer.from(limited.payload), receivedAt, sourceAddress, input: NDJSON_INPUT, ...(limited.truncated && { truncated: true }) };
+    });
     try {
       await Promise.all(records.map((record) => context.accept(record)));
     } catch {
-      return reply.code(503).header('retry-after', '5').send({ error: { code: 'SIEM_COLLECTOR_BUS_UNAVAILABLE', message: 'The events could not be made durable in the bus; retry the request.' } });
+      return sendHttpError(reply, busUnavailable);
     }
-    return reply.code(200).send({ accepted: records.length });
+    return reply.code(200).send({ accepted: records.length - rejected.length, ...(rejected.length > 0 && { rejected }), ...(truncated.length > 0 && { truncated }) });
   });
-
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : port;
-  return { name: 'http_ndjson', address: `http://${host}:${boundPort}/ingest`, close: () => app.close() };
 }

@@ -20,6 +20,7 @@ export async function startSyslogUdp(host: string, port: number, context: InputC
       receivedAt: new Date().toISOString(),
       sourceAddress: normalizePeerAddress(peer.address),
       input: 'syslog_udp',
+      ...(truncated && { truncated: true }),
     };
     context.accept(record);
   });

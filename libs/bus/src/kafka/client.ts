@@ -26,6 +26,12 @@ export interface KafkaClientOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly logger: Logger;
+  /**
+   * Retries of every request, metadata and connection included (default 8,
+   * about a minute of backoff). The collector's producer uses few, so that an
+   * outage reaches its disk spool in seconds.
+   */
+  readonly retries?: number;
 }
 
 export function createKafka(options: KafkaClientOptions): KafkaClient {
@@ -35,12 +41,13 @@ export function createKafka(options: KafkaClientOptions): KafkaClient {
     clientId: options.clientId,
     brokers: [...options.brokers],
     logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 200, retries: 8 },
+    retry: options.retries === undefined ? { initialRetryTime: 200, retries: 8 } : { initialRetryTime: 200, retries: options.retries, maxRetryTime: 2_000 },
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
         const { message, ...fields } = log;
-        kafkaLogger[pinoLevel[level] ?? 'info'](fields, message);
+        // A client with few retries belongs to a caller that reports outages itself; kafkajs would log every reconnect.
+        kafkaLogger[options.retries === undefined ? (pinoLevel[level] ?? 'info') : 'debug'](fields, message);
       },
   });
 }

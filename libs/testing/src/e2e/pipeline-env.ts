@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { freePort } from '../free-port';
 
 export interface PipelineEnv {
@@ -7,6 +9,7 @@ export interface PipelineEnv {
   readonly syslogPort: number;
   readonly httpPort: number;
   readonly apiPort: number;
+  readonly metricsPort: number;
   readonly rawTopic: string;
   readonly deadLetterTopic: string;
   readonly indexPrefix: string;
@@ -21,13 +24,14 @@ export async function pipelineEnv(kafkaBrokers: string, opensearchUrl: string, o
 
 export async function deploymentEnv(deployment: Deployment, overrides: Record<string, string> = {}): Promise<PipelineEnv> {
   const runId = randomBytes(4).toString('hex');
-  const [syslogPort, httpPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [syslogPort, httpPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const rawTopic = `siem.raw.${runId}`;
   const deadLetterTopic = `siem.dlq.${runId}`;
   const indexPrefix = `siem-events-${runId}-`;
   const backends: Record<string, string> =
     deployment.kind === 'cluster'
-      ? { SIEM_KAFKA_BROKERS: deployment.kafkaBrokers, SIEM_OPENSEARCH_URL: deployment.opensearchUrl }
+      ? // The collector's spool lives in the data directory: one per run, so parallel runs never share it.
+        { SIEM_KAFKA_BROKERS: deployment.kafkaBrokers, SIEM_OPENSEARCH_URL: deployment.opensearchUrl, SIEM_DATA_DIR: path.join(tmpdir(), `siem-run-${runId}`) }
       : { SIEM_BUS: 'embedded', SIEM_STORE: 'embedded', SIEM_DATA_DIR: deployment.dataDir };
   const env = {
     ...backends,
@@ -39,11 +43,12 @@ export async function deploymentEnv(deployment: Deployment, overrides: Record<st
     SIEM_COLLECTOR_HOST: '127.0.0.1',
     SIEM_SYSLOG_PORT: String(syslogPort),
     SIEM_HTTP_INGEST_PORT: String(httpPort),
+    SIEM_COLLECTOR_METRICS_PORT: String(metricsPort),
     SIEM_API_HOST: '127.0.0.1',
     SIEM_API_PORT: String(apiPort),
     SIEM_PROCESSOR_WORKERS: '2',
     SIEM_LOG_LEVEL: 'info',
     ...overrides,
   };
-  return { runId, env, syslogPort, httpPort, apiPort, rawTopic, deadLetterTopic, indexPrefix };
+  return { runId, env, syslogPort, httpPort, apiPort, metricsPort, rawTopic, deadLetterTopic, indexPrefix };
 }

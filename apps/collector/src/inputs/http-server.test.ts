@@ -1,0 +1,154 @@
+import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { buildHttpInput, type HttpInputOptions } from './http-server';
+import { recordingContext } from './test-context';
+
+const KEY = 'k3y-0123456789abcdef';
+const options = (extra: Partial<HttpInputOptions> = {}): HttpInputOptions => ({ host: '127.0.0.1', port: 0, maxBodyBytes: 64 * 1024, apiKeys: [], ...extra });
+const zstd = (data: Buffer): Buffer => execFileSync('zstd', ['-q', '-c'], { input: data });
+const payloads = (context: ReturnType<typeof recordingContext>) => context.records.map((r) => r.payload.toString());
+
+describe('POST /ingest', () => {
+  it('accepts NDJSON and answers with the count once the records are handed over', async () => {
+    const context = recordingContext();
+    const app = buildHttpInput(options(), context);
+    const response = await app.inject({ method: 'POST', url: '/ingest', payload: '{"a":1}\r\n\n{"b":2}\n' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ accepted: 2 });
+    expect(payloads(context)).toEqual(['{"a":1}', '{"b":2}']);
+    expect(context.records[0]).toMatchObject({ input: 'http_ndjson', sourceAddress: '127.0.0.1' });
+  });
+
+  it('names each line that is not a JSON object by its line number and still hands it on, its neighbours untouched', async () => {
+    const context = recordingContext();
+    const app = buildHttpInput(options(), context);
+    const response = await app.inject({ method: 'POST', url: '/ingest', payload: '{"a":1}\n\n{"broken\n[1,2]\n{"c":3}' });
+    expect(response.statusCode).toBe(200);
+    const answer = response.json();
+    expect(answer.accepted).toBe(2);
+    expect(answer.rejected.map((r: { line: number; code: string }) => [r.line, r.code])).toEqual([
+      [3, 'SIEM_PARSE_INVALID_JSON'],
+      [4, 'SIEM_PARSE_NOT_AN_OBJECT'],
+    ]);
+    expect(answer.rejected[0].message).toMatch(/dead letter/);
+    expect(payloads(context)).toEqual(['{"a":1}', '{"broken', '[1,2]', '{"c":3}']);
+  });
+
+  it('turns each element of a JSON array into one compact record', async () => {
+    const context = recordingContext();
+    const app = buildHttpInput(options(), context);
+    const response = await app.inject({ method: 'POST', url: '/ingest', headers: { 'content-type': 'application/json' }, payload: ' [ {"a": 1,\n "b": [1, 2]}, {"c": "x"}, 7 ]' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ accepted: 2, rejected: [{ index: 2, code: 'SIEM_PARSE_NOT_AN_OBJECT', message: expect.stringContaining('number') }] });
+    expect(payloads(context)).toEqual(['{"a":1,"b":[1,2]}', '{"c":"x"}', '7']);
+  });
+
+  it('refuses a JSON array body that does not parse, accepting nothing', async () => {
+    const context = recordingContext();
+    const response = await buildHttpInput(options(), context).inject({ method: 'POST', url: '/ingest', headers: { 'content-type': 'application/json' }, payload: '[{"a":1},' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('SIEM_COLLECTOR_INVALID_JSON_BODY');
+    expect(context.records).toEqual([]);
+  });
+
+  it('cuts a line over the message limit, flags the record and lists the line', async () => {
+    const context = recordingContext({ maxMessageBytes: 300 });
+    const long = JSON.stringify({ message: 'x'.repeat(1000) });
+    const response = await buildHttpInput(options(), context).inject({ method: 'POST', url: '/ingest', payload: `{"a":1}\n${long}\n{"b":2}` });
+    expect(response.json()).toEqual({ accepted: 3, truncated: [2] });
+    expect(context.records.map((r) => [r.payload.length, r.truncated])).toEqual([
+      [7, undefined],
+      [300, true],
+      [7, undefined],
+    ]);
+  });
+
+  it('decompresses gzip and zstd bodies', async () => {
+    const context = recordingContext();
+    const app = buildHttpInput(options(), context);
+    const gz = await app.inject({ method: 'POST', url: '/ingest', headers: { 'content-encoding': 'gzip' }, payload: gzipSync('{"via":"gzip"}\n') });
+    const zs = await app.inject({ method: 'POST', url: '/ingest', headers: { 'content-encoding': 'zstd' }, payload: zstd(Buffer.from('{"via":"zstd"}\n{"n":2}\n')) });
+    expect([gz.statusCode, zs.statusCode]).toEqual([200, 200]);
+    expect(payloads(context)).toEqual(['{"via":"gzip"}', '{"via":"zstd"}', '{"n":2}']);
+  });
+
+  it('answers 413 to a small compressed body that decompresses past the body limit (zip bomb), gzip or zstd', async () => {
+    const context = recordingContext();
+    const app = buildHttpInput(options({ maxBodyBytes: 64 * 1024 }), context);
+    const bomb = Buffer.alloc(10 * 1024 * 1024, '{"a":1}\n');
+    for (const [encoding, body] of [['gzip', gzipSync(bomb)], ['zstd', zstd(bomb)]] as const) {
+      expect(body.length).toBeLessThan(64 * 1024);
+      const response = await app.inject({ method: 'POST', url: '/ingest', headers: { 'content-encoding': encoding }, payload: body });
+      expect(response.statusCode, encoding).toBe(413);
+      expect(response.json().error.code).toBe('SIEM_COLLECTOR_BODY_TOO_LARGE');
+    }
+    expect(context.records).toEqual([]);
+  });
+
+  it('answers 400 to a corrupt compressed body, 415 to an unknown encoding and 413 to an oversized body', async () => {
+    const app = buildHttpInput(options({ maxBodyBytes: 2048 }), recordingContext());
+    const corrupt = await app.inject({ method: 'POST', url: '/ingest', headers: { 'content-encoding': 'gzip' }, payload: 'not gzip at all' });
+    expect([corrupt.statusCode, corrupt.json().error.code]).toEqual([400, 'SIEM_COLLECTOR_CORRUPT_BODY']);
+    const unknown = await app.inject({ method: 'POST', url: '/ingest', headers: { 'content-encoding': 'br' }, payload: 'x' });
+    expect([unknown.statusCode, unknown.json().error.code]).toEqual([415, 'SIEM_COLLECTOR_UNSUPPORTED_ENCODING']);
+    const big = await app.inject({ method: 'POST', url: '/ingest', payload: 'x'.repeat(4096) });
+    expect([big.statusCode, big.json().error.code]).toEqual([413, 'SIEM_COLLECTOR_BODY_TOO_LARGE']);
+    const empty = await app.inject({ method: 'POST', url: '/ingest', payload: '' });
+    expect([empty.statusCode, empty.json().error.code]).toEqual([400, 'SIEM_COLLECTOR_EMPTY_BODY']);
+  });
+
+  it('answers 503 with Retry-After when the bus is backed up or does not take the records', async () => {
+    const backedUp = await buildHttpInput(options(), recordingContext({ isBackedUp: () => true })).inject({ method: 'POST', url: '/ingest', payload: '{"a":1}' });
+    expect([backedUp.statusCode, backedUp.headers['retry-after'], backedUp.json().error.code]).toEqual([503, '5', 'SIEM_COLLECTOR_BACKPRESSURE']);
+    const failing = recordingContext({ accept: () => Promise.reject(new Error('bus down')) });
+    const unavailable = await buildHttpInput(options(), failing).inject({ method: 'POST', url: '/ingest', payload: '{"a":1}' });
+    expect([unavailable.statusCode, unavailable.json().error.code]).toEqual([503, 'SIEM_COLLECTOR_BUS_UNAVAILABLE']);
+  });
+});
+
+describe('API keys', () => {
+  const app = () => buildHttpInput(options({ apiKeys: [KEY, 'other-key-000000000'] }), recordingContext());
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+  it('refuses ingest, _bulk and probes without a valid key, with 401 and a code', async () => {
+    const server = app();
+    for (const [method, url] of [['POST', '/ingest'], ['POST', '/_bulk'], ['GET', '/_license'], ['POST', '/ingest']] as const) {
+      const response = await server.inject({ method, url, payload: '{"a":1}', headers: url === '/ingest' && method === 'POST' ? { 'x-api-key': 'wrong-key-00000000' } : {} });
+      expect(response.statusCode, url).toBe(401);
+      expect(response.json().error).toMatchObject({ code: 'SIEM_COLLECTOR_UNAUTHORIZED', type: 'security_exception' });
+    }
+    expect((await server.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
+  });
+
+  it('accepts X-API-Key, ApiKey <key>, ApiKey base64(id:key) as Beats send it, and Basic with the key as password', async () => {
+    const server = app();
+    for (const headers of [{ 'x-api-key': KEY }, { authorization: `ApiKey ${KEY}` }, { authorization: `ApiKey ${b64(`filebeat:${KEY}`)}` }, { authorization: `Basic ${b64(`fluent-bit:${KEY}`)}` }]) {
+      const response = await server.inject({ method: 'POST', url: '/ingest', payload: '{"a":1}', headers });
+      expect(response.statusCode, JSON.stringify(headers)).toBe(200);
+    }
+    const prefix = await server.inject({ method: 'POST', url: '/ingest', payload: '{"a":1}', headers: { 'x-api-key': KEY.slice(0, -1) } });
+    expect(prefix.statusCode).toBe(401);
+  });
+});
+
+describe('Elasticsearch probes', () => {
+  it('answers what Beats, Logstash, Fluent Bit and Vector call before sending, as Elasticsearch would', async () => {
+    const server = buildHttpInput(options(), recordingContext());
+    const root = await server.inject({ method: 'GET', url: '/' });
+    expect(root.json().version.number).toMatch(/^8\./);
+    expect(root.headers['x-elastic-product']).toBe('Elasticsearch');
+    expect((await server.inject({ method: 'GET', url: '/_license' })).json().license).toMatchObject({ status: 'active', type: 'basic' });
+    expect((await server.inject({ method: 'GET', url: '/_xpack' })).json().features.ilm.available).toBe(true);
+    expect((await server.inject({ method: 'GET', url: '/_cluster/health' })).json().status).toBe('green');
+    expect((await server.inject({ method: 'GET', url: '/_nodes/_local/http' })).statusCode).toBe(200);
+    expect((await server.inject({ method: 'HEAD', url: '/_index_template/filebeat-8.11.0' })).statusCode).toBe(200);
+    expect((await server.inject({ method: 'GET', url: '/_index_template/logs' })).json().index_templates[0].name).toBe('logs');
+    expect((await server.inject({ method: 'PUT', url: '/_template/logstash', payload: '{"index_patterns":["x"]}', headers: { 'content-type': 'application/json' } })).json()).toEqual({ acknowledged: true });
+    expect((await server.inject({ method: 'GET', url: '/_ilm/policy/filebeat' })).json()).toHaveProperty('filebeat');
+    expect((await server.inject({ method: 'PUT', url: '/_ingest/pipeline/p1', payload: '{}' })).json()).toEqual({ acknowledged: true });
+    expect((await server.inject({ method: 'HEAD', url: '/fluent-bit' })).statusCode).toBe(200);
+    const unknown = await server.inject({ method: 'GET', url: '/_search' });
+    expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'SIEM_COLLECTOR_NOT_FOUND']);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * What syslog over TCP and over TLS share once bytes flow: RFC 6587 framing
+ * detected per frame, the size limit (a longer message is cut and flagged,
+ * its excess discarded as it streams in, so memory per connection stays
+ * bounded), an idle timeout, and pausing reads while the bus is backed up.
+ */
+import type net from 'node:net';
+import type tls from 'node:tls';
+import type { InputContext, RunningInput } from './input';
+import { normalizePeerAddress } from './peer-address';
+import { SyslogTcpFramer, type Frame } from '../syslog-tcp-framer';
+
+export interface SyslogStreamOptions {
+  readonly input: 'syslog_tcp' | 'syslog_tls';
+  readonly host: string;
+  readonly port: number;
+  readonly idleTimeoutMs: number;
+  /** The event carrying ready-to-read sockets: `connection` for TCP, `secureConnection` for TLS. */
+  readonly connectionEvent: 'connection' | 'secureConnection';
+}
+
+const CLOSE_GRACE_MS = 2_000;
+
+export async function startSyslogStream(server: net.Server | tls.Server, options: SyslogStreamOptions, context: InputContext): Promise<RunningInput> {
+  const { input } = options;
+  const sockets = new Set<net.Socket>();
+  const paused = new Set<net.Socket>();
+  context.onDrain(() => {
+    for (const socket of paused) socket.resume();
+    paused.clear();
+  });
+
+  server.on(options.connectionEvent, (socket: net.Socket) => {
+    sockets.add(socket);
+    const framer = new SyslogTcpFramer(context.maxMessageBytes);
+    const sourceAddress = normalizePeerAddress(socket.remoteAddress);
+    const forward = (frames: Frame[]) => {
+      const receivedAt = new Date().toISOString();
+      for (const frame of frames) {
+        if (frame.truncated) context.rejected(input, 'truncated');
+        void context.accept({ payload: frame.payload, receivedAt, sourceAddress, input, ...(frame.truncated && { truncated: true }) });
+      }
+      if (context.isBackedUp() && !socket.isPaused()) {
+        socket.pause();
+        paused.add(socket);
+      }
+    };
+    // A sender that goes quiet mid-line gets its partial message kept, then the connection closed.
+    socket.setTimeout(options.idleTimeoutMs, () => {
+      context.rejected(input, 'idle_timeout');
+      forward(framer.end());
+      socket.destroy();
+    });
+    socket.on('data', (chunk: Buffer) => forward(framer.push(chunk)));
+    socket.on('end', () => forward(framer.end()));
+    socket.on('error', (error) => context.logger.debug({ err: error, sourceAddress, input }, 'A syslog connection failed.'));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      paused.delete(socket);
+    });
+  });
+  server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => {
+    context.rejected(input, 'tls_handshake');
+    context.logger.debug({ err: error, sourceAddress: normalizePeerAddress(socket.remoteAddress), input }, 'A syslog TLS handshake failed.');
+  });
+  server.on('error', (error) => context.logger.error({ err: error, input }, 'A syslog stream server reported an error.'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address() as net.AddressInfo;
+  return {
+    name: input,
+    address: `${options.host}:${bound.port}/${input === 'syslog_tls' ? 'tls' : 'tcp'}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.end();
+        setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, CLOSE_GRACE_MS).unref();
+      }),
+  };
+}

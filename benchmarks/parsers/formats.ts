@@ -1,0 +1,145 @@
+/** Sample lines per format for the parser benchmark: realistic shapes, varied per index. */
+export interface BenchFormat {
+  readonly name: string;
+  /** Parser type to create. */
+  readonly parser: string;
+  readonly options?: Record<string, unknown>;
+  readonly line: (i: number) => string;
+  /** The dataset the events must come out with (checks that a chain really ran). */
+  readonly expectDataset?: string;
+  readonly targetPerSecond: number;
+}
+
+const ip = (i: number) => `203.0.${(i >> 8) & 255}.${i & 255}`;
+const user = (i: number) => `user${i % 997}`;
+
+export const BENCH_FORMATS: readonly BenchFormat[] = [
+  {
+    name: 'syslog RFC 5424',
+    parser: 'syslog',
+    line: (i) => `<38>1 2026-11-23T10:${String(i % 60).padStart(2, '0')}:05.123Z web-${i % 50} nginx ${1000 + i} ACCESS [meta sequenceId="${i}"] GET /index.html 200 from ${ip(i)}`,
+    expectDataset: 'syslog_rfc5424',
+    targetPerSecond: 200_000,
+  },
+  {
+    name: 'syslog RFC 3164',
+    parser: 'syslog',
+    line: (i) => `<86>Nov 23 10:${String(i % 60).padStart(2, '0')}:05 web-${i % 50} cron[${1000 + i}]: (root) CMD (run-parts /etc/cron.hourly ${i})`,
+    expectDataset: 'syslog_rfc3164',
+    targetPerSecond: 200_000,
+  },
+  {
+    name: 'JSON (ECS, nested)',
+    parser: 'json',
+    line: (i) =>
+      JSON.stringify({
+        '@timestamp': `2026-11-23T10:00:${String(i % 60).padStart(2, '0')}.000Z`,
+        message: `login attempt ${i}`,
+        host: { name: `web-${i % 50}` },
+        user: { name: user(i) },
+        source: { ip: ip(i), port: 1024 + i },
+        event: { category: ['authentication'], outcome: i % 3 ? 'failure' : 'success' },
+      }),
+    expectDataset: 'json',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'sshd in syslog (chained)',
+    parser: 'syslog',
+    line: (i) => `<38>Nov 23 10:${String(i % 60).padStart(2, '0')}:05 bastion-${i % 20} sshd[${1000 + i}]: Failed password for invalid user ${user(i)} from ${ip(i)} port ${1024 + (i % 60000)} ssh2`,
+    expectDataset: 'linux_auth',
+    targetPerSecond: 200_000,
+  },
+  {
+    name: 'iptables in syslog (chained)',
+    parser: 'syslog',
+    line: (i) => `<4>Nov 23 10:00:05 gw kernel: [UFW BLOCK] IN=eth0 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00 SRC=${ip(i)} DST=10.0.0.2 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=${i % 65535} DF PROTO=TCP SPT=${1024 + (i % 60000)} DPT=22 WINDOW=29200 RES=0x00 SYN URGP=0`,
+    expectDataset: 'iptables',
+    targetPerSecond: 200_000,
+  },
+  {
+    name: 'CEF',
+    parser: 'cef',
+    line: (i) => `CEF:0|Check Point|VPN-1 & FireWall-1|R81|${i % 500}|Drop|5|rt=1700000000${String(i % 1000).padStart(3, '0')} src=${ip(i)} dst=10.0.0.${i % 250} spt=${1024 + (i % 60000)} dpt=443 proto=TCP act=drop suser=${user(i)} cs1Label=Rule Name cs1=Block bad hosts request=https://example.com/a?b=${i}`,
+    expectDataset: 'cef',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'LEEF 2.0',
+    parser: 'leef',
+    line: (i) => `LEEF:2.0|Lancope|StealthWatch|1.0|${i % 100}|^|src=${ip(i)}^dst=10.0.0.${i % 250}^srcPort=${1024 + (i % 60000)}^dstPort=443^proto=TCP^usrName=${user(i)}^sev=5^devTime=Nov 23 2026 10:00:05`,
+    expectDataset: 'leef',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'key=value',
+    parser: 'kv',
+    line: (i) => `time=2026-11-23T10:00:05Z user=${user(i)} action=login src=${ip(i)} status="failed attempt" count=${i % 10}`,
+    expectDataset: 'kv',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'nginx access (combined)',
+    parser: 'nginx_access',
+    line: (i) => `${ip(i)} - ${user(i)} [23/Nov/2026:10:00:05 +0000] "GET /api/items/${i}?page=${i % 9} HTTP/1.1" ${i % 7 ? 200 : 404} ${512 + i} "https://example.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"`,
+    expectDataset: 'nginx_access',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'auditd',
+    parser: 'auditd',
+    line: (i) => `type=SYSCALL msg=audit(1700000000.${String(i % 1000).padStart(3, '0')}:${i}): arch=c000003e syscall=59 success=yes exit=0 a0=55d1 a1=55d2 a2=55d3 a3=0 items=2 ppid=${1000 + i} pid=${2000 + i} auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="bash" exe="/usr/bin/bash" key="exec"`,
+    expectDataset: 'auditd',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'Windows 4624 (Winlogbeat JSON)',
+    parser: 'json',
+    line: (i) =>
+      JSON.stringify({
+        '@timestamp': `2026-11-23T10:00:${String(i % 60).padStart(2, '0')}.123Z`,
+        winlog: {
+          event_id: 4624,
+          channel: 'Security',
+          provider_name: 'Microsoft-Windows-Security-Auditing',
+          computer_name: `dc-${i % 5}.corp`,
+          record_id: i,
+          keywords: ['Audit Success'],
+          event_data: { TargetUserName: user(i), TargetDomainName: 'CORP', IpAddress: ip(i), IpPort: String(40000 + (i % 20000)), LogonType: '3', ProcessId: '0x1b8' },
+        },
+      }),
+    expectDataset: 'windows',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'CloudTrail record',
+    parser: 'json',
+    line: (i) =>
+      JSON.stringify({
+        eventVersion: '1.08',
+        userIdentity: { type: 'IAMUser', principalId: `AIDA${i}`, arn: `arn:aws:iam::123456789012:user/${user(i)}`, accountId: '123456789012', userName: user(i) },
+        eventTime: `2026-11-23T10:00:${String(i % 60).padStart(2, '0')}Z`,
+        eventSource: 's3.amazonaws.com',
+        eventName: i % 9 ? 'GetObject' : 'PutObject',
+        awsRegion: 'eu-west-1',
+        sourceIPAddress: ip(i),
+        userAgent: 'aws-cli/2.13.5',
+        requestParameters: { bucketName: 'logs', key: `k/${i}` },
+        responseElements: null,
+        requestID: `req-${i}`,
+        eventID: `evt-${i}`,
+        eventType: 'AwsApiCall',
+        recipientAccountId: '123456789012',
+      }),
+    expectDataset: 'cloudtrail',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'grok (ES docs example)',
+    parser: 'grok',
+    options: { patterns: ['%{IP:source.ip} %{WORD:http.request.method} %{URIPATHPARAM:url.original} %{NUMBER:http.response.bytes:int} %{NUMBER:event.duration:float}'] },
+    line: (i) => `${ip(i)} ${i % 3 ? 'GET' : 'POST'} /index/${i}.html?x=${i % 7} ${15000 + i} 0.0${i % 90}`,
+    expectDataset: 'grok',
+    targetPerSecond: 100_000,
+  },
+];

@@ -1,0 +1,112 @@
+/**
+ * Generic `key=value` scanning with a configurable pair separator and
+ * assignment string. Values may be quoted with `"` or `'`, where a backslash
+ * escapes the quote, a backslash, or writes \n \r \t. One forward pass, so a
+ * hostile line costs linear time.
+ */
+
+export interface KvSyntax {
+  /** Pair separator; undefined means any run of spaces and tabs. */
+  readonly separator: string | undefined;
+  readonly assignment: string;
+}
+
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+function separatorLength(text: string, index: number, syntax: KvSyntax): number {
+  const separator = syntax.separator;
+  if (separator === undefined) return isBlank(text.charCodeAt(index)) ? 1 : 0;
+  return text.charCodeAt(index) === separator.charCodeAt(0) && text.startsWith(separator, index) ? separator.length : 0;
+}
+
+function escapedCharacter(code: number, quote: number): string | undefined {
+  if (code === quote || code === 0x5c) return String.fromCharCode(code);
+  if (code === 0x6e) return '\n';
+  if (code === 0x72) return '\r';
+  if (code === 0x74) return '\t';
+  return undefined;
+}
+
+// Scratch output of readQuoted; scanning is synchronous, so one per module is safe.
+const quoted = { value: '', end: 0 };
+
+/**
+ * Reads the quoted text opening at `start`. Without its closing quote, the
+ * value is the rest of the line: nothing is lost, and the line stays in
+ * `event.original` for a human to judge.
+ */
+function readQuoted(text: string, start: number): void {
+  const quote = text.charCodeAt(start);
+  let value = '';
+  let copied = start + 1;
+  for (let index = start + 1; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === quote) {
+      quoted.value = value + text.slice(copied, index);
+      quoted.end = index + 1;
+      return;
+    }
+    if (code !== 0x5c || index + 1 >= text.length) continue;
+    const replacement = escapedCharacter(text.charCodeAt(index + 1), quote);
+    if (replacement === undefined) continue;
+    value += text.slice(copied, index) + replacement;
+    copied = index + 2;
+    index++;
+  }
+  quoted.value = value + text.slice(copied);
+  quoted.end = text.length;
+}
+
+function trimmed(text: string, start: number, end: number, trim: boolean): string {
+  if (!trim) return text.slice(start, end);
+  let from = start;
+  let to = end;
+  while (from < to && isBlank(text.charCodeAt(from))) from++;
+  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+  return text.slice(from, to);
+}
+
+/**
+ * Calls `onPair` for each pair of `text`, in order. Text between separators
+ * that holds no assignment is skipped, as is a pair with an empty key.
+ */
+export function scanKeyValues(text: string, syntax: KvSyntax, onPair: (key: string, value: string) => void): void {
+  const { assignment } = syntax;
+  const assignmentCode = assignment.charCodeAt(0);
+  // With an explicit separator, blanks around keys and unquoted values are padding, not content.
+  const trim = syntax.separator !== undefined;
+  const length = text.length;
+  let index = 0;
+  while (index < length) {
+    const skip = separatorLength(text, index, syntax);
+    if (skip > 0) {
+      index += skip;
+      continue;
+    }
+    const keyStart = index;
+    while (index < length && separatorLength(text, index, syntax) === 0) {
+      if (text.charCodeAt(index) === assignmentCode && text.startsWith(assignment, index)) break;
+      index++;
+    }
+    if (index >= length || separatorLength(text, index, syntax) > 0) continue;
+    const key = trimmed(text, keyStart, index, trim);
+    index += assignment.length;
+    let valueStart = index;
+    if (trim) while (valueStart < length && isBlank(text.charCodeAt(valueStart))) valueStart++;
+    const first = text.charCodeAt(valueStart);
+    let value = '';
+    if (first === 0x22 || first === 0x27) {
+      readQuoted(text, valueStart);
+      value = quoted.value;
+      index = quoted.end;
+    } else {
+      index = valueStart;
+    }
+    const rawStart = index;
+    while (index < length && separatorLength(text, index, syntax) === 0) index++;
+    if (index > rawStart) value += trimmed(text, rawStart, index, trim);
+    if (key.length > 0) onPair(key, value);
+  }
+}

@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startApp, type AppProcess } from '../app-process';
+import { freePort } from '../free-port';
+import { waitFor } from '../wait-for';
+import { makeCertificates, startSyslogNg, type TestCertificates } from './collector-peers';
+import { pipelineEnv, type PipelineEnv } from './pipeline-env';
+
+const run = promisify(execFile);
+const MAX_MESSAGE_BYTES = 1024;
+
+interface Hit {
+  event: Record<string, any>;
+}
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'siem-collector-cluster-'));
+let setup: PipelineEnv;
+let certs: TestCertificates;
+let tlsPort: number;
+const apps: AppProcess[] = [];
+
+async function findOne(query: string): Promise<Hit> {
+  return waitFor(`an event matching ${query}`, async () => {
+    const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?q=${encodeURIComponent(query)}`);
+    const { hits } = (await response.json()) as { hits: Hit[] };
+    return hits.length === 1 ? hits[0] : undefined;
+  }, 90_000, 500);
+}
+
+beforeAll(async () => {
+  certs = makeCertificates(scratch);
+  tlsPort = await freePort();
+  setup = await pipelineEnv(inject('kafkaBrokers'), inject('opensearchUrl'), {
+    SIEM_PROCESSOR_WORKERS: '1',
+    SIEM_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
+    SIEM_SYSLOG_TLS_PORT: String(tlsPort),
+    SIEM_SYSLOG_TLS_CERT: certs.serverCert,
+    SIEM_SYSLOG_TLS_KEY: certs.serverKey,
+    SIEM_HTTP_TLS_CERT: certs.serverCert,
+    SIEM_HTTP_TLS_KEY: certs.serverKey,
+    SIEM_COLLECTOR_METRICS_PORT: String(await freePort()),
+  });
+  const collector = startApp('collector', setup.env);
+  const processor = startApp('processor', setup.env);
+  const api = startApp('api', setup.env);
+  apps.push(collector, processor, api);
+  await collector.waitForLog('the collector to listen', (l) => l.msg === 'The collector is listening.');
+  await processor.waitForLog('a worker to consume', (l) => l.msg === 'The processor worker is consuming.');
+  await api.waitForLog('the API to listen', (l) => l.msg === 'The API is listening.');
+});
+
+afterAll(async () => {
+  const codes = await Promise.all(apps.map((app) => app.stop()));
+  rmSync(scratch, { recursive: true, force: true });
+  expect(codes).toEqual([0, 0, 0]);
+});
+
+describe('collector inputs through Kafka and OpenSearch', () => {
+  it('flags a long syslog-ng TLS message with the Kafka header siem.truncated and the event tag truncated', async () => {
+    const marker = `tlscut${setup.runId}`;
+    const input = path.join(scratch, 'long.log');
+    writeFileSync(input, `${marker} ${'t'.repeat(MAX_MESSAGE_BYTES * 3)}\n`);
+    const syslogNg = startSyslogNg(scratch, [
+      { inputFile: input, destination: `syslog("127.0.0.1" port(${tlsPort}) transport("tls") tls(ca-file("${certs.ca}") peer-verify(required-trusted)))` },
+    ]);
+    try {
+      const hit = await findOne(marker);
+      expect(hit.event.tags).toEqual(['truncated']);
+      expect(hit.event.event.original.length).toBe(MAX_MESSAGE_BYTES);
+    } finally {
+      syslogNg.kill('SIGTERM');
+    }
+    const { stdout } = await run('kcat', ['-C', '-b', inject('kafkaBrokers'), '-t', setup.rawTopic, '-o', 'beginning', '-e', '-q', '-f', '%h\t%s\n'], { timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
+    const record = stdout.split('\n').find((line) => line.includes(marker))!;
+    expect(record.split('\t')[0]).toContain('siem.truncated=1');
+    expect(record.split('\t')[0]).toContain('siem.input=syslog_tls');
+  });
+
+  it('takes a Filebeat-shaped _bulk over HTTPS and indexes the document with the index it addressed', async () => {
+    const marker = `httpsbulk${setup.runId}`;
+    const body = `${JSON.stringify({ create: { _index: 'filebeat-8.11.0' } })}\n${JSON.stringify({ '@timestamp': '2026-11-23T09:30:00.000Z', message: `${marker} over https`, host: { name: 'web-9' } })}\n`;
+    const { stdout } = await run('curl', ['-sS', '--fail-with-body', '--cacert', certs.ca, '-H', 'Content-Type: application/json', '--data-binary', body, `https://127.0.0.1:${setup.httpPort}/_bulk`]);
+    expect(JSON.parse(stdout)).toMatchObject({ errors: false, items: [{ create: { status: 201, _index: 'filebeat-8.11.0' } }] });
+    const plain = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${setup.httpPort}/`]).catch((error: { stdout: string }) => error);
+    expect(plain.stdout).not.toBe('200');
+    const hit = await findOne(marker);
+    expect(hit.event.labels.target_index).toBe('filebeat-8.11.0');
+    expect(hit.event.host.name).toBe('web-9');
+  });
+});
