@@ -1,8 +1,12 @@
 /**
  * The index template of the event indices. Strings are keywords unless listed
  * as text, so `field:value` is an exact match; structured data is a flat object
- * so that senders' arbitrary SD-IDs cannot explode the mapping.
+ * so that senders' arbitrary SD-IDs cannot explode the mapping; the same goes for
+ * the vendor key=value sets (CEF and LEEF extensions, Windows event data, auditd
+ * keys, kv and custom JSON namespaces). GeoIP locations are geo points.
  */
+const endpoint = { properties: { ip: { type: 'ip' }, port: { type: 'integer' }, geo: { properties: { location: { type: 'geo_point' } } } } };
+
 export function eventIndexTemplate(prefix: string, replicas: number): Record<string, unknown> {
   return {
     index_patterns: [`${prefix}*`],
@@ -35,8 +39,18 @@ export function eventIndexTemplate(prefix: string, replicas: number): Record<str
             },
           },
           process: { properties: { name: { type: 'keyword' }, pid: { type: 'long' } } },
-          source: { properties: { ip: { type: 'ip' }, port: { type: 'integer' } } },
-          destination: { properties: { ip: { type: 'ip' }, port: { type: 'integer' } } },
+          source: endpoint,
+          destination: endpoint,
+          client: endpoint,
+          server: endpoint,
+          threat: { properties: { enrichments: { properties: { indicator: { properties: { ip: { type: 'ip' } } } } } } },
+          // Vendor key=value sets whose keys are the sender's choice: one field each, searchable by dotted key.
+          winlog: { properties: { event_data: { type: 'flat_object' }, user_data: { type: 'flat_object' } } },
+          cef: { properties: { extensions: { type: 'flat_object' } } },
+          leef: { properties: { extensions: { type: 'flat_object' } } },
+          auditd: { properties: { log: { type: 'flat_object' } } },
+          kv: { type: 'flat_object' },
+          json: { type: 'flat_object' },
         },
       },
     },
