@@ -5,6 +5,7 @@ export const InputErrorCodes = {
   multilineInvalid: 'SIEM_COLLECTOR_MULTILINE_INVALID',
   checkpointUnreadable: 'SIEM_COLLECTOR_CHECKPOINT_UNREADABLE',
   mqttCaUnreadable: 'SIEM_COLLECTOR_MQTT_CA_UNREADABLE',
+  noInputs: 'SIEM_COLLECTOR_NO_INPUTS',
 } as const;
 
 export type InputErrorCode = (typeof InputErrorCodes)[keyof typeof InputErrorCodes];

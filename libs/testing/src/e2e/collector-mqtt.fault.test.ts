@@ -4,13 +4,15 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp, type AppProcess } from '../app-process';
 import { waitFor } from '../wait-for';
-import { startMosquitto } from './mosquitto';
+import { startMosquitto, type Mosquitto } from './mosquitto';
 import { deploymentEnv } from './pipeline-env';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'siem-mqtt-fault-'));
 const apps: AppProcess[] = [];
+let broker: Mosquitto | undefined;
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop()));
+  await broker?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -22,13 +24,14 @@ async function metric(port: number, name: string): Promise<number> {
 
 describe('the MQTT input when the collector is killed', () => {
   it('loses no message it had not acknowledged: the broker sends them again after the restart', async () => {
-    const broker = await startMosquitto(scratch);
+    const mosquitto = await startMosquitto(scratch);
+    broker = mosquitto;
     const setup = await deploymentEnv(
       { kind: 'embedded', dataDir: path.join(scratch, 'data') },
       // A long linger keeps records waiting for the bus, so the kill lands while messages are unacknowledged.
       { SIEM_PROCESSOR_WORKERS: '1', SIEM_BATCH_LINGER_MS: '300' },
     );
-    const env = { ...setup.env, SIEM_MQTT_URL: broker.url, SIEM_MQTT_CLIENT_ID: `siem-fault-${setup.runId}` };
+    const env = { ...setup.env, SIEM_MQTT_URL: mosquitto.url, SIEM_MQTT_CLIENT_ID: `siem-fault-${setup.runId}` };
     const startCollector = async () => {
       const collector = startApp('collector', env);
       apps.push(collector);
@@ -43,7 +46,7 @@ describe('the MQTT input when the collector is killed', () => {
     const marker = `kill${setup.runId}`;
     const total = 800;
     const expected = Array.from({ length: total }, (_, i) => `${marker} number ${i}`);
-    await broker.publish('logs/fault', ['-l'], expected.map((message) => JSON.stringify({ message })).join('\n'));
+    await mosquitto.publish('logs/fault', ['-l'], expected.map((message) => JSON.stringify({ message })).join('\n'));
     await waitFor('some messages received', async () => (await metric(setup.metricsPort, 'siem_collector_received_total')) >= 100, 30_000, 20);
     expect(await metric(setup.metricsPort, 'siem_collector_produced_total')).toBeLessThan(total);
     await first.stop(0, 'SIGKILL');
@@ -56,6 +59,5 @@ describe('the MQTT input when the collector is killed', () => {
       const { hits } = (await response.json()) as { hits: { event: { message: string } }[] };
       return new Set(hits.map((hit) => hit.event.message)).size === total;
     }, 90_000, 500);
-    await broker.stop();
   });
 });

@@ -57,7 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const codes = await Promise.all([collector, ...others].map((app) => app.stop()));
+  const codes = await Promise.all([collector, ...others].filter((app) => app !== undefined).map((app) => app.stop()));
   await broker?.stop();
   rmSync(scratch, { recursive: true, force: true });
   expect(codes).toEqual([0, 0, 0]);
