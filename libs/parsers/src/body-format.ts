@@ -54,8 +54,9 @@ export function mergeEcsFields(target: Record<string, unknown>, fields: EcsField
   mergeFieldsExcept(target, fields, undefined);
 }
 
+// for-in rather than Object.keys: the fields are plain objects, and for-in allocates no key array.
 function mergeFieldsExcept(target: Record<string, unknown>, fields: EcsFields, skippedKey: string | undefined): void {
-  for (const key of Object.keys(fields)) {
+  for (const key in fields) {
     if (key === skippedKey || isForbiddenKey(key)) continue;
     const value = fields[key];
     if (value === undefined) continue;

@@ -91,3 +91,15 @@ describe('ParserContext – event.ingested', () => {
     expect(clocked.ingestedTimestamp()).toBe('2026-11-23T12:00:00.001Z');
   });
 });
+
+describe('ParserContext – receive time', () => {
+  it('ParserContext – follows each record’s receive stamp and falls back to the clock when it is unusable', () => {
+    const clocked = createParserContext({ now: () => new Date('2026-11-23T12:00:00.000Z') });
+    const at = (receivedAt: string) => clocked.receiptTimestamp({ payload: Buffer.from('x'), receivedAt, input: 'test' });
+    expect(at('2026-11-23T10:00:00+01:00')).toBe('2026-11-23T09:00:00.000Z');
+    expect(at('2026-11-23T10:00:00+01:00')).toBe('2026-11-23T09:00:00.000Z');
+    expect(at('2026-11-23T10:00:01Z')).toBe('2026-11-23T10:00:01.000Z');
+    expect(at('not a time')).toBe('2026-11-23T12:00:00.000Z');
+    expect(at('2026-11-23T10:00:01Z')).toBe('2026-11-23T10:00:01.000Z');
+  });
+});

@@ -8,8 +8,36 @@
 import { isIP } from 'node:net';
 import { parseCount } from './field-path';
 
+/**
+ * Dotted-quad IPv4 as `net.isIP` accepts it (0–255, no leading zeros), checked
+ * by hand because it is the common case and isIP runs a regex.
+ */
+function isPlainIpv4(text: string): boolean {
+  let octets = 0;
+  let index = 0;
+  while (index < text.length) {
+    const start = index;
+    let value = 0;
+    while (index < text.length && index - start < 4) {
+      const digit = text.charCodeAt(index) - 48;
+      if (!(digit >= 0 && digit <= 9)) break;
+      value = value * 10 + digit;
+      index++;
+    }
+    const digits = index - start;
+    if (digits === 0 || digits > 3 || value > 255 || (digits > 1 && text.charCodeAt(start) === 0x30)) return false;
+    octets++;
+    if (index === text.length) break;
+    if (octets === 4 || text.charCodeAt(index) !== 0x2e) return false;
+    index++;
+    if (index === text.length) return false;
+  }
+  return octets === 4;
+}
+
 export function ipValue(text: string): string | undefined {
-  return text.length > 0 && text.length <= 45 && isIP(text) !== 0 ? text : undefined;
+  if (text.length === 0 || text.length > 45) return undefined;
+  return isPlainIpv4(text) || isIP(text) !== 0 ? text : undefined;
 }
 
 export function portValue(text: string): number | undefined {

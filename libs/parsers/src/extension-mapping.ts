@@ -76,6 +76,7 @@ export class KeyTable<Role> {
   readonly #roles: Role[] = [];
   readonly #values: Array<string | undefined> = [];
   readonly #found: number[] = [];
+  #foundCount = 0;
 
   constructor(entries: ReadonlyArray<readonly [keys: readonly string[], role: Role]>) {
     for (const [keys, role] of entries) {
@@ -101,8 +102,8 @@ export class KeyTable<Role> {
    * the place of its first) and notes the values of the known keys.
    */
   collect(pairs: ScannedPairs): Record<string, string> {
-    for (const slot of this.#found) this.#values[slot] = undefined;
-    this.#found.length = 0;
+    for (let index = 0; index < this.#foundCount; index++) this.#values[this.#found[index] as number] = undefined;
+    this.#foundCount = 0;
     const into: Record<string, string> = {};
     for (let index = 0; index < pairs.count; index++) {
       const key = pairs.keys[index] as string;
@@ -112,7 +113,7 @@ export class KeyTable<Role> {
         into[key] = value;
         continue;
       }
-      if (this.#values[slot] === undefined) this.#found.push(slot);
+      if (this.#values[slot] === undefined) this.#found[this.#foundCount++] = slot;
       this.#values[slot] = value;
       into[this.#keys[slot] as string] = value;
     }
@@ -126,7 +127,7 @@ export class KeyTable<Role> {
 
   /** How many known keys the current line has. */
   get foundCount(): number {
-    return this.#found.length;
+    return this.#foundCount;
   }
 
   /** The slot of the `index`-th known key of the current line, in order of first appearance. */
@@ -140,6 +141,10 @@ export class KeyTable<Role> {
 }
 
 const LABEL_SEPARATORS = /[. \t]/g;
+const LABEL_CACHE_LIMIT = 256;
+const MAX_LABEL_LENGTH = 128;
+// A device names its custom fields the same way on every line, so the few names seen are remembered.
+const keyByLabel = new Map<string, string | undefined>();
 
 /**
  * `labels.<name>` keys: ECS labels are a flat map, so characters that would
@@ -147,9 +152,13 @@ const LABEL_SEPARATORS = /[. \t]/g;
  * names are refused.
  */
 export function labelKey(label: string): string | undefined {
+  if (keyByLabel.has(label)) return keyByLabel.get(label);
   const trimmed = label.trim();
-  if (trimmed.length === 0 || trimmed.length > 128) return undefined;
-  const key = trimmed.replace(LABEL_SEPARATORS, '_');
-  return isForbiddenKey(key) ? undefined : key;
+  const key = trimmed.length === 0 || trimmed.length > MAX_LABEL_LENGTH ? undefined : trimmed.replace(LABEL_SEPARATORS, '_');
+  const allowed = key === undefined || isForbiddenKey(key) ? undefined : key;
+  if (label.length > MAX_LABEL_LENGTH) return allowed;
+  if (keyByLabel.size >= LABEL_CACHE_LIMIT) keyByLabel.clear();
+  keyByLabel.set(label, allowed);
+  return allowed;
 }
 

@@ -28,22 +28,27 @@ export function scanPipeHeader(text: string, start: number, fields: string[]): n
   let fieldStart = start;
   let escaped = false;
   let found = 0;
-  for (let index = start; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code === 0x5c) {
-      const next = text.charCodeAt(index + 1);
+  let backslash = text.indexOf('\\', start);
+  let pipe = text.indexOf('|', start);
+  while (pipe >= 0) {
+    if (backslash >= 0 && backslash < pipe) {
+      const next = text.charCodeAt(backslash + 1);
+      let resume = backslash + 1;
       if (next === 0x7c || next === 0x5c) {
         escaped = true;
-        index++;
+        resume++;
+        if (pipe < resume) pipe = text.indexOf('|', resume);
       }
-    } else if (code === 0x7c) {
-      const raw = text.slice(fieldStart, index);
-      fields[found] = escaped ? unescapeHeaderField(raw) : raw;
-      found++;
-      if (found === fields.length) return index + 1;
-      fieldStart = index + 1;
-      escaped = false;
+      backslash = text.indexOf('\\', resume);
+      continue;
     }
+    const raw = text.slice(fieldStart, pipe);
+    fields[found] = escaped ? unescapeHeaderField(raw) : raw;
+    found++;
+    if (found === fields.length) return pipe + 1;
+    fieldStart = pipe + 1;
+    escaped = false;
+    pipe = text.indexOf('|', fieldStart);
   }
   return -1 - found;
 }

@@ -43,7 +43,7 @@ describe('processor crash safety', () => {
     for (let sent = 0; sent < TOTAL; sent += BATCH) {
       const records = Array.from({ length: BATCH }, (_, i) => ({
         key: `host-${(sent + i) % 7}`,
-        value: Buffer.from(JSON.stringify({ message: `event ${sent + i}`, seq: sent + i, host: { name: `host-${(sent + i) % 7}` } })),
+        value: Buffer.from(JSON.stringify({ message: `event ${sent + i}`, event: { sequence: sent + i }, host: { name: `host-${(sent + i) % 7}` } })),
       }));
       await producer.send(setup.rawTopic, records);
       if (sent === TOTAL / 2) {
@@ -73,7 +73,7 @@ describe('processor crash safety', () => {
       1_000,
     );
     expect(final).toBe(TOTAL);
-    const { ids, values } = await collectField(inject('opensearchUrl'), `${setup.indexPrefix}*`, 'seq');
+    const { ids, values } = await collectField(inject('opensearchUrl'), `${setup.indexPrefix}*`, 'event.sequence');
     expect(new Set(ids).size).toBe(TOTAL);
     expect(values).toEqual(Array.from({ length: TOTAL }, (_, i) => i));
 
