@@ -56,6 +56,8 @@ const QUERIES: [string, Record<string, string>?][] = [
   [`event.outcome:failure ${marker}`],
   [`source.ip:198.51.100.4 ${marker}`],
   [marker, { from: '2026-11-21T00:00:00Z', to: '2026-11-21T23:59:59Z' }],
+  [`event.kind:pipeline_error ${marker}`],
+  [`error.code:SIEM_PARSE_INVALID_JSON ${marker}`],
 ];
 
 beforeAll(async () => {
@@ -72,7 +74,8 @@ beforeAll(async () => {
   }
   await Promise.all(deployments.map((d) => sendScenario(d.setup)));
   for (const { setup } of deployments) {
-    await waitFor('all six scenario events', async () => (await searchMessages(setup, marker)).length === 6, 90_000, 500);
+    // Six events and the dead letter of the broken line, which is searchable too.
+    await waitFor('all seven scenario documents', async () => (await searchMessages(setup, marker)).length === 7, 90_000, 500);
   }
 });
 
