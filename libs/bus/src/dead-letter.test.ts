@@ -45,7 +45,7 @@ describe('replaying a dead letter', () => {
   it('rebuilds the raw record with its metadata and original event id, through the bus codec', () => {
     const letter = buildDeadLetter(message, { payload: Buffer.from('CEF:0|x'), receivedAt, input: 'syslog_tcp', sourceAddress: '10.0.0.2' }, reason, 'id-3');
     const replayed = encodeRawRecord(deadLetterToRawRecord(decodeDeadLetter(consumed(encodeDeadLetter(letter, {}).value))!));
-    const record = decodeRawRecord({ topic: 'siem.raw', partition: 0, offset: '5', value: replayed.value, headers: replayed.headers ?? {} }, 'now');
+    const record = decodeRawRecord({ topic: 'siem.raw', partition: 0, offset: '5', key: replayed.key, value: replayed.value, headers: replayed.headers ?? {} }, 'now');
     expect(record).toEqual({ payload: Buffer.from('CEF:0|x'), receivedAt, input: 'syslog_tcp', sourceAddress: '10.0.0.2', eventId: 'id-3' });
   });
 
