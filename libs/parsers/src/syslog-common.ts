@@ -2,6 +2,7 @@
 import type { EcsEvent, RawRecord, SyslogFields } from '@siem/schema';
 import { eventFields, type ParserContext } from './context';
 import { formatIsoTimestamp } from './time';
+import { parseCount } from './field-path';
 
 /** RFC 5424 table 1, facility codes 0–23. */
 export const FACILITY_NAMES = [
@@ -46,14 +47,7 @@ export function priorityEnd(priority: number): number {
 
 /** Numeric process id, or undefined when the text is not 1–10 digits. */
 export function parsePid(text: string): number | undefined {
-  if (text.length === 0 || text.length > 10) return undefined;
-  let value = 0;
-  for (let index = 0; index < text.length; index++) {
-    const digit = text.charCodeAt(index) - 48;
-    if (!(digit >= 0 && digit <= 9)) return undefined;
-    value = value * 10 + digit;
-  }
-  return value;
+  return text.length > 10 ? undefined : parseCount(text);
 }
 
 export interface SyslogParts {

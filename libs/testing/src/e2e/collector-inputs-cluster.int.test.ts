@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startApp, type AppProcess } from '../app-process';
+import type { AppProcess } from '../app-process';
 import { freePort } from '../free-port';
 import { waitFor } from '../wait-for';
 import { makeCertificates, startSyslogNg, type TestCertificates } from './collector-peers';
+import { startPipelineApps } from './pipeline-apps';
 import { pipelineEnv, type PipelineEnv } from './pipeline-env';
 
 const run = promisify(execFile);
@@ -44,13 +45,7 @@ beforeAll(async () => {
     SIEM_HTTP_TLS_KEY: certs.serverKey,
     SIEM_COLLECTOR_METRICS_PORT: String(await freePort()),
   });
-  const collector = startApp('collector', setup.env);
-  const processor = startApp('processor', setup.env);
-  const api = startApp('api', setup.env);
-  apps.push(collector, processor, api);
-  await collector.waitForLog('the collector to listen', (l) => l.msg === 'The collector is listening.');
-  await processor.waitForLog('a worker to consume', (l) => l.msg === 'The processor worker is consuming.');
-  await api.waitForLog('the API to listen', (l) => l.msg === 'The API is listening.');
+  apps.push(...(await startPipelineApps(setup.env)));
 });
 
 afterAll(async () => {

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startApp, type AppProcess } from '../app-process';
+import type { AppProcess } from '../app-process';
 import { waitFor } from '../wait-for';
+import { startPipelineApps } from './pipeline-apps';
 import { pipelineEnv, type PipelineEnv } from './pipeline-env';
 
 const run = promisify(execFile);
@@ -26,13 +27,7 @@ async function findOne(query: string): Promise<Hit> {
 
 beforeAll(async () => {
   setup = await pipelineEnv(inject('kafkaBrokers'), inject('opensearchUrl'));
-  const collector = startApp('collector', setup.env);
-  const processor = startApp('processor', setup.env);
-  const api = startApp('api', setup.env);
-  apps.push(collector, processor, api);
-  await collector.waitForLog('the collector to listen', (l) => l.msg === 'The collector is listening.');
-  await processor.waitForLog('a worker to consume', (l) => l.msg === 'The processor worker is consuming.');
-  await api.waitForLog('the API to listen', (l) => l.msg === 'The API is listening.');
+  apps.push(...(await startPipelineApps(setup.env)));
 });
 
 afterAll(async () => {
