@@ -15,6 +15,7 @@
 import { isIP } from 'node:net';
 import type { RawRecord } from '@siem/schema';
 import { createParserContext, decodePayload } from './context';
+import { isPlainIpv4 } from './ecs-values';
 import { parseError, type ParseError } from './errors';
 import { decodeJsonObject, finishJsonEvent, isJsonObject, type JsonObject } from './json-object';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
@@ -74,11 +75,18 @@ function jsonTextOf(value: unknown): string | undefined {
 /** Drops undefined values and objects left empty, so absent record parts leave no empty fields behind. */
 function compact(value: JsonObject): JsonObject | undefined {
   const result: JsonObject = {};
-  for (const [key, child] of Object.entries(value)) {
+  let empty = true;
+  // Own keys only, as Object.entries gives them, without allocating the entries.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child = value[key];
     const kept = isJsonObject(child) ? compact(child) : child;
-    if (kept !== undefined) result[key] = kept;
+    if (kept !== undefined) {
+      result[key] = kept;
+      empty = false;
+    }
   }
-  return Object.keys(result).length === 0 ? undefined : result;
+  return empty ? undefined : result;
 }
 
 /** The name of the identity: its user name, else the last part of its ARN, else its principal id. */
@@ -136,56 +144,94 @@ function mapRecord(record: JsonObject): JsonObject {
   const authentication = eventName === 'ConsoleLogin';
 
   const sourceAddress = stringOf(record.sourceIPAddress);
-  const sourceIp = sourceAddress !== undefined && isIP(sourceAddress) !== 0 ? sourceAddress : undefined;
+  const sourceIp = sourceAddress !== undefined && (isPlainIpv4(sourceAddress) || isIP(sourceAddress) !== 0) ? sourceAddress : undefined;
   const userName = userNameOf(identity);
 
   const unmapped: JsonObject = {};
   for (const key of Object.keys(record)) if (!MAPPED_KEYS.has(key)) unmapped[key] = record[key];
 
-  const fields = compact({
-    cloud: {
-      provider: 'aws',
-      region: stringOf(record.awsRegion),
-      account: { id: stringOf(identity.accountId) ?? stringOf(record.recipientAccountId) },
-    },
-    event: {
-      kind: 'event',
-      action: eventName,
-      provider: stringOf(record.eventSource),
-      outcome,
-      category: authentication ? ['authentication'] : undefined,
-      type: authentication ? ['start'] : undefined,
-    },
-    user: { name: userName, id: stringOf(identity.principalId) },
-    source: { address: sourceAddress, ip: sourceIp },
-    user_agent: { original: stringOf(record.userAgent) },
-    tls: { version: stringOf(tls.tlsVersion)?.replace(/^TLSv/, ''), cipher: stringOf(tls.cipherSuite) },
-    aws: {
-      cloudtrail: {
-        event_version: stringOf(record.eventVersion),
-        event_type: stringOf(record.eventType),
-        event_category: stringOf(record.eventCategory),
-        request_id: stringOf(record.requestID),
-        event_id: stringOf(record.eventID),
-        shared_event_id: stringOf(record.sharedEventID),
-        recipient_account_id: stringOf(record.recipientAccountId),
-        api_version: stringOf(record.apiVersion),
-        vpc_endpoint_id: stringOf(record.vpcEndpointId),
-        read_only: booleanOf(record.readOnly),
-        management_event: booleanOf(record.managementEvent),
-        session_credential_from_console: booleanOf(record.sessionCredentialFromConsole),
-        error_code: errorCode,
-        error_message: stringOf(record.errorMessage),
-        user_identity: userIdentityOf(identity),
-        request_parameters: jsonTextOf(record.requestParameters),
-        response_elements: jsonTextOf(responseElements),
-        additional_eventdata: jsonTextOf(record.additionalEventData),
-        service_event_details: jsonTextOf(record.serviceEventDetails),
-        tls_details: { client_provided_host_header: stringOf(tls.clientProvidedHostHeader) },
-        unmapped: Object.keys(unmapped).length === 0 ? undefined : JSON.stringify(unmapped),
-      },
-    },
-  }) ?? {};
+  // Built field by field rather than as one literal passed through compact: property stores
+  // under literal names are much faster than compact's stores under computed keys.
+  const fields: JsonObject = {};
+  const cloud: JsonObject = { provider: 'aws' };
+  const region = stringOf(record.awsRegion);
+  if (region !== undefined) cloud.region = region;
+  const accountId = stringOf(identity.accountId) ?? stringOf(record.recipientAccountId);
+  if (accountId !== undefined) cloud.account = { id: accountId };
+  fields.cloud = cloud;
+
+  const event: JsonObject = { kind: 'event' };
+  if (eventName !== undefined) event.action = eventName;
+  const provider = stringOf(record.eventSource);
+  if (provider !== undefined) event.provider = provider;
+  event.outcome = outcome;
+  if (authentication) {
+    event.category = ['authentication'];
+    event.type = ['start'];
+  }
+  fields.event = event;
+
+  const principalId = stringOf(identity.principalId);
+  if (userName !== undefined || principalId !== undefined) {
+    const user: JsonObject = {};
+    if (userName !== undefined) user.name = userName;
+    if (principalId !== undefined) user.id = principalId;
+    fields.user = user;
+  }
+  if (sourceAddress !== undefined) fields.source = sourceIp === undefined ? { address: sourceAddress } : { address: sourceAddress, ip: sourceIp };
+  const userAgent = stringOf(record.userAgent);
+  if (userAgent !== undefined) fields.user_agent = { original: userAgent };
+  const tlsVersion = stringOf(tls.tlsVersion)?.replace(/^TLSv/, '');
+  const cipher = stringOf(tls.cipherSuite);
+  if (tlsVersion !== undefined || cipher !== undefined) {
+    const tlsFields: JsonObject = {};
+    if (tlsVersion !== undefined) tlsFields.version = tlsVersion;
+    if (cipher !== undefined) tlsFields.cipher = cipher;
+    fields.tls = tlsFields;
+  }
+
+  const cloudtrail: JsonObject = {};
+  const eventVersion = stringOf(record.eventVersion);
+  if (eventVersion !== undefined) cloudtrail.event_version = eventVersion;
+  const eventType = stringOf(record.eventType);
+  if (eventType !== undefined) cloudtrail.event_type = eventType;
+  const eventCategory = stringOf(record.eventCategory);
+  if (eventCategory !== undefined) cloudtrail.event_category = eventCategory;
+  const requestId = stringOf(record.requestID);
+  if (requestId !== undefined) cloudtrail.request_id = requestId;
+  const eventId = stringOf(record.eventID);
+  if (eventId !== undefined) cloudtrail.event_id = eventId;
+  const sharedEventId = stringOf(record.sharedEventID);
+  if (sharedEventId !== undefined) cloudtrail.shared_event_id = sharedEventId;
+  const recipientAccountId = stringOf(record.recipientAccountId);
+  if (recipientAccountId !== undefined) cloudtrail.recipient_account_id = recipientAccountId;
+  const apiVersion = stringOf(record.apiVersion);
+  if (apiVersion !== undefined) cloudtrail.api_version = apiVersion;
+  const vpcEndpointId = stringOf(record.vpcEndpointId);
+  if (vpcEndpointId !== undefined) cloudtrail.vpc_endpoint_id = vpcEndpointId;
+  const readOnly = booleanOf(record.readOnly);
+  if (readOnly !== undefined) cloudtrail.read_only = readOnly;
+  const managementEvent = booleanOf(record.managementEvent);
+  if (managementEvent !== undefined) cloudtrail.management_event = managementEvent;
+  const fromConsole = booleanOf(record.sessionCredentialFromConsole);
+  if (fromConsole !== undefined) cloudtrail.session_credential_from_console = fromConsole;
+  if (errorCode !== undefined) cloudtrail.error_code = errorCode;
+  const errorMessage = stringOf(record.errorMessage);
+  if (errorMessage !== undefined) cloudtrail.error_message = errorMessage;
+  const userIdentity = compact(userIdentityOf(identity));
+  if (userIdentity !== undefined) cloudtrail.user_identity = userIdentity;
+  const requestParameters = jsonTextOf(record.requestParameters);
+  if (requestParameters !== undefined) cloudtrail.request_parameters = requestParameters;
+  const responseText = jsonTextOf(responseElements);
+  if (responseText !== undefined) cloudtrail.response_elements = responseText;
+  const additionalEventData = jsonTextOf(record.additionalEventData);
+  if (additionalEventData !== undefined) cloudtrail.additional_eventdata = additionalEventData;
+  const serviceEventDetails = jsonTextOf(record.serviceEventDetails);
+  if (serviceEventDetails !== undefined) cloudtrail.service_event_details = serviceEventDetails;
+  const hostHeader = stringOf(tls.clientProvidedHostHeader);
+  if (hostHeader !== undefined) cloudtrail.tls_details = { client_provided_host_header: hostHeader };
+  if (Object.keys(unmapped).length > 0) cloudtrail.unmapped = JSON.stringify(unmapped);
+  if (Object.keys(cloudtrail).length > 0) fields.aws = { cloudtrail };
   const relatedUsers = userName === undefined ? undefined : [userName];
   const relatedIps = sourceIp === undefined ? undefined : [sourceIp];
   if (relatedUsers !== undefined || relatedIps !== undefined) fields.related = compact({ user: relatedUsers, ip: relatedIps });

@@ -1,6 +1,6 @@
 import type { RawRecord } from '@siem/schema';
 import { describe, expect, it } from 'vitest';
-import { createParserContext, decodePayload } from './context';
+import { createParserContext, decodePayload, receiptMillis } from './context';
 import type { ParseError } from './errors';
 
 const context = createParserContext({ maxMessageBytes: 16 });
@@ -101,5 +101,18 @@ describe('ParserContext – receive time', () => {
     expect(at('2026-11-23T10:00:01Z')).toBe('2026-11-23T10:00:01.000Z');
     expect(at('not a time')).toBe('2026-11-23T12:00:00.000Z');
     expect(at('2026-11-23T10:00:01Z')).toBe('2026-11-23T10:00:01.000Z');
+  });
+
+  it('ParserContext – receiptMillis follows each record’s stamp and asks the clock for every unusable one', () => {
+    let clock = Date.parse('2026-11-23T12:00:00.000Z');
+    const clocked = createParserContext({ now: () => new Date(clock) });
+    const millis = (receivedAt: string) => receiptMillis({ payload: Buffer.from('x'), receivedAt, input: 'test' }, clocked);
+    expect(millis('2026-11-23T10:00:00+01:00')).toBe(Date.parse('2026-11-23T09:00:00.000Z'));
+    expect(millis('2026-11-23T10:00:00+01:00')).toBe(Date.parse('2026-11-23T09:00:00.000Z'));
+    expect(millis('2026-11-23T10:00:01Z')).toBe(Date.parse('2026-11-23T10:00:01.000Z'));
+    expect(millis('not a time')).toBe(clock);
+    clock += 5000;
+    expect(millis('not a time')).toBe(clock);
+    expect(millis('2026-11-23T10:00:00+01:00')).toBe(Date.parse('2026-11-23T09:00:00.000Z'));
   });
 });

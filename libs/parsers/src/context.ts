@@ -21,6 +21,8 @@ export class ParserContext {
   #ingestedText = '';
   #receivedAt: string | undefined;
   #receiptText = '';
+  #parsedReceivedAt: string | undefined;
+  #parsedReceipt = Number.NaN;
 
   constructor(config: Readonly<ParserConfig>) {
     this.config = config;
@@ -52,6 +54,15 @@ export class ParserContext {
     this.#receivedAt = receivedAt;
     this.#receiptText = formatIsoTimestamp(received);
     return this.#receiptText;
+  }
+
+  /** Date.parse of the receive stamp, remembered for the next record, which mostly carries the same one; NaN when unusable. */
+  parsedReceipt(receivedAt: string): number {
+    if (receivedAt !== this.#parsedReceivedAt) {
+      this.#parsedReceivedAt = receivedAt;
+      this.#parsedReceipt = Date.parse(receivedAt);
+    }
+    return this.#parsedReceipt;
   }
 }
 
@@ -104,7 +115,7 @@ export function decodePayload(record: RawRecord, context: ParserContext, parser:
 
 /** When the collector received the record, or now if that stamp is unusable. */
 export function receiptMillis(record: RawRecord, context: ParserContext): number {
-  const received = Date.parse(record.receivedAt);
+  const received = context.parsedReceipt(record.receivedAt);
   return Number.isNaN(received) ? context.now().getTime() : received;
 }
 

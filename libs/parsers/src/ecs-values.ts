@@ -12,7 +12,7 @@ import { parseCount } from './field-path';
  * Dotted-quad IPv4 as `net.isIP` accepts it (0–255, no leading zeros), checked
  * by hand because it is the common case and isIP runs a regex.
  */
-function isPlainIpv4(text: string): boolean {
+export function isPlainIpv4(text: string): boolean {
   let octets = 0;
   let index = 0;
   while (index < text.length) {

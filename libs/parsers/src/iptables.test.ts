@@ -107,6 +107,20 @@ describe('iptables – whole kern.log lines and hostile input', () => {
     expect(fields('IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 PROTO=ICMP [SRC=1.1.1.1 DST=2.2.2.2').source).toEqual({ ip: '10.0.0.1', address: '10.0.0.1' });
   });
 
+  it('iptables – names the action of every prefix, also past the bound of remembered prefixes', () => {
+    for (let rule = 0; rule < 1500; rule++) {
+      const result = fields(`[rule ${rule} ${rule % 2 ? 'DROP' : 'ACCEPT'}] IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2`);
+      expect(result.event).toMatchObject({ action: `rule-${rule}-${rule % 2 ? 'drop' : 'accept'}`, type: ['connection', rule % 2 ? 'denied' : 'allowed'] });
+    }
+  });
+
+  it('iptables – reads hex values with a sign or a second 0x as parseInt does, and odd MAC text as it is', () => {
+    const result = fields('IN=eth0 OUT= MAC=0a:0b:0c:0d:0e:0f:1a:1b:1c:1d:1e:1f:0x:1z SRC=10.0.0.1 DST=10.0.0.2 TOS=0x-1 PREC=0x0x10 MARK=0xfz');
+    expect(result.iptables).toMatchObject({ ether_type: 1, tos: -1, precedence_bits: 16, mark: 15 });
+    expect(result.destination).toMatchObject({ mac: '0A-0B-0C-0D-0E-0F' });
+    expect(result.source).toMatchObject({ mac: '1A-1B-1C-1D-1E-1F' });
+  });
+
   it('iptables – scans a 1 MiB line of flags in one pass', () => {
     const result = fields(`IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 PROTO=TCP ${'SYN '.repeat(256 * 1024)}`);
     expect((result.iptables as { tcp: { flags: string[] } }).tcp.flags.length).toBe(256 * 1024);

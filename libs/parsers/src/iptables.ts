@@ -8,7 +8,6 @@
  */
 import type { BodyParser, EcsFields } from './body-format';
 import { defineBodyFormat, mergeEcsFields } from './body-format';
-import { parseCount } from './field-path';
 import { isForbiddenKey } from './keys';
 import { parseLogFilePrefix, prefixFields } from './log-file-prefix';
 
@@ -16,10 +15,47 @@ export const IPTABLES = 'iptables';
 
 type Fields = Record<string, unknown>;
 
-const FRAGMENT_FLAGS: ReadonlySet<string> = new Set(['CE', 'DF', 'MF']);
-const TCP_FLAGS: ReadonlySet<string> = new Set(['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN']);
+/**
+ * Kernel key names and flag words packed 5 bits a letter (up to 8 upper-case
+ * letters), so each word is recognised from the line without slicing it out;
+ * distinct names pack to distinct numbers. -1 for anything else.
+ */
+function packWord(text: string, start: number, end: number): number {
+  if (end - start > 8) return -1;
+  let packed = 0;
+  for (let index = start; index < end; index++) {
+    const letter = text.charCodeAt(index) - 0x40;
+    if (!(letter >= 1 && letter <= 26)) return -1;
+    packed = packed * 32 + letter;
+  }
+  return packed;
+}
+
+const packed = (word: string): number => packWord(word, 0, word.length);
+const K_IN = packed('IN');
+const K_OUT = packed('OUT');
+const K_MAC = packed('MAC');
+const K_SRC = packed('SRC');
+const K_DST = packed('DST');
+const K_LEN = packed('LEN');
+const K_TOS = packed('TOS');
+const K_PREC = packed('PREC');
+const K_TTL = packed('TTL');
+const K_HOPLIMIT = packed('HOPLIMIT');
+const K_ID = packed('ID');
+const K_TC = packed('TC');
+const K_FLOWLBL = packed('FLOWLBL');
+const K_MARK = packed('MARK');
+const K_PROTO = packed('PROTO');
+const K_SPT = packed('SPT');
+const K_DPT = packed('DPT');
+const K_WINDOW = packed('WINDOW');
+const K_RES = packed('RES');
+const K_URGP = packed('URGP');
+const FRAGMENT_FLAGS: ReadonlySet<number> = new Set(['CE', 'DF', 'MF'].map(packed));
+const TCP_FLAGS: ReadonlySet<number> = new Set(['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'].map(packed));
 /** Keys that describe the packet, not its transport header, though the kernel writes them after PROTO. */
-const PACKET_KEYS: ReadonlySet<string> = new Set(['MARK', 'UID', 'GID', 'PHYSIN', 'PHYSOUT']);
+const PACKET_KEYS: ReadonlySet<number> = new Set(['MARK', 'UID', 'GID', 'PHYSIN', 'PHYSOUT'].map(packed));
 const DENY_WORDS = ['block', 'drop', 'deny', 'reject', 'denied'];
 const ALLOW_WORDS = ['allow', 'accept', 'pass'];
 
@@ -57,14 +93,72 @@ function actionOf(prefix: string): string {
   return action;
 }
 
-/** ECS writes MAC addresses upper-case with hyphens. */
-function ecsMac(colonSeparated: string): string {
-  let mac = '';
-  for (let index = 0; index < colonSeparated.length; index++) {
-    const code = colonSeparated.charCodeAt(index);
-    mac += code === 0x3a ? '-' : code >= 0x61 && code <= 0x7a ? String.fromCharCode(code - 0x20) : colonSeparated[index];
+interface Verdict {
+  readonly action: string;
+  /** The event.type word after `connection`, if the action names one. */
+  readonly type: 'denied' | 'allowed' | undefined;
+}
+
+/** A rule set writes a handful of distinct prefixes, so each is worked out once; the bound keeps hostile input from growing the cache. */
+const verdicts = new Map<string, Verdict>();
+const MAX_VERDICTS = 1024;
+
+function verdictOf(prefix: string): Verdict {
+  let verdict = verdicts.get(prefix);
+  if (verdict === undefined) {
+    const action = actionOf(prefix);
+    const type = includesAny(action, DENY_WORDS) ? 'denied' : includesAny(action, ALLOW_WORDS) ? 'allowed' : undefined;
+    verdict = { action, type };
+    if (verdicts.size < MAX_VERDICTS) verdicts.set(prefix, verdict);
   }
-  return mac;
+  return verdict;
+}
+
+/** `:` → `-`, `a`–`z` → upper case, anything else as it is: how ECS writes MAC addresses. */
+function ecsMacCode(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code === 0x3a ? 0x2d : code >= 0x61 && code <= 0x7a ? code - 0x20 : code;
+}
+
+/** The 17 characters of one MAC address from `start`, in ECS form, built in one call rather than character by character. */
+function ecsMacAt(text: string, start: number): string {
+  return String.fromCharCode(
+    ecsMacCode(text, start),
+    ecsMacCode(text, start + 1),
+    ecsMacCode(text, start + 2),
+    ecsMacCode(text, start + 3),
+    ecsMacCode(text, start + 4),
+    ecsMacCode(text, start + 5),
+    ecsMacCode(text, start + 6),
+    ecsMacCode(text, start + 7),
+    ecsMacCode(text, start + 8),
+    ecsMacCode(text, start + 9),
+    ecsMacCode(text, start + 10),
+    ecsMacCode(text, start + 11),
+    ecsMacCode(text, start + 12),
+    ecsMacCode(text, start + 13),
+    ecsMacCode(text, start + 14),
+    ecsMacCode(text, start + 15),
+    ecsMacCode(text, start + 16),
+  );
+}
+
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
+
+/** The value of the hex digits from `start` to `end`, or -1 when one is not a hex digit (or there are none). */
+function hexAt(text: string, start: number, end: number): number {
+  if (end <= start) return -1;
+  let value = 0;
+  for (let index = start; index < end; index++) {
+    const digit = hexDigit(text.charCodeAt(index));
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
 }
 
 /** `00:15:5d:01:02:03:00:15:5d:04:05:06:08:00` → destination MAC, source MAC, EtherType. */
@@ -73,22 +167,45 @@ function splitMac(fields: Fields, iptables: Fields, mac: string): void {
     iptables.mac = mac;
     return;
   }
-  (fields.destination as Fields).mac = ecsMac(mac.slice(0, 17));
-  (fields.source as Fields).mac = ecsMac(mac.slice(18, 35));
+  (fields.destination as Fields).mac = ecsMacAt(mac, 0);
+  (fields.source as Fields).mac = ecsMacAt(mac, 18);
+  const high = hexAt(mac, 36, 38);
+  const low = mac.charCodeAt(38) === 0x3a ? hexAt(mac, 39, 41) : -1;
+  if (high >= 0 && low >= 0) {
+    iptables.ether_type = high * 256 + low;
+    return;
+  }
   const etherType = Number.parseInt(mac.slice(36).replace(':', ''), 16);
   if (Number.isFinite(etherType)) iptables.ether_type = etherType;
 }
 
-function numberOrText(value: string): number | string {
-  return parseCount(value) ?? value;
-}
-
-function hexOrText(value: string): number | string {
-  if (value.startsWith('0x') && value.length > 2 && value.length <= 10) {
-    const number = Number.parseInt(value.slice(2), 16);
-    if (Number.isFinite(number)) return number;
+/** Non-negative integer of 1–15 digits between `start` and `end`, or -1 (parseCount without the slice). */
+function countAt(text: string, start: number, end: number): number {
+  if (end <= start || end - start > 15) return -1;
+  let value = 0;
+  for (let index = start; index < end; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
   }
   return value;
+}
+
+function numberOrText(text: string, start: number, end: number): number | string {
+  const count = countAt(text, start, end);
+  return count >= 0 ? count : text.slice(start, end);
+}
+
+function hexOrText(text: string, start: number, end: number): number | string {
+  const length = end - start;
+  if (length > 2 && length <= 10 && text.charCodeAt(start) === 0x30 && text.charCodeAt(start + 1) === 0x78) {
+    const fast = hexAt(text, start + 2, end);
+    if (fast >= 0) return fast;
+    // parseInt also takes a sign, a second 0x or trailing junk; kept for such values.
+    const number = Number.parseInt(text.slice(start + 2, end), 16);
+    if (Number.isFinite(number)) return number;
+  }
+  return text.slice(start, end);
 }
 
 /** The packet fields from `start` (at IN=) to the end; undefined when there is no SRC= and DST=. */
@@ -98,111 +215,130 @@ function parsePacket(body: string, start: number, prefix: string): EcsFields | u
   const network: Fields = {};
   const iptables: Fields = {};
   const fields: Fields = { source, destination, network };
-  const fragmentFlags: string[] = [];
-  const tcpFlags: string[] = [];
+  let fragmentFlags: string[] | undefined;
+  let tcpFlags: string[] | undefined;
   const transport: Fields = {};
+  let hasTransport = false;
   let protocol: string | undefined;
+  let sourceIp: string | undefined;
+  let hasDestination = false;
   let index = start;
-  while (index < body.length) {
-    let end = body.indexOf(' ', index);
-    if (end < 0) end = body.length;
+  const length = body.length;
+  let nextEquals = -1;
+  while (index < length) {
     if (body.charCodeAt(index) === 0x5b) {
       // The quoted original packet inside an ICMP error: skipped, so it cannot overwrite the outer addresses.
       const close = body.indexOf(']', index);
-      index = close < 0 ? body.length : close + 1;
+      index = close < 0 ? length : close + 1;
       continue;
     }
-    const word = body.slice(index, end);
+    let end = body.indexOf(' ', index);
+    if (end < 0) end = length;
+    // The next "=" is remembered across words, so a long run of flag words is not searched to its end once per word.
+    if (nextEquals < index) {
+      nextEquals = body.indexOf('=', index);
+      if (nextEquals < 0) nextEquals = length;
+    }
+    const equals = nextEquals < end ? nextEquals : -1;
+    const wordStart = index;
     index = end + 1;
-    const equals = word.indexOf('=');
     if (equals < 0) {
-      if (protocol === undefined && FRAGMENT_FLAGS.has(word)) fragmentFlags.push(word);
-      else if (TCP_FLAGS.has(word)) tcpFlags.push(word);
+      const flag = packWord(body, wordStart, end);
+      if (protocol === undefined && FRAGMENT_FLAGS.has(flag)) (fragmentFlags ??= []).push(body.slice(wordStart, end));
+      else if (TCP_FLAGS.has(flag)) (tcpFlags ??= []).push(body.slice(wordStart, end));
       continue;
     }
-    const key = word.slice(0, equals);
-    const value = word.slice(equals + 1);
+    const key = packWord(body, wordStart, equals);
+    const valueStart = equals + 1;
     if (protocol !== undefined && !PACKET_KEYS.has(key)) {
-      addTransportWord(key, value, source, destination, transport);
+      hasTransport = addTransportWord(body, key, wordStart, valueStart, end, source, destination, transport) || hasTransport;
       continue;
     }
     switch (key) {
-      case 'IN':
-        if (value.length > 0) fields.observer = { ingress: { interface: { name: value } } };
+      case K_IN:
+        if (end > valueStart) fields.observer = { ingress: { interface: { name: body.slice(valueStart, end) } } };
         break;
-      case 'OUT':
-        if (value.length > 0) {
+      case K_OUT:
+        if (end > valueStart) {
           const observer = (fields.observer ?? (fields.observer = {})) as Fields;
-          observer.egress = { interface: { name: value } };
+          observer.egress = { interface: { name: body.slice(valueStart, end) } };
         }
         break;
-      case 'MAC':
-        if (value.length > 0) splitMac(fields, iptables, value);
+      case K_MAC:
+        if (end > valueStart) splitMac(fields, iptables, body.slice(valueStart, end));
         break;
-      case 'SRC':
+      case K_SRC: {
+        const value = body.slice(valueStart, end);
         source.ip = value;
         source.address = value;
+        sourceIp = value;
         break;
-      case 'DST':
+      }
+      case K_DST: {
+        const value = body.slice(valueStart, end);
         destination.ip = value;
         destination.address = value;
+        hasDestination = true;
         break;
-      case 'LEN': {
-        const length = parseCount(value);
-        if (length !== undefined) {
-          network.bytes = length;
-          iptables.length = length;
+      }
+      case K_LEN: {
+        const count = countAt(body, valueStart, end);
+        if (count >= 0) {
+          network.bytes = count;
+          iptables.length = count;
         }
         break;
       }
-      case 'TOS':
-        iptables.tos = hexOrText(value);
+      case K_TOS:
+        iptables.tos = hexOrText(body, valueStart, end);
         break;
-      case 'PREC':
-        iptables.precedence_bits = hexOrText(value);
+      case K_PREC:
+        iptables.precedence_bits = hexOrText(body, valueStart, end);
         break;
-      case 'TTL':
-        iptables.ttl = numberOrText(value);
+      case K_TTL:
+        iptables.ttl = numberOrText(body, valueStart, end);
         break;
-      case 'HOPLIMIT':
-        iptables.hop_limit = numberOrText(value);
+      case K_HOPLIMIT:
+        iptables.hop_limit = numberOrText(body, valueStart, end);
         break;
-      case 'ID':
-        iptables.id = numberOrText(value);
+      case K_ID:
+        iptables.id = numberOrText(body, valueStart, end);
         break;
-      case 'TC':
-        iptables.traffic_class = numberOrText(value);
+      case K_TC:
+        iptables.traffic_class = numberOrText(body, valueStart, end);
         break;
-      case 'FLOWLBL':
-        iptables.flow_label = numberOrText(value);
+      case K_FLOWLBL:
+        iptables.flow_label = numberOrText(body, valueStart, end);
         break;
-      case 'MARK':
-        iptables.mark = hexOrText(value);
+      case K_MARK:
+        iptables.mark = hexOrText(body, valueStart, end);
         break;
-      case 'PROTO':
+      case K_PROTO: {
+        const value = body.slice(valueStart, end);
         protocol = value.toLowerCase();
-        if (parseCount(value) === undefined) network.transport = protocol;
+        if (countAt(body, valueStart, end) < 0) network.transport = protocol;
         else network.iana_number = value;
         break;
+      }
       default: {
-        const name = key.toLowerCase();
-        if (name.length > 0 && !isForbiddenKey(name)) iptables[name] = value;
+        const name = body.slice(wordStart, equals).toLowerCase();
+        if (name.length > 0 && !isForbiddenKey(name)) iptables[name] = body.slice(valueStart, end);
       }
     }
   }
-  if (source.ip === undefined || destination.ip === undefined) return undefined;
-  network.type = (source.ip as string).includes(':') ? 'ipv6' : 'ipv4';
-  if (fragmentFlags.length > 0) iptables.fragment_flags = fragmentFlags;
-  if (tcpFlags.length > 0) transport.flags = tcpFlags;
-  if (protocol !== undefined && Object.keys(transport).length > 0 && !isForbiddenKey(protocol)) iptables[protocol] = transport;
+  if (sourceIp === undefined || !hasDestination) return undefined;
+  network.type = sourceIp.includes(':') ? 'ipv6' : 'ipv4';
+  if (fragmentFlags !== undefined) iptables.fragment_flags = fragmentFlags;
+  if (tcpFlags !== undefined) {
+    transport.flags = tcpFlags;
+    hasTransport = true;
+  }
+  if (protocol !== undefined && hasTransport && !isForbiddenKey(protocol)) iptables[protocol] = transport;
 
-  const action = actionOf(prefix);
-  const types = ['connection'];
-  if (includesAny(action, DENY_WORDS)) types.push('denied');
-  else if (includesAny(action, ALLOW_WORDS)) types.push('allowed');
-  const event: Fields = { kind: 'event', category: ['network'], type: types };
-  if (action.length > 0) {
-    event.action = action;
+  const verdict = verdictOf(prefix);
+  const event: Fields = { kind: 'event', category: ['network'], type: verdict.type === undefined ? ['connection'] : ['connection', verdict.type] };
+  if (verdict.action.length > 0) {
+    event.action = verdict.action;
     iptables.prefix = prefix;
   }
   fields.event = event;
@@ -210,33 +346,45 @@ function parsePacket(body: string, start: number, prefix: string): EcsFields | u
   return fields;
 }
 
-function addTransportWord(key: string, value: string, source: Fields, destination: Fields, transport: Fields): void {
+/** Reads one transport header word; true when it added a `transport` field. */
+function addTransportWord(
+  body: string,
+  key: number,
+  keyStart: number,
+  valueStart: number,
+  end: number,
+  source: Fields,
+  destination: Fields,
+  transport: Fields,
+): boolean {
   switch (key) {
-    case 'SPT': {
-      const port = parseCount(value);
-      if (port !== undefined) source.port = port;
-      return;
+    case K_SPT: {
+      const port = countAt(body, valueStart, end);
+      if (port >= 0) source.port = port;
+      return false;
     }
-    case 'DPT': {
-      const port = parseCount(value);
-      if (port !== undefined) destination.port = port;
-      return;
+    case K_DPT: {
+      const port = countAt(body, valueStart, end);
+      if (port >= 0) destination.port = port;
+      return false;
     }
-    case 'WINDOW':
-      transport.window = numberOrText(value);
-      return;
-    case 'RES':
-      transport.reserved_bits = hexOrText(value);
-      return;
-    case 'URGP':
-      transport.urgent_pointer = numberOrText(value);
-      return;
-    case 'LEN':
-      transport.length = numberOrText(value);
-      return;
+    case K_WINDOW:
+      transport.window = numberOrText(body, valueStart, end);
+      return true;
+    case K_RES:
+      transport.reserved_bits = hexOrText(body, valueStart, end);
+      return true;
+    case K_URGP:
+      transport.urgent_pointer = numberOrText(body, valueStart, end);
+      return true;
+    case K_LEN:
+      transport.length = numberOrText(body, valueStart, end);
+      return true;
     default: {
-      const name = key.toLowerCase();
-      if (name.length > 0 && !isForbiddenKey(name)) transport[name] = numberOrText(value);
+      const name = body.slice(keyStart, valueStart - 1).toLowerCase();
+      if (name.length === 0 || isForbiddenKey(name)) return false;
+      transport[name] = numberOrText(body, valueStart, end);
+      return true;
     }
   }
 }

@@ -13,6 +13,7 @@
 import { isIP } from 'node:net';
 import type { BodyParser } from './body-format';
 import { defineBodyFormat, mergeEcsFields } from './body-format';
+import { isPlainIpv4 } from './ecs-values';
 import { parseCount } from './field-path';
 import { parseLogFilePrefix, prefixFields } from './log-file-prefix';
 
@@ -28,7 +29,7 @@ function authEvent(action: string, outcome: 'success' | 'failure' | undefined, t
 
 /** `203.0.113.9` → source fields; a host name goes to `source.domain`. */
 function sourceOf(address: string, port?: number): Fields {
-  const source: Fields = isIP(address) !== 0 ? { ip: address, address } : { domain: address, address };
+  const source: Fields = isPlainIpv4(address) || isIP(address) !== 0 ? { ip: address, address } : { domain: address, address };
   if (port !== undefined) source.port = port;
   return source;
 }
@@ -38,9 +39,14 @@ function addressAndPort(body: string, start: number): { source: Fields; end: num
   const portAt = body.indexOf(' port ', start);
   if (portAt <= start) return undefined;
   let end = portAt + 6;
-  while (end < body.length && body.charCodeAt(end) >= 0x30 && body.charCodeAt(end) <= 0x39) end++;
-  const port = parseCount(body.slice(portAt + 6, end));
-  if (port === undefined || port > 65_535) return undefined;
+  let port = 0;
+  for (; end < body.length; end++) {
+    const digit = body.charCodeAt(end) - 0x30;
+    if (!(digit >= 0 && digit <= 9)) break;
+    port = port * 10 + digit;
+  }
+  // parseCount's bounds: 1–15 digits.
+  if (end === portAt + 6 || end - portAt - 6 > 15 || port > 65_535) return undefined;
   return { source: sourceOf(body.slice(start, portAt), port), end };
 }
 

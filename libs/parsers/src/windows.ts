@@ -12,6 +12,7 @@
 import { isIP } from 'node:net';
 import type { RawRecord } from '@siem/schema';
 import { createParserContext, decodePayload } from './context';
+import { isPlainIpv4 } from './ecs-values';
 import { parseError } from './errors';
 import { decodeJsonObject, finishJsonEvent, isJsonObject, type JsonObject } from './json-object';
 import { isForbiddenKey } from './keys';
@@ -233,7 +234,12 @@ function fromNxlog(fields: JsonObject): WindowsRecord {
 
 function definedOnly(record: { [K in keyof WindowsRecord]: WindowsRecord[K] | undefined }): WindowsRecord {
   const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) if (value !== undefined) result[key] = value;
+  // Own keys in Object.entries order, without allocating the entries.
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const value = record[key as keyof WindowsRecord];
+    if (value !== undefined) result[key] = value;
+  }
   return result as unknown as WindowsRecord;
 }
 
@@ -332,7 +338,7 @@ function windowsDirectory(path: string): string | undefined {
 
 function ipOf(value: string | undefined): string | undefined {
   const address = present(value);
-  return address !== undefined && isIP(address) !== 0 ? address : undefined;
+  return address !== undefined && (isPlainIpv4(address) || isIP(address) !== 0) ? address : undefined;
 }
 
 function portOf(value: string | undefined): number | undefined {
