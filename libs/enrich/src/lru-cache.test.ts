@@ -20,3 +20,15 @@ describe('LruCache', () => {
     expect(cache.get('a')).toBeUndefined();
   });
 });
+
+describe('LruCache generations', () => {
+  it('keeps what was used in the last generation and drops what was not used for two', () => {
+    const cache = new LruCache<number, number>(100);
+    for (let i = 0; i < 100; i++) cache.set(i, i);
+    for (let i = 0; i < 50; i++) expect(cache.get(i)).toBe(i);
+    for (let i = 100; i < 250; i++) cache.set(i, i);
+    expect(cache.get(75)).toBeUndefined();
+    expect(cache.get(249)).toBe(249);
+    expect(cache.size).toBeLessThanOrEqual(200);
+  });
+});
