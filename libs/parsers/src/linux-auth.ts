@@ -236,10 +236,13 @@ function shadowSu(body: string, failed: boolean): Fields | undefined {
   };
 }
 
-/** The `key=value` words of a pam_unix authentication failure; values may be empty. */
-function pamWords(text: string): Map<string, string> {
+/**
+ * `key=value` words split by `separator`; values may be empty. pam_unix writes
+ * `logname= uid=0 ... user=root` (space), shadow-utils `name=bob, UID=1001` (comma).
+ */
+function keyValueWords(text: string, separator: ' ' | ', '): Map<string, string> {
   const words = new Map<string, string>();
-  for (const word of text.split(' ')) {
+  for (const word of text.split(separator)) {
     const equals = word.indexOf('=');
     if (equals > 0) words.set(word.slice(0, equals), word.slice(equals + 1));
   }
@@ -248,7 +251,7 @@ function pamWords(text: string): Map<string, string> {
 
 /** sshd `PAM 4 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=202.109.143.106  user=root`. */
 function pamRepeatedFailures(body: string): Fields {
-  const words = pamWords(body.slice(body.indexOf('; ') + 2));
+  const words = keyValueWords(body.slice(body.indexOf('; ') + 2), ' ');
   const fields: Fields = { event: authEvent('authentication_failure', 'failure', 'info') };
   const user = words.get('user');
   if (user !== undefined && user.length > 0) fields.user = { name: user };
@@ -284,7 +287,7 @@ function pam(body: string): Fields | undefined {
   const message = body.slice(close + 3);
   const system = { auth: { pam: pamFields } };
   if (message.startsWith('authentication failure; ')) {
-    const words = pamWords(message.slice(24));
+    const words = keyValueWords(message.slice(24), ' ');
     const fields: Fields = { event: authEvent('authentication_failure', 'failure', 'info'), system };
     const user = words.get('user') || words.get('ruser') || words.get('logname');
     if (user !== undefined && user.length > 0) fields.user = { name: user };
@@ -323,15 +326,6 @@ function pam(body: string): Fields | undefined {
   return undefined;
 }
 
-/** shadow-utils `name=bob, UID=1001, GID=1001, home=/home/bob, shell=/bin/bash, from=/dev/pts/0`. */
-function commaWords(text: string): Map<string, string> {
-  const words = new Map<string, string>();
-  for (const part of text.split(', ')) {
-    const equals = part.indexOf('=');
-    if (equals > 0) words.set(part.slice(0, equals), part.slice(equals + 1));
-  }
-  return words;
-}
 
 function iamEvent(action: string, types: string[]): Fields {
   return { kind: 'event', category: ['iam'], type: types, action, outcome: 'success' };
@@ -346,7 +340,7 @@ function quoted(body: string, start: number): { value: string; end: number } | u
 
 function accountTool(body: string): Fields | undefined {
   if (body.startsWith('new user: ')) {
-    const words = commaWords(body.slice(10));
+    const words = keyValueWords(body.slice(10), ', ');
     const name = words.get('name');
     if (name === undefined) return undefined;
     const user: Fields = { name };
@@ -363,7 +357,7 @@ function accountTool(body: string): Fields | undefined {
   }
   const groupAdded = body.startsWith('new group: ') ? 11 : body.startsWith('group added to ') ? body.indexOf(': ') + 2 : 0;
   if (groupAdded > 1) {
-    const words = commaWords(body.slice(groupAdded));
+    const words = keyValueWords(body.slice(groupAdded), ', ');
     const name = words.get('name');
     if (name === undefined) return undefined;
     const group: Fields = { name };

@@ -6,28 +6,16 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, startCli, type AppProcess } from '../app-process';
 import { waitFor } from '../wait-for';
+import { apiClient } from './api-client';
 import { deploymentEnv, type PipelineEnv } from './pipeline-env';
 
 const run = promisify(execFile);
 const scratch = mkdtempSync(path.join(tmpdir(), 'siem-files-'));
 
-interface Hit {
-  id: string;
-  event: Record<string, any>;
-}
-
 let setup: PipelineEnv;
 const apps: AppProcess[] = [];
 
-async function count(query: string): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/count?q=${encodeURIComponent(query)}`);
-  return ((await response.json()) as { count: number }).count;
-}
-
-async function search(query: string): Promise<Hit[]> {
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=1000&q=${encodeURIComponent(query)}`);
-  return ((await response.json()) as { hits: Hit[] }).hits;
-}
+const { count, search } = apiClient(() => setup.apiPort);
 
 async function startAgent(args: string[]): Promise<AppProcess> {
   const agent = startCli(['agent', ...args], setup.env);

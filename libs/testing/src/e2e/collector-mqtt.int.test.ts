@@ -7,14 +7,10 @@ import { freePort } from '../free-port';
 import { waitFor } from '../wait-for';
 import { makeCertificates, type TestCertificates } from './collector-peers';
 import { startMosquitto, type Mosquitto } from './mosquitto';
+import { apiClient } from './api-client';
 import { deploymentEnv, type PipelineEnv } from './pipeline-env';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'siem-mqtt-'));
-
-interface Hit {
-  id: string;
-  event: Record<string, any>;
-}
 
 let setup: PipelineEnv;
 let broker: Mosquitto;
@@ -22,15 +18,7 @@ let certificates: TestCertificates;
 let collector: AppProcess;
 const others: AppProcess[] = [];
 
-async function count(query: string): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/count?q=${encodeURIComponent(query)}`);
-  return ((await response.json()) as { count: number }).count;
-}
-
-async function search(query: string): Promise<Hit[]> {
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=1000&q=${encodeURIComponent(query)}`);
-  return ((await response.json()) as { hits: Hit[] }).hits;
-}
+const { count, search } = apiClient(() => setup.apiPort);
 
 async function startCollector(): Promise<AppProcess> {
   const app = startApp('collector', setup.env);
