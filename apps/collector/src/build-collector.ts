@@ -32,6 +32,7 @@ export function buildCollector(config: SiemConfig, deps: CollectorDeps): Collect
     metrics,
     batchMaxRecords: config.collector.batchMaxRecords,
     batchLingerMs: config.collector.batchLingerMs,
+    batchEnvelope: config.collector.batchEnvelope,
     giveUpAfterMs: GIVE_UP_AFTER_MS,
   });
   const context: InputContext = { logger, maxMessageBytes: config.collector.maxMessageBytes, ...delivery.input };

@@ -1,4 +1,4 @@
-import { encodeRawRecord, type BusRecord, type DiskSpool } from '@siem/bus';
+import { encodeRawRecord, packRawRecords, rawRecordCount, type BusRecord, type DiskSpool } from '@siem/bus';
 import { RAW_HEADERS, type RawRecord } from '@siem/schema';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import type { InputContext } from './inputs/input';
@@ -12,6 +12,8 @@ export interface CollectorDeliveryOptions {
   readonly metrics: MetricsRegistry;
   readonly batchMaxRecords: number;
   readonly batchLingerMs: number;
+  /** Several records per bus message (see packRawRecords), or one. */
+  readonly batchEnvelope: boolean;
   /** How long a batch waits while neither the bus nor a full spool takes it, before its senders are refused. */
   readonly giveUpAfterMs: number;
 }
@@ -23,6 +25,9 @@ export interface CollectorDelivery {
   /** Delivers what is batched (to the bus or the spool), then stops replaying. */
   stop(): Promise<void>;
 }
+
+/** About what one produce request carries when the spool is replayed: a few batch envelopes. */
+const REPLAY_BATCH_BYTES = 4 * 1024 * 1024;
 
 const inputOf = (record: BusRecord): string => record.headers?.[RAW_HEADERS.input] ?? 'unknown';
 
@@ -46,18 +51,29 @@ export function createCollectorDelivery(options: CollectorDeliveryOptions): Coll
   const lag = metrics.gauge('siem_collector_oldest_unsent_seconds', 'Age of the oldest record accepted and not yet in the bus; 0 when none.');
   const backpressure = metrics.gauge('siem_collector_backpressure', '1 while inputs are paused (spool full or too many records in memory), else 0.');
 
+  const boundReceived = new Map<string, { inc(records: number, bytes: number): void }>();
+  const receivedCounters = (input: string) => {
+    let bound = boundReceived.get(input);
+    if (!bound) {
+      const records = received.bind({ input });
+      const bytes = receivedBytes.bind({ input });
+      bound = { inc: (n, b) => (records.inc(n), bytes.inc(b)) };
+      boundReceived.set(input, bound);
+    }
+    return bound;
+  };
   const pending = new Map<string, number>(spool.stats().byLabel);
   const addPending = (input: string, by: number) => pending.set(input, (pending.get(input) ?? 0) + by);
   const countBy = (records: readonly BusRecord[], count: (input: string, n: number) => void) => {
     const byInput = new Map<string, number>();
-    for (const record of records) byInput.set(inputOf(record), (byInput.get(inputOf(record)) ?? 0) + 1);
+    for (const record of records) byInput.set(inputOf(record), (byInput.get(inputOf(record)) ?? 0) + rawRecordCount(record));
     for (const [input, n] of byInput) count(input, n);
   };
 
-  const delivery = new SpooledDelivery({ send: options.send, spool, logger, replayBatchRecords: options.batchMaxRecords, giveUpAfterMs: options.giveUpAfterMs });
+  const delivery = new SpooledDelivery({ send: options.send, spool, logger, replayBatchRecords: options.batchMaxRecords, replayBatchBytes: REPLAY_BATCH_BYTES, recordCount: rawRecordCount, giveUpAfterMs: options.giveUpAfterMs });
   const batcher = new RecordBatcher(
     async (records: RawRecord[]) => {
-      const encoded = records.map(encodeRawRecord);
+      const encoded = options.batchEnvelope ? packRawRecords(records) : records.map(encodeRawRecord);
       try {
         await delivery.deliver(encoded);
       } catch (error) {
@@ -105,14 +121,28 @@ export function createCollectorDelivery(options: CollectorDeliveryOptions): Coll
 
   return {
     input: {
-      accept(record) {
-        received.inc({ input: record.input });
-        receivedBytes.inc({ input: record.input }, record.payload.length);
-        addPending(record.input, 1);
-        const durable = batcher.add(record);
-        // Datagram and stream senders cannot be told; a refusal is counted and logged above.
-        durable.catch(() => undefined);
-        return durable;
+      accept(records) {
+        let input: string | undefined;
+        let count = 0;
+        let bytes = 0;
+        const countReceived = () => {
+          if (input === undefined) return;
+          receivedCounters(input).inc(count, bytes);
+          addPending(input, count);
+        };
+        // Inputs hand over records of one input at a time; counting per run keeps the per-record cost to an addition.
+        for (const record of records) {
+          if (record.input !== input) {
+            countReceived();
+            input = record.input;
+            count = 0;
+            bytes = 0;
+          }
+          count++;
+          bytes += record.payload.length;
+        }
+        countReceived();
+        return batcher.add(records);
       },
       rejected: (input, reason) => rejected.inc({ input, reason }),
       isBackedUp,

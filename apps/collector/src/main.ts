@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DiskSpool, createBus } from '@siem/bus';
+import { DiskSpool, createBus, rawRecordCount } from '@siem/bus';
 import { loadConfig } from '@siem/config';
 import { RAW_HEADERS } from '@siem/schema';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
@@ -20,6 +20,7 @@ try {
     dir: path.resolve(config.deployment.dataDir, config.collector.listen ? 'collector-spool' : 'agent-spool'),
     maxBytes: config.collector.spoolMb * 1024 * 1024,
     label: (record) => record.headers?.[RAW_HEADERS.input] ?? 'unknown',
+    weight: rawRecordCount,
     logger,
   });
   const metrics = new MetricsRegistry();

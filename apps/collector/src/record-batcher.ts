@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { RawRecord } from '@siem/schema';
 
-interface Pending {
-  readonly record: RawRecord;
-  readonly addedAt: number;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
+interface Batch {
+  readonly records: RawRecord[];
+  /** When its first record was added (ms since the epoch). */
+  readonly startedAt: number;
+  /** Settles once `deliver` settled for this batch. */
+  readonly delivered: Promise<void>;
+  readonly settle: (error?: Error) => void;
 }
 
 export interface RecordBatcherOptions {
@@ -15,15 +17,24 @@ export interface RecordBatcherOptions {
   readonly highWaterMark: number;
 }
 
+function newBatch(): Batch {
+  let settle!: (error?: Error) => void;
+  const delivered = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+  // Datagram and stream senders never wait on it; a refusal is counted and logged by the caller of deliver.
+  delivered.catch(() => undefined);
+  return { records: [], startedAt: Date.now(), delivered, settle };
+}
+
 /**
  * Groups records by count and time (linger) and hands one batch at a time to
  * `deliver`, so batches leave in the order their records arrived. `add`
- * resolves once `deliver` resolved for the record's batch (the record is
- * durable), and rejects if it rejected.
+ * resolves once `deliver` resolved for every batch holding its records (they
+ * are durable), and rejects if one of them was refused. One promise per batch,
+ * not per record: a TCP connection hands over hundreds of lines per read.
  */
 export class RecordBatcher extends EventEmitter {
-  private buffer: Pending[] = [];
-  private readonly inFlight: Pending[][] = [];
+  private current: Batch | undefined;
+  private readonly inFlight: Batch[] = [];
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
   private delivering: Promise<void> = Promise.resolve();
@@ -41,20 +52,27 @@ export class RecordBatcher extends EventEmitter {
 
   /** When the oldest record not yet delivered was added (ms since the epoch). */
   oldestPendingSince(): number | undefined {
-    return (this.inFlight[0]?.[0] ?? this.buffer[0])?.addedAt;
+    return (this.inFlight[0] ?? this.current)?.startedAt;
   }
 
   isFull(): boolean {
     return this.queued >= this.options.highWaterMark;
   }
 
-  add(record: RawRecord): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.buffer.push({ record, addedAt: Date.now(), resolve, reject });
+  add(records: readonly RawRecord[]): Promise<void> {
+    const touched: Batch[] = [];
+    for (const record of records) {
+      const batch = (this.current ??= newBatch());
+      if (touched.at(-1) !== batch) touched.push(batch);
+      batch.records.push(record);
       this.queued++;
-      if (this.buffer.length >= this.options.maxRecords) void this.flush();
+      if (batch.records.length >= this.options.maxRecords) void this.flush();
       else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.options.lingerMs);
-    });
+    }
+    if (touched.length === 1) return touched[0]!.delivered;
+    const all = Promise.all(touched.map((batch) => batch.delivered)).then(() => undefined);
+    all.catch(() => undefined);
+    return all;
   }
 
   /** Hands over what is buffered now; resolves when everything added so far has been delivered or refused. */
@@ -63,25 +81,25 @@ export class RecordBatcher extends EventEmitter {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const batch = this.buffer;
-    this.buffer = [];
-    if (batch.length > 0) {
+    const batch = this.current;
+    this.current = undefined;
+    if (batch) {
       this.inFlight.push(batch);
       this.delivering = this.delivering.then(() => this.deliverBatch(batch));
     }
     return this.delivering;
   }
 
-  private async deliverBatch(batch: Pending[]): Promise<void> {
+  private async deliverBatch(batch: Batch): Promise<void> {
     try {
-      await this.deliver(batch.map((p) => p.record));
-      for (const pending of batch) pending.resolve();
+      await this.deliver(batch.records);
+      batch.settle();
     } catch (error) {
-      for (const pending of batch) pending.reject(error as Error);
+      batch.settle(error as Error);
     }
     this.inFlight.shift();
     const wasFull = this.isFull();
-    this.queued -= batch.length;
+    this.queued -= batch.records.length;
     if (wasFull && !this.isFull()) this.emit('drain');
   }
 }

@@ -29,7 +29,7 @@ async function setup(options: { maxBytes?: number; giveUpAfterMs?: number; dir?:
   if (!options.dir) cleanup.push(() => rm(dir, { recursive: true, force: true }));
   const spool = await DiskSpool.open({ dir, maxBytes: options.maxBytes ?? 1024 * 1024, segmentBytes: 4096, logger });
   const bus = new FakeBus();
-  const delivery = new SpooledDelivery({ send: (records) => bus.send(records), spool, logger, replayBatchRecords: 4, giveUpAfterMs: options.giveUpAfterMs ?? 30_000 });
+  const delivery = new SpooledDelivery({ send: (records) => bus.send(records), spool, logger, replayBatchRecords: 4, replayBatchBytes: 1024 * 1024, recordCount: () => 1, giveUpAfterMs: options.giveUpAfterMs ?? 30_000 });
   let closed = false;
   const close = async () => {
     if (closed) return;

@@ -9,6 +9,10 @@ export interface SpooledDeliveryOptions {
   readonly logger: Logger;
   /** Records per produce request when replaying the spool. */
   readonly replayBatchRecords: number;
+  /** Bytes per produce request when replaying the spool, whichever bound comes first (batch envelopes are large). */
+  readonly replayBatchBytes: number;
+  /** How many records a bus message holds, for the log lines (a batch envelope holds many). */
+  readonly recordCount: (record: BusRecord) => number;
   /**
    * How long a batch may wait when neither the bus nor the spool takes it
    * (spool full or its disk failing) before it is refused and its senders told.
@@ -71,7 +75,7 @@ export class SpooledDelivery extends EventEmitter {
       }
       try {
         await spool.append(records);
-        if (this.outage) this.outage.spooled += records.length;
+        if (this.outage) for (const record of records) this.outage.spooled += this.options.recordCount(record);
         this.emit('spooled', records);
         this.wake?.();
         return;
@@ -113,7 +117,7 @@ export class SpooledDelivery extends EventEmitter {
     let replayed = 0;
     while (!this.stopping) {
       try {
-        read ??= await spool.read(this.options.replayBatchRecords);
+        read ??= await spool.read(this.options.replayBatchRecords, this.options.replayBatchBytes);
       } catch (error) {
         logger.error({ err: error }, 'Reading the disk spool failed; retrying.');
         await this.pause(MAX_BACKOFF_MS);
@@ -158,7 +162,7 @@ export class SpooledDelivery extends EventEmitter {
         // The records are in the bus; at worst a restart sends them again (at-least-once).
         logger.error({ err: error }, 'Recording replay progress in the disk spool failed; a restart may send these records twice.');
       }
-      replayed += read.records.length;
+      for (const record of read.records) replayed += this.options.recordCount(record);
       read = undefined;
       if (this.spoolFullAt !== undefined && spool.stats().bytes < this.spoolFullAt) {
         this.spoolFullAt = undefined;

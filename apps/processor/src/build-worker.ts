@@ -30,6 +30,7 @@ export function buildWorker(config: SiemConfig, deps: WorkerDeps): ProcessorWork
     store: deps.store,
     producer: deps.producer,
     deadLetterTopic: config.kafka.deadLetterTopic,
+    bulkSize: config.processor.chunkSize,
     logger: deps.logger,
     metrics: deps.metrics,
     shouldRetry: () => running,

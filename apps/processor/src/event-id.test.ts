@@ -8,6 +8,12 @@ describe('eventId', () => {
     expect(ids.size).toBe(4);
   });
 
+  it('gives each record of a batch envelope its own id, distinct from the single record at that offset', () => {
+    const ids = new Set([eventId('siem.raw', 0, '42'), eventId('siem.raw', 0, '42', 0), eventId('siem.raw', 0, '42', 1), eventId('siem.raw', 0, '43', 0)]);
+    expect(ids.size).toBe(4);
+    expect(eventId('siem.raw', 0, '42', 1)).toBe(eventId('siem.raw', 0, '42', 1));
+  });
+
   it('cannot be confused by separators inside names', () => {
     expect(eventId('a', 11, '1')).not.toBe(eventId('a1', 1, '1'));
   });

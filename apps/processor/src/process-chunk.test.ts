@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BusProducer, BusRecord, ConsumedMessage } from '@siem/bus';
+import { packRawRecords, type BusProducer, type BusRecord, type ConsumedMessage } from '@siem/bus';
 import { createEnricher } from '@siem/enrich';
 import { createParser } from '@siem/parsers';
 import type { EcsEvent } from '@siem/schema';
@@ -10,6 +10,7 @@ import { createChunkProcessor } from './process-chunk';
 /** An in-memory store whose next answers can be scripted: the real one is covered by the integration suite. */
 class ScriptedStore implements EventStore {
   readonly indexed = new Map<string, IndexableEvent>();
+  readonly bulkSizes: number[] = [];
   failuresLeft = 0;
   rejectIds = new Set<string>();
   async ensureReady() {}
@@ -17,6 +18,7 @@ class ScriptedStore implements EventStore {
     return [];
   }
   async bulkIndex(events: readonly IndexableEvent[]): Promise<BulkIndexResult> {
+    this.bulkSizes.push(events.length);
     if (this.failuresLeft > 0) {
       this.failuresLeft--;
       throw new StoreError('SIEM_STORE_UNAVAILABLE', 'down', { retryable: true });
@@ -53,7 +55,7 @@ const message = (offset: number, line: string | Buffer): ConsumedMessage => ({
 
 const enricher = createEnricher({ watchFiles: false });
 
-function setup(store = new ScriptedStore(), shouldRetry = () => true) {
+function setup(store = new ScriptedStore(), shouldRetry = () => true, bulkSize = 2000) {
   const producer = new CollectingProducer();
   const metrics = new MetricsRegistry();
   const process = createChunkProcessor({
@@ -62,6 +64,7 @@ function setup(store = new ScriptedStore(), shouldRetry = () => true) {
     store,
     producer,
     deadLetterTopic: 'siem.dlq',
+    bulkSize,
     logger: createLogger('test', 'silent'),
     metrics,
     shouldRetry,
@@ -146,5 +149,46 @@ describe('createChunkProcessor', () => {
     await process([message(7, '{"message":"once"}')]);
     await process([message(7, '{"message":"once"}')]);
     expect(store.indexed.size).toBe(1);
+  });
+
+  describe('batch envelopes', () => {
+    const envelope = (offset: number, lines: (string | Buffer)[]): ConsumedMessage => {
+      const [packed] = packRawRecords(lines.map((line) => ({ payload: Buffer.isBuffer(line) ? line : Buffer.from(line), receivedAt: '2026-11-23T10:00:00.000Z', sourceAddress: '10.0.0.9', input: 'syslog_tcp' })));
+      return { topic: 'siem.raw', partition: 0, offset: String(offset), key: packed!.key, value: packed!.value, headers: packed!.headers ?? {} };
+    };
+
+    it('indexes every record of an envelope under its own id and dead-letters the bad one with its position', async () => {
+      const { store, producer, process } = setup();
+      await process([envelope(3, ['{"message":"a"}', 'not a known format', '{"message":"c"}'])]);
+      const documents = [...store.indexed.values()].map((e) => e.document as EcsEvent);
+      expect(documents.map((d) => d.message)).toEqual(['a', 'not a known format', 'c']);
+      expect(documents[1]!.event.kind).toBe('pipeline_error');
+      const letter = JSON.parse(producer.sent[0]!.records[0]!.value.toString());
+      expect(letter.origin).toEqual({ topic: 'siem.raw', partition: 0, offset: '3', index: 1 });
+      expect(producer.sent[0]!.records[0]!.headers).not.toHaveProperty('siem.envelope');
+      await process([envelope(3, ['{"message":"a"}', 'not a known format', '{"message":"c"}'])]);
+      expect(store.indexed.size).toBe(3);
+    });
+
+    it('splits a chunk holding more records than a bulk request takes', async () => {
+      const store = new ScriptedStore();
+      const { process } = setup(store, () => true, 4);
+      await process([envelope(1, ['{"message":"1"}', '{"message":"2"}', '{"message":"3"}']), envelope(2, ['{"message":"4"}', '{"message":"5"}', '{"message":"6"}'])]);
+      expect(store.bulkSizes).toEqual([4, 2]);
+      expect(store.indexed.size).toBe(6);
+    });
+
+    it('dead-letters an envelope that does not decode as one letter, and goes on with its neighbours', async () => {
+      const { store, producer, process } = setup();
+      const broken = envelope(5, ['{"message":"lost in a broken envelope"}']);
+      await process([message(4, '{"message":"before"}'), { ...broken, value: broken.value.subarray(0, broken.value.length - 3) }, message(6, '{"message":"after"}')]);
+      const documents = [...store.indexed.values()].map((e) => e.document as EcsEvent);
+      expect(documents.filter((d) => d.event.kind !== 'pipeline_error').map((d) => d.message)).toEqual(['before', 'after']);
+      const letter = JSON.parse(producer.sent[0]!.records[0]!.value.toString());
+      expect(letter.error).toMatchObject({ code: 'SIEM_BUS_ENVELOPE_INVALID', stage: 'envelope' });
+      expect(letter.error.message).toMatch(/siem\.raw\/0@5.*cut short in its payload/);
+      const raw = letter.raw_base64 === undefined ? Buffer.from(letter.raw) : Buffer.from(letter.raw_base64, 'base64');
+      expect(raw).toEqual(broken.value.subarray(0, broken.value.length - 3));
+    });
   });
 });

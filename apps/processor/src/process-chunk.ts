@@ -1,8 +1,12 @@
 import {
+  BusError,
   buildDeadLetter,
   deadLetterDocument,
   decodeRawRecord,
   encodeDeadLetter,
+  encodeRawRecord,
+  isEnvelope,
+  unpackRawRecords,
   type BusProducer,
   type BusRecord,
   type ConsumedMessage,
@@ -24,6 +28,8 @@ export interface ChunkProcessorDeps {
   readonly store: EventStore;
   readonly producer: BusProducer;
   readonly deadLetterTopic: string;
+  /** Events per bulk request; a chunk of batch envelopes holds many more records than messages. */
+  readonly bulkSize: number;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
   /** Whether to keep retrying a store that is down; false once the worker is asked to stop. */
@@ -32,54 +38,90 @@ export interface ChunkProcessorDeps {
 
 const MAX_RETRY_DELAY_MS = 10_000;
 
+interface Source {
+  readonly message: ConsumedMessage;
+  readonly record: RawRecord;
+  /** Position in the message's batch envelope; absent for a single-record message. */
+  readonly index?: number;
+}
+
 /**
- * parse → index → dead-letter, for one chunk. Resolves only when every message
+ * parse → index → dead-letter, for one chunk. Resolves only when every record
  * of the chunk is either indexed or dead-lettered, so the bus may commit it.
+ * A message may be a batch envelope: its records are processed one by one,
+ * and an envelope that does not decode becomes one dead letter.
  */
 export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: readonly ConsumedMessage[]) => Promise<void> {
   const indexed = deps.metrics.counter('siem_processor_indexed_total', 'Events indexed in the store.');
   const deadLettered = deps.metrics.counter('siem_processor_dead_letters_total', 'Events sent to the dead letters, by stage and code.');
 
   return async (messages) => {
-    const events: IndexableEvent[] = [];
-    const sources = new Map<string, { message: ConsumedMessage; record: RawRecord }>();
-    const deadLetters: BusRecord[] = [];
     const chunkReceivedAt = new Date().toISOString();
-    const deadLetter = (message: ConsumedMessage, record: RawRecord, id: string, reason: DeadLetterReason): DeadLetter => {
+    const deadLetters: BusRecord[] = [];
+    let events: IndexableEvent[] = [];
+    let sources = new Map<string, Source>();
+
+    const deadLetter = (source: Source, id: string, reason: DeadLetterReason): DeadLetter => {
       deadLettered.inc({ stage: reason.stage, code: reason.code });
-      const letter = buildDeadLetter(message, record, reason, id);
-      deadLetters.push(encodeDeadLetter(letter, message.headers));
+      const letter = buildDeadLetter(source.message, source.record, reason, id, source.index);
+      deadLetters.push(encodeDeadLetter(letter, encodeRawRecord(source.record).headers ?? {}));
       return letter;
     };
+    // Unparsed records stay searchable: the letter is indexed too, under the record's own id.
+    const addDeadLetter = (source: Source, id: string, reason: DeadLetterReason): void => {
+      const document = deadLetterDocument(deadLetter(source, id, reason));
+      // A truncated line usually fails to parse, so its dead letter carries the tag that explains why.
+      addReceiptFields(document, source.record);
+      events.push({ id, timestamp: document['@timestamp'], document });
+      sources.set(id, source);
+    };
+    const indexEvents = async (): Promise<void> => {
+      if (events.length === 0) return;
+      const batch = events;
+      const batchSources = sources;
+      events = [];
+      sources = new Map();
+      const outcome = await retryWhileAllowed(() => deps.store.bulkIndex(batch), deps, 'index');
+      indexed.inc({}, outcome.indexed);
+      for (const rejection of outcome.rejected) {
+        deadLetter(batchSources.get(rejection.id)!, rejection.id, {
+          code: 'SIEM_STORE_REJECTED',
+          message: `The store refused the event (HTTP ${rejection.status}): ${rejection.reason}`,
+          stage: 'index',
+        });
+      }
+    };
+    const processRecord = (source: Source, id: string): void => {
+      const result = deps.parser.parse(source.record);
+      if (!result.ok) {
+        addDeadLetter(source, id, { code: result.error.code, message: result.error.message, stage: result.error.parser });
+        return;
+      }
+      addReceiptFields(result.event, source.record);
+      deps.enricher.enrich(result.event);
+      events.push({ id, timestamp: result.event['@timestamp'], document: result.event });
+      sources.set(id, source);
+    };
+
     for (const message of messages) {
-      const record = decodeRawRecord(message, chunkReceivedAt);
-      const id = record.eventId ?? eventId(message.topic, message.partition, message.offset);
-      sources.set(id, { message, record });
-      const result = deps.parser.parse(record);
-      if (result.ok) {
-        addReceiptFields(result.event, record);
-        deps.enricher.enrich(result.event);
-        events.push({ id, timestamp: result.event['@timestamp'], document: result.event });
+      let records: RawRecord[];
+      try {
+        records = unpackRawRecords(message, chunkReceivedAt);
+      } catch (error) {
+        if (!(error instanceof BusError)) throw error;
+        const whole = { ...decodeRawRecord(message, chunkReceivedAt), payload: message.value };
+        addDeadLetter({ message, record: whole }, eventId(message.topic, message.partition, message.offset), { code: error.code, message: error.message, stage: 'envelope' });
         continue;
       }
-      // Unparsed events stay searchable: the letter is indexed too, under the event's own id.
-      const letter = deadLetter(message, record, id, { code: result.error.code, message: result.error.message, stage: result.error.parser });
-      const document = deadLetterDocument(letter);
-      // A truncated line usually fails to parse, so its dead letter carries the tag that explains why.
-      addReceiptFields(document, record);
-      events.push({ id, timestamp: document['@timestamp'], document });
+      const enveloped = isEnvelope(message);
+      for (let index = 0; index < records.length; index++) {
+        const record = records[index]!;
+        if (enveloped) processRecord({ message, record, index }, record.eventId ?? eventId(message.topic, message.partition, message.offset, index));
+        else processRecord({ message, record }, record.eventId ?? eventId(message.topic, message.partition, message.offset));
+        if (events.length >= deps.bulkSize) await indexEvents();
+      }
     }
-
-    const outcome = await retryWhileAllowed(() => deps.store.bulkIndex(events), deps, 'index');
-    indexed.inc({}, outcome.indexed);
-    for (const rejection of outcome.rejected) {
-      const { message, record } = sources.get(rejection.id)!;
-      deadLetter(message, record, rejection.id, {
-        code: 'SIEM_STORE_REJECTED',
-        message: `The store refused the event (HTTP ${rejection.status}): ${rejection.reason}`,
-        stage: 'index',
-      });
-    }
+    await indexEvents();
     if (deadLetters.length) await retryWhileAllowed(() => deps.producer.send(deps.deadLetterTopic, deadLetters), deps, 'dead-letter');
   };
 }

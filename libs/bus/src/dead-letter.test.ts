@@ -49,6 +49,14 @@ describe('replaying a dead letter', () => {
     expect(record).toEqual({ payload: Buffer.from('CEF:0|x'), receivedAt, input: 'syslog_tcp', sourceAddress: '10.0.0.2', eventId: 'id-3' });
   });
 
+  it('keeps the truncated flag and the position in a batch envelope', () => {
+    const letter = buildDeadLetter(message, { payload: Buffer.from('<13>cut'), receivedAt, input: 'syslog_tcp', truncated: true }, reason, 'id-5', 3);
+    expect(letter.origin).toEqual({ topic: 'siem.raw', partition: 1, offset: '9', index: 3 });
+    const decoded = decodeDeadLetter(consumed(encodeDeadLetter(letter, {}).value));
+    expect(decoded?.origin.index).toBe(3);
+    expect(deadLetterToRawRecord(decoded!)).toMatchObject({ truncated: true, eventId: 'id-5' });
+  });
+
   it('refuses messages that are not dead letters', () => {
     expect(decodeDeadLetter(consumed(Buffer.from('not json')))).toBeUndefined();
     expect(decodeDeadLetter(consumed(Buffer.from('{"error":{}}')))).toBeUndefined();

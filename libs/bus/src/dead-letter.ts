@@ -26,7 +26,10 @@ export const DeadLetterSchema = Type.Object({
   input: Type.String(),
   received_at: Type.String(),
   source_address: Type.Optional(Type.String()),
-  origin: Type.Object({ topic: Type.String(), partition: Type.Integer(), offset: Type.String() }),
+  /** The collector cut the raw record to its size limit; a replay keeps the `truncated` tag. */
+  truncated: Type.Optional(Type.Boolean()),
+  /** Where the raw record was read: `index` is its position in a batch envelope, absent for a single-record message. */
+  origin: Type.Object({ topic: Type.String(), partition: Type.Integer(), offset: Type.String(), index: Type.Optional(Type.Integer({ minimum: 0 })) }),
   raw: Type.Optional(Type.String()),
   raw_base64: Type.Optional(Type.String()),
 });
@@ -51,7 +54,7 @@ export function deadLetterHash(reason: DeadLetterReason): string {
   return createHash('sha1').update(`${reason.stage}\u0000${reason.code}`).digest('hex').slice(0, 16);
 }
 
-export function buildDeadLetter(message: ConsumedMessage, record: RawRecord, reason: DeadLetterReason, eventId: string): DeadLetter {
+export function buildDeadLetter(message: ConsumedMessage, record: RawRecord, reason: DeadLetterReason, eventId: string, envelopeIndex?: number): DeadLetter {
   const text = decodeIfUtf8(record.payload);
   const letter: DeadLetter = {
     '@timestamp': new Date().toISOString(),
@@ -59,9 +62,10 @@ export function buildDeadLetter(message: ConsumedMessage, record: RawRecord, rea
     event_id: eventId,
     input: record.input,
     received_at: record.receivedAt,
-    origin: { topic: message.topic, partition: message.partition, offset: message.offset },
+    origin: { topic: message.topic, partition: message.partition, offset: message.offset, ...(envelopeIndex !== undefined && { index: envelopeIndex }) },
   };
   if (record.sourceAddress !== undefined) letter.source_address = record.sourceAddress;
+  if (record.truncated) letter.truncated = true;
   if (text === undefined) letter.raw_base64 = record.payload.toString('base64');
   else letter.raw = text;
   return letter;
@@ -86,8 +90,14 @@ export function decodeDeadLetter(message: ConsumedMessage): DeadLetter | undefin
 /** The raw record to send through the pipeline again, carrying its original event id. */
 export function deadLetterToRawRecord(letter: DeadLetter): RawRecord {
   const payload = letter.raw_base64 !== undefined ? Buffer.from(letter.raw_base64, 'base64') : Buffer.from(letter.raw ?? '', 'utf8');
-  const record: RawRecord = { payload, receivedAt: letter.received_at, input: letter.input, eventId: letter.event_id };
-  return letter.source_address === undefined ? record : { ...record, sourceAddress: letter.source_address };
+  return {
+    payload,
+    receivedAt: letter.received_at,
+    input: letter.input,
+    eventId: letter.event_id,
+    ...(letter.source_address !== undefined && { sourceAddress: letter.source_address }),
+    ...(letter.truncated && { truncated: true }),
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ export const BusErrorCodes = {
   storageUnavailable: 'SIEM_BUS_STORAGE_UNAVAILABLE',
   spoolFull: 'SIEM_BUS_SPOOL_FULL',
   spoolLocked: 'SIEM_BUS_SPOOL_LOCKED',
+  envelopeInvalid: 'SIEM_BUS_ENVELOPE_INVALID',
 } as const;
 
 export type BusErrorCode = (typeof BusErrorCodes)[keyof typeof BusErrorCodes];

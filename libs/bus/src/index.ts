@@ -1,6 +1,7 @@
 export type { BusConsumer, BusProducer, BusRecord, ChunkHandler, ConsumedMessage, TopicSpec } from './types';
 export { BusError, BusErrorCodes, type BusErrorCode } from './errors';
 export { encodeRawRecord, decodeRawRecord } from './raw-record-codec';
+export { ENVELOPE_HEADER, ENVELOPE_MAX_PAYLOAD_BYTES, isEnvelope, packRawRecords, rawRecordCount, unpackRawRecords } from './record-envelope';
 export {
   DeadLetterSchema,
   buildDeadLetter,

@@ -20,6 +20,17 @@ describe('MetricsRegistry', () => {
     );
   });
 
+  it('adds to the same series through a bound counter as through inc with the same labels', () => {
+    const registry = new MetricsRegistry();
+    const received = registry.counter('siem_received_total', 'Records received.');
+    const tcp = received.bind({ input: 'syslog_tcp' });
+    tcp.inc();
+    tcp.inc(4);
+    received.inc({ input: 'syslog_tcp' });
+    expect(received.get({ input: 'syslog_tcp' })).toBe(6);
+    expect(received.get({ input: 'syslog_udp' })).toBe(0);
+  });
+
   it('renders gauges set by a collect hook at each render, without the series the hook no longer sets', () => {
     const registry = new MetricsRegistry();
     const pending = registry.gauge('siem_pending_records', 'Records waiting, by input.');

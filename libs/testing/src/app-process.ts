@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StopWaiting, waitFor } from './wait-for';
 
@@ -33,8 +34,14 @@ export function startCli(args: string[], env: Record<string, string>): AppProces
   return startScript('siem', path.join(repoRoot, 'tools', 'cli', 'src', 'main.ts'), args, env);
 }
 
+/** `SIEM_PROFILE_APP=<app>` writes V8 CPU profiles of that app's processes to SIEM_PROFILE_DIR (default: the system temp directory). */
+function profilingArgs(app: string): string[] {
+  if (process.env.SIEM_PROFILE_APP !== app) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${process.env.SIEM_PROFILE_DIR ?? tmpdir()}`];
+}
+
 function startScript(app: string, script: string, args: string[], env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...profilingArgs(app), '--import', 'tsx', script, ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

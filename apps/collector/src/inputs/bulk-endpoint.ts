@@ -64,7 +64,7 @@ export function registerBulkRoutes(app: FastifyInstance, context: InputContext, 
       return { [item.action]: { _index: item.index, _id: id, _version: 1, result: 'created', _shards: SHARDS, _seq_no: sequence++, _primary_term: 1, status: 201 } };
     });
     try {
-      await Promise.all(records.map((record) => context.accept(record)));
+      await context.accept(records);
     } catch {
       return sendHttpError(reply, busUnavailable);
     }

@@ -31,10 +31,9 @@ function fakeBus(maxMessageBytes = 1024): FakeBus {
     context: {
       logger: pino({ level: 'silent' }),
       maxMessageBytes,
-      accept(record) {
-        const text = record.payload.toString();
-        if (refusals.delete(text)) return Promise.reject(new Error('the bus gave up'));
-        records.push(record);
+      accept(accepted) {
+        if (accepted.some((record) => refusals.delete(record.payload.toString()))) return Promise.reject(new Error('the bus gave up'));
+        records.push(...accepted);
         return new Promise((resolve) => setTimeout(resolve, 1));
       },
       rejected: (input, reason) => rejected.push(`${input}:${reason}`),

@@ -129,7 +129,7 @@ export class FileTailer {
     }
     if (event.truncated) this.context.rejected(FILE_INPUT, 'truncated');
     const generation = this.generation;
-    const durable = this.context.accept({ payload: event.payload, receivedAt: new Date().toISOString(), input: FILE_INPUT, filePath: this.path });
+    const durable = this.context.accept([{ payload: event.payload, receivedAt: new Date().toISOString(), input: FILE_INPUT, filePath: this.path }]);
     this.accepted = Promise.allSettled([this.accepted, durable]);
     durable.then(
       () => {

@@ -98,7 +98,7 @@ export function registerIngestRoute(app: FastifyInstance, context: InputContext,
       return { payload: Buffer.from(limited.payload), receivedAt, sourceAddress, input: NDJSON_INPUT, ...(limited.truncated && { truncated: true }) };
     });
     try {
-      await Promise.all(records.map((record) => context.accept(record)));
+      await context.accept(records);
     } catch {
       return sendHttpError(reply, busUnavailable);
     }

@@ -5,8 +5,8 @@ import type { Logger } from '@siem/telemetry';
 export interface InputContext {
   readonly logger: Logger;
   readonly maxMessageBytes: number;
-  /** Queues a record for the bus; resolves once it is durable there. */
-  accept(record: RawRecord): Promise<void>;
+  /** Queues records for the bus, in order; resolves once all of them are durable there. */
+  accept(records: readonly RawRecord[]): Promise<void>;
   rejected(input: string, reason: string): void;
   /** True while the bus cannot keep up; stream inputs stop reading until `onDrain`. */
   isBackedUp(): boolean;

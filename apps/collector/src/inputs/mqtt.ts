@@ -84,7 +84,7 @@ export async function startMqtt(options: MqttInputOptions, context: InputContext
     if (closing) return;
     const topic = packet.topic;
     const record = toRecord(topic, typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload);
-    const durable = record ? context.accept(record) : Promise.resolve();
+    const durable = record ? context.accept([record]) : Promise.resolve();
     inFlight.add(durable);
     void durable.finally(() => inFlight.delete(durable)).catch(() => undefined);
     if (packet.qos === 0) {

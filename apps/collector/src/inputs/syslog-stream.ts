@@ -6,6 +6,7 @@
  */
 import type net from 'node:net';
 import type tls from 'node:tls';
+import type { RawRecord } from '@siem/schema';
 import type { InputContext, RunningInput } from './input';
 import { normalizePeerAddress } from './peer-address';
 import { SyslogTcpFramer, type Frame } from '../syslog-tcp-framer';
@@ -35,11 +36,14 @@ export async function startSyslogStream(server: net.Server | tls.Server, options
     const framer = new SyslogTcpFramer(context.maxMessageBytes);
     const sourceAddress = normalizePeerAddress(socket.remoteAddress);
     const forward = (frames: Frame[]) => {
+      if (frames.length === 0) return;
       const receivedAt = new Date().toISOString();
-      for (const frame of frames) {
-        if (frame.truncated) context.rejected(input, 'truncated');
-        void context.accept({ payload: frame.payload, receivedAt, sourceAddress, input, ...(frame.truncated && { truncated: true }) });
-      }
+      const records = frames.map((frame): RawRecord => {
+        if (!frame.truncated) return { payload: frame.payload, receivedAt, sourceAddress, input };
+        context.rejected(input, 'truncated');
+        return { payload: frame.payload, receivedAt, sourceAddress, input, truncated: true };
+      });
+      void context.accept(records);
       if (context.isBackedUp() && !socket.isPaused()) {
         socket.pause();
         paused.add(socket);

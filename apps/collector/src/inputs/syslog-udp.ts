@@ -22,7 +22,7 @@ export async function startSyslogUdp(host: string, port: number, context: InputC
       input: 'syslog_udp',
       ...(truncated && { truncated: true }),
     };
-    context.accept(record);
+    void context.accept([record]);
   });
   socket.on('error', (error) => context.logger.error({ err: error, input: 'syslog_udp' }, 'The syslog UDP socket reported an error.'));
   await new Promise<void>((resolve, reject) => {

@@ -9,8 +9,8 @@ export function recordingContext(overrides: Partial<InputContext> = {}): InputCo
   return {
     logger: createLogger('collector-test', 'silent'),
     maxMessageBytes: 1024,
-    accept: async (record) => {
-      records.push(record);
+    accept: async (accepted) => {
+      records.push(...accepted);
     },
     rejected: (input, reason) => rejections.push(`${input}:${reason}`),
     isBackedUp: () => false,

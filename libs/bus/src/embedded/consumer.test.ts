@@ -1,6 +1,6 @@
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BusRecord, ConsumedMessage } from '../types';
 import { EmbeddedBusConsumer, ownedPartitions } from './consumer';
 import { segmentPath } from './layout';
@@ -168,6 +168,19 @@ describe('EmbeddedBusConsumer', () => {
     await consumer.disconnect();
     return received;
   }
+
+  it('ends a chunk once it holds 8 MiB of values, whatever the chunk size, so large batch envelopes do not pile up in memory', async () => {
+    await ensureEmbeddedTopics(dataDir, [{ topic: 'single', partitions: 1, replicationFactor: 1 }]);
+    await producer.send('single', Array.from({ length: 40 }, (_, i) => ({ value: Buffer.alloc(256 * 1024, i) })));
+    const consumer = new EmbeddedBusConsumer({ dataDir, groupId: 'g', memberIndex: 0, memberCount: 1, pollIntervalMs: 5 });
+    const chunks: number[][] = [];
+    await consumer.connect();
+    await consumer.run({ topic: 'single', chunkSize: 2000, handleChunk: async (messages) => void chunks.push(messages.map((m) => m.value[0]!)) });
+    await vi.waitFor(() => expect(chunks.flat()).toHaveLength(40), { timeout: 10_000 });
+    await consumer.disconnect();
+    expect(chunks.map((chunk) => chunk.length)).toEqual([32, 8]);
+    expect(chunks.flat()).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
 
   it('delivers nothing past the durable end, so an append not yet fsynced and published stays invisible', async () => {
     const segment = await singlePartitionSegment();

@@ -13,6 +13,8 @@ const DEFAULT_RETRY_BACKOFF_MS = 200;
 const MAX_RETRY_BACKOFF_MS = 10_000;
 const DEFAULT_READ_BYTES = 1024 * 1024;
 const DEFAULT_TAIL_RECOVERY_AFTER_MS = 3_000;
+/** A chunk stops growing at this many value bytes: chunkSize counts messages, and a batch envelope holds up to 256 KiB of records. */
+const CHUNK_MAX_BYTES = 8 * 1024 * 1024;
 /** A reader recovering a tail waits this long for a writer that holds the lock, then tries again on a later poll. */
 const TAIL_RECOVERY_LOCK_TIMEOUT_MS = 1_000;
 
@@ -142,7 +144,7 @@ export class EmbeddedBusConsumer implements BusConsumer {
       try {
         for (const owned of this.partitions) {
           if (this.stopping) break;
-          const { messages, next } = await owned.reader.read(chunkSize);
+          const { messages, next } = await owned.reader.read(chunkSize, CHUNK_MAX_BYTES);
           if (messages.length === 0) continue;
           if (!(await this.handle(messages, handleChunk))) break;
           owned.reader.advance(next);

@@ -76,12 +76,13 @@ export class PartitionReader {
     this.position = next;
   }
 
-  /** Up to `max` durable messages from the current position, without moving it. */
-  async read(max: number): Promise<ReadResult> {
+  /** Up to `max` durable messages from the current position (fewer once they hold `maxBytes` of values), without moving it. */
+  async read(max: number, maxBytes = Infinity): Promise<ReadResult> {
     const messages: ConsumedMessage[] = [];
+    let valueBytes = 0;
     const end = await this.durableEnd.read();
     let position = this.position;
-    while (messages.length < max) {
+    while (messages.length < max && valueBytes < maxBytes) {
       if (!(await this.openSegment(position.segmentBase))) {
         if (messages.length > 0 || !(await this.relocate(position.offset, true))) break;
         position = this.position;
@@ -98,6 +99,7 @@ export class PartitionReader {
         if (record) {
           if (position.offset >= this.deliverFrom) {
             messages.push({ topic: this.options.topic, partition: this.options.partition, offset: String(record.offset), key: record.key, value: record.value, headers: record.headers });
+            valueBytes += record.value.length;
           }
           position = { offset: position.offset + 1, segmentBase: position.segmentBase, bytePosition: position.bytePosition + check.length };
           if (messages.length === 0) this.position = position;

@@ -61,11 +61,48 @@ describe('DiskSpool', () => {
     await spool.commit(first);
     expect(await drain(spool)).toEqual(Array.from({ length: 47 }, (_, i) => `line ${i + 3}`));
     expect(spool.isEmpty()).toBe(true);
-    expect(spool.stats()).toEqual({ records: 0, bytes: 0, byLabel: new Map() });
+    expect(spool.stats()).toEqual({ records: 0, messages: 0, bytes: 0, byLabel: new Map() });
     expect(await segmentFiles(dir)).toEqual([]);
 
     await spool.append(records(50, 2));
     expect(await drain(spool)).toEqual(['line 50', 'line 51']);
+  });
+
+  it('stops a read at about maxBytes, always returning at least one record', async () => {
+    const spool = await openSpool(await tempDir());
+    await spool.append(Array.from({ length: 6 }, (_, i) => ({ value: Buffer.alloc(1000, 48 + i), headers: { 'siem.input': 'big' } })));
+    const first = await spool.read(100, 2500);
+    expect(first.records.map((r) => r.value[0])).toEqual([48, 49, 50]);
+    await spool.commit(first);
+    const tiny = await spool.read(100, 1);
+    expect(tiny.records).toHaveLength(1);
+    await spool.commit(tiny);
+    expect((await spool.read(100)).records).toHaveLength(2);
+  });
+
+  it('counts each record by its weight per label, across reads and a restart', async () => {
+    const dir = await tempDir();
+    const weighted = (r: BusRecord) => Number(r.headers?.weight ?? 1);
+    const open = async () => {
+      const spool = await DiskSpool.open({ dir, maxBytes: 1024 * 1024, logger: silent, label: (r) => r.headers?.['siem.input'] ?? 'none', weight: weighted });
+      spools.push(spool);
+      return spool;
+    };
+    const spool = await open();
+    await spool.append([
+      { value: Buffer.from('envelope a'), headers: { 'siem.input': 'syslog_tcp', weight: '500' } },
+      { value: Buffer.from('envelope b'), headers: { 'siem.input': 'syslog_tcp', weight: '20' } },
+      { value: Buffer.from('single'), headers: { 'siem.input': 'mqtt' } },
+    ]);
+    expect(Object.fromEntries(spool.stats().byLabel)).toEqual({ syslog_tcp: 520, mqtt: 1 });
+    expect(spool.stats()).toMatchObject({ records: 521, messages: 3 });
+    await spool.commit(await spool.read(1));
+    expect(Object.fromEntries(spool.stats().byLabel)).toEqual({ syslog_tcp: 20, mqtt: 1 });
+    expect(spool.stats()).toMatchObject({ records: 21, messages: 2 });
+    await closeSpool(spool);
+    const reopened = await open();
+    expect(Object.fromEntries(reopened.stats().byLabel)).toEqual({ syslog_tcp: 20, mqtt: 1 });
+    expect(reopened.stats()).toMatchObject({ records: 21, messages: 2 });
   });
 
   it('keeps unsent records across a restart and resumes after the last committed one', async () => {

@@ -15,6 +15,8 @@ export interface DiskSpoolOptions {
   readonly segmentBytes?: number;
   /** Groups the unsent records for `stats().byLabel` (the collector labels them by input). */
   readonly label?: (record: BusRecord) => string;
+  /** What a record counts for in `byLabel`; default 1 (the collector's batch envelopes hold many records each). */
+  readonly weight?: (record: BusRecord) => number;
   readonly logger: BusLogger;
 }
 
@@ -22,12 +24,17 @@ export interface DiskSpoolOptions {
 export interface SpoolRead {
   readonly records: BusRecord[];
   readonly labels: string[];
+  /** Each record's weight in `byLabel`, beside its label. */
+  readonly weights: number[];
   /** The cursor once these records are committed. */
   readonly nextOffset: number;
 }
 
 export interface SpoolStats {
+  /** Unsent records, each counted by its weight (a batch envelope for the records it holds). */
   readonly records: number;
+  /** Unsent spool entries (bus messages). */
+  readonly messages: number;
   readonly bytes: number;
   readonly byLabel: ReadonlyMap<string, number>;
   /** Append time (ms since the epoch) of the oldest unsent record, if any. */
@@ -64,6 +71,7 @@ export class DiskSpool {
   private cursor = 0;
   private nextOffset = 0;
   private unsent = 0;
+  private unsentWeight = 0;
   private bytes = 0;
   private readonly byLabel = new Map<string, number>();
   /** Append times of the unsent records, one entry per append: [offset after it, time]. */
@@ -112,7 +120,7 @@ export class DiskSpool {
 
   stats(): SpoolStats {
     const oldest = this.appendTimes[0];
-    return { records: this.unsent, bytes: this.bytes, byLabel: this.byLabel, ...(oldest ? { oldestAppendedAt: oldest[1] } : {}) };
+    return { records: this.unsentWeight, messages: this.unsent, bytes: this.bytes, byLabel: this.byLabel, ...(oldest ? { oldestAppendedAt: oldest[1] } : {}) };
   }
 
   /** Makes the records durable at the tail; rejects with SIEM_BUS_SPOOL_FULL (retryable) when they do not fit. */
@@ -143,19 +151,22 @@ export class DiskSpool {
         this.nextOffset += records.length;
         segment.endOffset = this.nextOffset;
         this.unsent += records.length;
+        for (const record of records) this.unsentWeight += this.weightOf(record);
         this.appendTimes.push([this.nextOffset, now]);
-        if (this.options.label) for (const record of records) this.countLabel(this.options.label(record), 1);
+        if (this.options.label) for (const record of records) this.countLabel(this.options.label(record), this.weightOf(record));
       } finally {
         this.appending--;
       }
     });
   }
 
-  /** The next records after those already read, up to `maxRecords`; none when the reader is at the tail. */
-  async read(maxRecords: number): Promise<SpoolRead> {
+  /** The next records after those already read, up to `maxRecords` or about `maxBytes`; none when the reader is at the tail. */
+  async read(maxRecords: number, maxBytes = Infinity): Promise<SpoolRead> {
     const records: BusRecord[] = [];
     const labels: string[] = [];
-    while (records.length < maxRecords) {
+    const weights: number[] = [];
+    let bytes = 0;
+    while (records.length < maxRecords && bytes < maxBytes) {
       const segment = this.segments[this.readPosition.segment];
       if (!segment) break;
       if (this.readPosition.position >= segment.size) {
@@ -166,11 +177,13 @@ export class DiskSpool {
       }
       const handle = await open(segment.file, 'r');
       try {
-        const result = await readSegment(handle, this.readPosition.position, segment.size, this.readPosition.offset, maxRecords - records.length);
+        const result = await readSegment(handle, this.readPosition.position, segment.size, this.readPosition.offset, maxRecords - records.length, maxBytes - bytes);
+        bytes += result.position - this.readPosition.position;
         for (const decoded of result.records) {
           const record: BusRecord = { key: decoded.key, value: decoded.value, headers: decoded.headers };
           records.push(record);
           labels.push(this.options.label ? this.options.label(record) : '');
+          weights.push(this.weightOf(record));
         }
         this.readPosition = { segment: this.readPosition.segment, position: result.position, offset: result.nextOffset };
         if (result.damage) {
@@ -182,7 +195,7 @@ export class DiskSpool {
         await handle.close();
       }
     }
-    return { records, labels, nextOffset: this.readPosition.offset };
+    return { records, labels, weights, nextOffset: this.readPosition.offset };
   }
 
   /** Marks a read as sent: advances the cursor and deletes segments left behind. */
@@ -190,7 +203,8 @@ export class DiskSpool {
     return this.exclusive(async () => {
       this.cursor = Math.max(this.cursor, read.nextOffset);
       this.unsent = Math.max(0, this.unsent - read.records.length);
-      for (const label of read.labels) this.countLabel(label, -1);
+      this.unsentWeight = Math.max(0, this.unsentWeight - read.weights.reduce((sum, weight) => sum + weight, 0));
+      read.labels.forEach((label, i) => this.countLabel(label, -(read.weights[i] ?? 1)));
       while (this.appendTimes.length > 0 && this.appendTimes[0]![0] <= this.cursor) this.appendTimes.shift();
       await this.writeCursor();
       await this.deleteSentSegments();
@@ -210,6 +224,10 @@ export class DiskSpool {
     const run = this.io.then(task, task);
     this.io = run.catch(() => undefined);
     return run;
+  }
+
+  private weightOf(record: BusRecord): number {
+    return this.options.weight ? this.options.weight(record) : 1;
   }
 
   private countLabel(label: string, by: number): void {
@@ -282,7 +300,9 @@ export class DiskSpool {
           for (const record of result.records) {
             if (offset >= this.cursor) {
               this.unsent++;
-              if (this.options.label) this.countLabel(this.options.label({ key: record.key, value: record.value, headers: record.headers }), 1);
+              const busRecord: BusRecord = { key: record.key, value: record.value, headers: record.headers };
+              this.unsentWeight += this.weightOf(busRecord);
+              if (this.options.label) this.countLabel(this.options.label(busRecord), this.weightOf(busRecord));
               const last = this.appendTimes[this.appendTimes.length - 1];
               if (last && last[1] === record.timestamp) last[0] = offset + 1;
               else this.appendTimes.push([offset + 1, record.timestamp]);
@@ -315,7 +335,7 @@ export class DiskSpool {
     this.nextOffset = Math.max(this.cursor, last?.endOffset ?? 0);
     this.cursor = Math.min(this.cursor, this.nextOffset);
     await this.seekReader();
-    if (this.unsent > 0) logger.info({ records: this.unsent, bytes: this.bytes, dir }, 'The spool holds records from an earlier run; they are sent before new ones.');
+    if (this.unsent > 0) logger.info({ records: this.unsentWeight, messages: this.unsent, bytes: this.bytes, dir }, 'The spool holds records from an earlier run; they are sent before new ones.');
   }
 
   /** Places the reader on the first record at or after the cursor. */

@@ -14,10 +14,11 @@ export interface SegmentRead {
 }
 
 /**
- * Reads whole, checksummed records from `position` up to `end` (or `maxRecords`).
+ * Reads whole, checksummed records from `position` up to `end` (or `maxRecords`,
+ * or once `maxBytes` of records are read; always at least one record).
  * Each read allocates its own buffers, so the returned values may be kept.
  */
-export async function readSegment(handle: FileHandle, position: number, end: number, expectedOffset: number, maxRecords: number): Promise<SegmentRead> {
+export async function readSegment(handle: FileHandle, position: number, end: number, expectedOffset: number, maxRecords: number, maxBytes = Infinity): Promise<SegmentRead> {
   const records: DecodedRecord[] = [];
   let at = position;
   let nextOffset = expectedOffset;
@@ -40,6 +41,7 @@ export async function readSegment(handle: FileHandle, position: number, end: num
       records.push(record);
       cursor += check.length;
       nextOffset++;
+      if (at + cursor - position >= maxBytes) return { records, position: at + cursor, nextOffset };
       if (at + cursor >= end) break;
     }
     at += cursor;

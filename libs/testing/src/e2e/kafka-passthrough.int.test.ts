@@ -135,4 +135,14 @@ describe('Kafka passthrough: senders that produce straight to siem.raw', () => {
     expect(letter.error.code).toBe('SIEM_PARSE_INVALID_JSON');
     expect(letter.input).toBe('kafka');
   });
+
+  it('dead-letters a message that claims to be a batch envelope but is not, and indexes the line sent after it', async () => {
+    const marker = `kcat-envelope-${setup.runId}`;
+    await run('bash', ['-c', 'printf "%s\\n" "$1" | kcat -P -b "$2" -t "$3" -k forger -H siem.envelope=1 && printf "%s\\n" "$4" | kcat -P -b "$2" -t "$3" -k forger', 'kcat', `not an envelope ${marker}`, inject('kafkaBrokers'), setup.rawTopic, JSON.stringify({ message: `after ${marker}` })]);
+    const letter = await findOne(`not an envelope ${marker}`);
+    expect(letter._source.event.kind).toBe('pipeline_error');
+    expect(letter._source.error.code).toBe('SIEM_BUS_ENVELOPE_INVALID');
+    expect(letter._source.error.message).toMatch(/batch envelope at .* is invalid/);
+    expect((await findOne(`after ${marker}`))._source.message).toBe(`after ${marker}`);
+  });
 });
