@@ -20,11 +20,11 @@ export function startListeningInputs(config: SiemConfig, context: InputContext):
     clientAuth: { variable: 'SIEM_SYSLOG_TLS_CLIENT_AUTH', enabled: settings.syslogTlsClientAuth },
   });
   const httpTls = loadTlsOptions({ cert: { variable: 'SIEM_HTTP_TLS_CERT', path: settings.httpTlsCert }, key: { variable: 'SIEM_HTTP_TLS_KEY', path: settings.httpTlsKey } });
-  const idleTimeoutMs = settings.tcpIdleTimeoutS * 1000;
+  const limits = { idleTimeoutMs: settings.tcpIdleTimeoutS * 1000, maxConnections: settings.tcpMaxConnections };
   return [
     startSyslogUdp(settings.host, settings.syslogPort, context),
-    startSyslogTcp(settings.host, settings.syslogPort, idleTimeoutMs, context),
-    ...(syslogTls ? [startSyslogTls(settings.host, settings.syslogTlsPort, idleTimeoutMs, syslogTls, context)] : []),
+    startSyslogTcp(settings.host, settings.syslogPort, limits, context),
+    ...(syslogTls ? [startSyslogTls(settings.host, settings.syslogTlsPort, limits, syslogTls, context)] : []),
     startHttpInput({ host: settings.host, port: settings.httpPort, maxBodyBytes: settings.httpMaxBodyBytes, apiKeys: settings.httpApiKeys, ...(httpTls && { tls: httpTls }) }, context),
   ];
 }

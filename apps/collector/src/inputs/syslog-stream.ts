@@ -11,16 +11,23 @@ import type { InputContext, RunningInput } from './input';
 import { normalizePeerAddress } from './peer-address';
 import { SyslogTcpFramer, type Frame } from '../syslog-tcp-framer';
 
-export interface SyslogStreamOptions {
+export interface StreamLimits {
+  readonly idleTimeoutMs: number;
+  /** Connections open at once, per input; more are closed as they arrive. */
+  readonly maxConnections: number;
+}
+
+export interface SyslogStreamOptions extends StreamLimits {
   readonly input: 'syslog_tcp' | 'syslog_tls';
   readonly host: string;
   readonly port: number;
-  readonly idleTimeoutMs: number;
   /** The event carrying ready-to-read sockets: `connection` for TCP, `secureConnection` for TLS. */
   readonly connectionEvent: 'connection' | 'secureConnection';
 }
 
 const CLOSE_GRACE_MS = 2_000;
+/** At most one warning per this long about connections refused at the limit; the metric counts each. */
+const LIMIT_WARNING_INTERVAL_MS = 60_000;
 
 export async function startSyslogStream(server: net.Server | tls.Server, options: SyslogStreamOptions, context: InputContext): Promise<RunningInput> {
   const { input } = options;
@@ -31,6 +38,17 @@ export async function startSyslogStream(server: net.Server | tls.Server, options
     paused.clear();
   });
 
+  server.maxConnections = options.maxConnections;
+  let lastLimitWarning = 0;
+  server.on('drop', (dropped?: net.DropArgument) => {
+    context.rejected(input, 'connection_limit');
+    if (Date.now() - lastLimitWarning < LIMIT_WARNING_INTERVAL_MS) return;
+    lastLimitWarning = Date.now();
+    context.logger.warn(
+      { input, maxConnections: options.maxConnections, sourceAddress: normalizePeerAddress(dropped?.remoteAddress) },
+      'A syslog connection was refused: the input holds SIEM_TCP_MAX_CONNECTIONS connections already. Raise it if these are real senders.',
+    );
+  });
   server.on(options.connectionEvent, (socket: net.Socket) => {
     sockets.add(socket);
     const framer = new SyslogTcpFramer(context.maxMessageBytes);
