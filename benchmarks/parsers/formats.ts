@@ -54,7 +54,9 @@ export const BENCH_FORMATS: readonly BenchFormat[] = [
   {
     name: 'iptables in syslog (chained)',
     parser: 'syslog',
-    line: (i) => `<4>Nov 23 10:00:05 gw kernel: [UFW BLOCK] IN=eth0 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00 SRC=${ip(i)} DST=10.0.0.2 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=${i % 65535} DF PROTO=TCP SPT=${1024 + (i % 60000)} DPT=22 WINDOW=29200 RES=0x00 SYN URGP=0`,
+    // Several gateways, peers, prefixes and seconds, so that no per-line cache sees only one value.
+    line: (i) =>
+      `<4>Nov 23 10:${String((i >> 6) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} gw-${i % 4} kernel: [UFW ${['BLOCK', 'ALLOW', 'AUDIT'][i % 3]}] IN=eth${i % 2} OUT= MAC=00:16:3e:00:00:0${i % 4}:00:16:3e:00:${String(i % 97).padStart(2, '0')}:02:08:00 SRC=${ip(i)} DST=10.0.0.${2 + (i % 7)} LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=${i % 65535} DF PROTO=TCP SPT=${1024 + (i % 60000)} DPT=${[22, 443, 3389][i % 3]} WINDOW=29200 RES=0x00 SYN URGP=0`,
     expectDataset: 'iptables',
     targetPerSecond: 200_000,
   },

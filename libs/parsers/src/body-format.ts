@@ -61,7 +61,8 @@ function mergeFieldsExcept(target: Record<string, unknown>, fields: EcsFields, s
     const value = fields[key];
     if (value === undefined) continue;
     const existing = target[key];
-    if (isPlainObject(value) && isPlainObject(existing)) mergeFieldsExcept(existing, value, undefined);
+    // Most keys are new to the target, so that case is settled before looking at the value.
+    if (existing !== undefined && isPlainObject(existing) && isPlainObject(value)) mergeFieldsExcept(existing, value, undefined);
     else target[key] = value;
   }
 }

@@ -121,6 +121,35 @@ describe('iptables – whole kern.log lines and hostile input', () => {
     expect(result.source).toMatchObject({ mac: '1A-1B-1C-1D-1E-1F' });
   });
 
+  it('iptables – reads each line its own MAC addresses and prefix when lines alternate', () => {
+    const line = (prefix: string, mac: string) => `${prefix}IN=eth0 OUT= MAC=${mac} SRC=10.0.0.1 DST=10.0.0.2`;
+    const macA = '00:15:5d:01:02:03:00:15:5d:04:05:06:08:00';
+    const macB = '00:15:5d:01:02:03:00:15:5d:04:05:07:08:00';
+    const cases = [
+      { text: line('[UFW BLOCK] ', macA), source: '00-15-5D-04-05-06', ether: 0x800, action: 'ufw-block', prefix: '[UFW BLOCK]' },
+      { text: line('[UFW BLOCK] ', macB), source: '00-15-5D-04-05-07', ether: 0x800, action: 'ufw-block', prefix: '[UFW BLOCK]' },
+      { text: line('[UFW ALLOW] ', macB.replace('08:00', '86:dd')), source: '00-15-5D-04-05-07', ether: 0x86dd, action: 'ufw-allow', prefix: '[UFW ALLOW]' },
+      { text: line('[UFW BLOCK]  ', macA), source: '00-15-5D-04-05-06', ether: 0x800, action: 'ufw-block', prefix: '[UFW BLOCK]' },
+      { text: line('', macA.replace('08:00', 'zz:00')), source: '00-15-5D-04-05-06', ether: undefined, action: undefined, prefix: undefined },
+    ];
+    for (const expected of [...cases, ...cases.reverse()]) {
+      const result = fields(expected.text);
+      expect(result.source, expected.text).toMatchObject({ mac: expected.source });
+      expect((result.iptables as Record<string, unknown>).ether_type, expected.text).toBe(expected.ether);
+      expect((result.event as Record<string, unknown>).action, expected.text).toBe(expected.action);
+      expect((result.iptables as Record<string, unknown>).prefix, expected.text).toBe(expected.prefix);
+    }
+    expect(fields(line('', macA.slice(0, 40))).iptables).toEqual({ mac: macA.slice(0, 40) });
+  });
+
+  it('iptables – writes protocol names in lower case whatever their case or form', () => {
+    const protocol = (name: string) => fields(`IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 PROTO=${name} SPT=1 DPT=2 LEN=8`);
+    expect(protocol('UDPLITE')).toMatchObject({ network: { transport: 'udplite' }, iptables: { udplite: { length: 8 } } });
+    expect(protocol('udp')).toMatchObject({ network: { transport: 'udp' }, iptables: { udp: { length: 8 } } });
+    expect(protocol('ICMPv6')).toMatchObject({ network: { transport: 'icmpv6' }, iptables: { icmpv6: { length: 8 } } });
+    expect(protocol('SCTP')).toMatchObject({ network: { transport: 'sctp' }, source: { port: 1 }, destination: { port: 2 } });
+  });
+
   it('iptables – scans a 1 MiB line of flags in one pass', () => {
     const result = fields(`IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 PROTO=TCP ${'SYN '.repeat(256 * 1024)}`);
     expect((result.iptables as { tcp: { flags: string[] } }).tcp.flags.length).toBe(256 * 1024);

@@ -52,8 +52,14 @@ const K_DPT = packed('DPT');
 const K_WINDOW = packed('WINDOW');
 const K_RES = packed('RES');
 const K_URGP = packed('URGP');
-const FRAGMENT_FLAGS: ReadonlySet<number> = new Set(['CE', 'DF', 'MF'].map(packed));
-const TCP_FLAGS: ReadonlySet<number> = new Set(['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'].map(packed));
+/** Flag words by their packed form, each to its own text, so a flag costs no slice. */
+const flagTable = (words: readonly string[]): ReadonlyMap<number, string> => new Map(words.map((word) => [packed(word), word]));
+const FRAGMENT_FLAGS = flagTable(['CE', 'DF', 'MF']);
+const TCP_FLAGS = flagTable(['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN']);
+/** PROTO= names in the case the kernel writes them, to the lower-case text the fields take. */
+const PROTOCOL_NAMES: ReadonlyMap<number, string> = new Map(
+  ['TCP', 'UDP', 'UDPLITE', 'ICMP', 'SCTP', 'GRE', 'ESP', 'AH', 'DCCP'].map((name) => [packed(name), name.toLowerCase()]),
+);
 /** Keys that describe the packet, not its transport header, though the kernel writes them after PROTO. */
 const PACKET_KEYS: ReadonlySet<number> = new Set(['MARK', 'UID', 'GID', 'PHYSIN', 'PHYSOUT'].map(packed));
 const DENY_WORDS = ['block', 'drop', 'deny', 'reject', 'denied'];
@@ -114,6 +120,27 @@ function verdictOf(prefix: string): Verdict {
   return verdict;
 }
 
+interface LogPrefix {
+  /** As written, from its start to IN=. */
+  readonly raw: string;
+  /** Trimmed, as `iptables.prefix` shows it. */
+  readonly text: string;
+  readonly verdict: Verdict;
+}
+
+/** The last prefix read: lines mostly come in runs from the same rule. */
+let lastPrefix: LogPrefix = { raw: '', text: '', verdict: verdictOf('') };
+
+/** The rule's log prefix between `start` and `end`, with its verdict. */
+function logPrefixAt(body: string, start: number, end: number): LogPrefix {
+  const last = lastPrefix;
+  if (end - start === last.raw.length && body.startsWith(last.raw, start)) return last;
+  const raw = body.slice(start, end);
+  const text = raw.trim();
+  lastPrefix = { raw, text, verdict: verdictOf(text) };
+  return lastPrefix;
+}
+
 /** `:` → `-`, `a`–`z` → upper case, anything else as it is: how ECS writes MAC addresses. */
 function ecsMacCode(text: string, index: number): number {
   const code = text.charCodeAt(index);
@@ -161,22 +188,42 @@ function hexAt(text: string, start: number, end: number): number {
   return value;
 }
 
-/** `00:15:5d:01:02:03:00:15:5d:04:05:06:08:00` → destination MAC, source MAC, EtherType. */
-function splitMac(fields: Fields, iptables: Fields, mac: string): void {
-  if (mac.length !== 41) {
-    iptables.mac = mac;
-    return;
-  }
-  (fields.destination as Fields).mac = ecsMacAt(mac, 0);
-  (fields.source as Fields).mac = ecsMacAt(mac, 18);
+interface SplitMac {
+  readonly text: string;
+  readonly destination: string;
+  readonly source: string;
+  readonly etherType: number | undefined;
+}
+
+/** The last full MAC= value and its parts: a host or gateway logs the same pair of MACs on most lines. */
+let lastMac: SplitMac | undefined;
+
+function macParts(mac: string): SplitMac {
   const high = hexAt(mac, 36, 38);
   const low = mac.charCodeAt(38) === 0x3a ? hexAt(mac, 39, 41) : -1;
-  if (high >= 0 && low >= 0) {
-    iptables.ether_type = high * 256 + low;
-    return;
+  let etherType: number | undefined = high * 256 + low;
+  if (high < 0 || low < 0) {
+    etherType = Number.parseInt(mac.slice(36).replace(':', ''), 16);
+    if (!Number.isFinite(etherType)) etherType = undefined;
   }
-  const etherType = Number.parseInt(mac.slice(36).replace(':', ''), 16);
-  if (Number.isFinite(etherType)) iptables.ether_type = etherType;
+  return { text: mac, destination: ecsMacAt(mac, 0), source: ecsMacAt(mac, 18), etherType };
+}
+
+/** `MAC=00:15:5d:01:02:03:00:15:5d:04:05:06:08:00` (value from `start` to `end`) → destination MAC, source MAC, EtherType. */
+function splitMac(fields: Fields, iptables: Fields, body: string, start: number, end: number): void {
+  let parts = lastMac;
+  if (parts === undefined || end - start !== parts.text.length || !body.startsWith(parts.text, start)) {
+    const mac = body.slice(start, end);
+    if (mac.length !== 41) {
+      iptables.mac = mac;
+      return;
+    }
+    parts = macParts(mac);
+    lastMac = parts;
+  }
+  (fields.destination as Fields).mac = parts.destination;
+  (fields.source as Fields).mac = parts.source;
+  if (parts.etherType !== undefined) iptables.ether_type = parts.etherType;
 }
 
 /** Non-negative integer of 1–15 digits between `start` and `end`, or -1 (parseCount without the slice). */
@@ -209,7 +256,7 @@ function hexOrText(text: string, start: number, end: number): number | string {
 }
 
 /** The packet fields from `start` (at IN=) to the end; undefined when there is no SRC= and DST=. */
-function parsePacket(body: string, start: number, prefix: string): EcsFields | undefined {
+function parsePacket(body: string, start: number, prefix: LogPrefix): EcsFields | undefined {
   const source: Fields = {};
   const destination: Fields = {};
   const network: Fields = {};
@@ -224,7 +271,6 @@ function parsePacket(body: string, start: number, prefix: string): EcsFields | u
   let hasDestination = false;
   let index = start;
   const length = body.length;
-  let nextEquals = -1;
   while (index < length) {
     if (body.charCodeAt(index) === 0x5b) {
       // The quoted original packet inside an ICMP error: skipped, so it cannot overwrite the outer addresses.
@@ -232,24 +278,36 @@ function parsePacket(body: string, start: number, prefix: string): EcsFields | u
       index = close < 0 ? length : close + 1;
       continue;
     }
-    let end = body.indexOf(' ', index);
-    if (end < 0) end = length;
-    // The next "=" is remembered across words, so a long run of flag words is not searched to its end once per word.
-    if (nextEquals < index) {
-      nextEquals = body.indexOf('=', index);
-      if (nextEquals < 0) nextEquals = length;
-    }
-    const equals = nextEquals < end ? nextEquals : -1;
+    // One pass over the word packs its name (as packWord does) up to "=", a space or the end; no slice, no search.
     const wordStart = index;
-    index = end + 1;
-    if (equals < 0) {
-      const flag = packWord(body, wordStart, end);
-      if (protocol === undefined && FRAGMENT_FLAGS.has(flag)) (fragmentFlags ??= []).push(body.slice(wordStart, end));
-      else if (TCP_FLAGS.has(flag)) (tcpFlags ??= []).push(body.slice(wordStart, end));
+    let key = 0;
+    let code = 0;
+    while (index < length) {
+      code = body.charCodeAt(index);
+      if (code === 0x20 || code === 0x3d) break;
+      if (key >= 0) {
+        const letter = code - 0x40;
+        key = letter >= 1 && letter <= 26 && index - wordStart < 8 ? key * 32 + letter : -1;
+      }
+      index++;
+    }
+    if (code !== 0x3d) {
+      const end = index;
+      index = end + 1;
+      const fragmentFlag = protocol === undefined ? FRAGMENT_FLAGS.get(key) : undefined;
+      if (fragmentFlag !== undefined) {
+        (fragmentFlags ??= []).push(fragmentFlag);
+        continue;
+      }
+      const tcpFlag = TCP_FLAGS.get(key);
+      if (tcpFlag !== undefined) (tcpFlags ??= []).push(tcpFlag);
       continue;
     }
-    const key = packWord(body, wordStart, equals);
+    const equals = index;
     const valueStart = equals + 1;
+    let end = body.indexOf(' ', valueStart);
+    if (end < 0) end = length;
+    index = end + 1;
     if (protocol !== undefined && !PACKET_KEYS.has(key)) {
       hasTransport = addTransportWord(body, key, wordStart, valueStart, end, source, destination, transport) || hasTransport;
       continue;
@@ -265,7 +323,7 @@ function parsePacket(body: string, start: number, prefix: string): EcsFields | u
         }
         break;
       case K_MAC:
-        if (end > valueStart) splitMac(fields, iptables, body.slice(valueStart, end));
+        if (end > valueStart) splitMac(fields, iptables, body, valueStart, end);
         break;
       case K_SRC: {
         const value = body.slice(valueStart, end);
@@ -314,6 +372,12 @@ function parsePacket(body: string, start: number, prefix: string): EcsFields | u
         iptables.mark = hexOrText(body, valueStart, end);
         break;
       case K_PROTO: {
+        const name = PROTOCOL_NAMES.get(packWord(body, valueStart, end));
+        if (name !== undefined) {
+          protocol = name;
+          network.transport = name;
+          break;
+        }
         const value = body.slice(valueStart, end);
         protocol = value.toLowerCase();
         if (countAt(body, valueStart, end) < 0) network.transport = protocol;
@@ -335,11 +399,11 @@ function parsePacket(body: string, start: number, prefix: string): EcsFields | u
   }
   if (protocol !== undefined && hasTransport && !isForbiddenKey(protocol)) iptables[protocol] = transport;
 
-  const verdict = verdictOf(prefix);
+  const verdict = prefix.verdict;
   const event: Fields = { kind: 'event', category: ['network'], type: verdict.type === undefined ? ['connection'] : ['connection', verdict.type] };
   if (verdict.action.length > 0) {
     event.action = verdict.action;
-    iptables.prefix = prefix;
+    iptables.prefix = prefix.text;
   }
   fields.event = event;
   fields.iptables = iptables;
@@ -409,7 +473,7 @@ function parseKernelLine(body: string, from: number): EcsFields | undefined {
     const close = body.indexOf('] ', prefixStart);
     if (close > prefixStart + 1 && close < start && isUptime(body, prefixStart + 1, close)) prefixStart = close + 2;
   }
-  return parsePacket(body, start, body.slice(prefixStart, start).trim());
+  return parsePacket(body, start, logPrefixAt(body, prefixStart, start));
 }
 
 export const iptablesBodyParser: BodyParser = {

@@ -97,6 +97,51 @@ export function dateUtc(
   return time;
 }
 
+const DAY_START_CACHE_LIMIT = 4096;
+// Lines of one day share its start, and Date.UTC is a slow call; the bound keeps odd input from growing the map.
+const dayStarts = new Map<number, number>();
+
+/**
+ * dateUtc for fields already checked to be integers in range (month 1–12,
+ * day 1–31, hour 0–23, minute 0–59, second 0–60, millisecond 0–999): the
+ * start of the day, remembered, plus the time of day, clipped as Date.UTC clips.
+ */
+function checkedDateUtc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millisecond: number,
+): number {
+  const key = year * 416 + month * 32 + day;
+  let dayStart = dayStarts.get(key);
+  if (dayStart === undefined) {
+    dayStart = dateUtc(year, month, day, 0, 0, 0, 0);
+    if (dayStarts.size >= DAY_START_CACHE_LIMIT) dayStarts.clear();
+    dayStarts.set(key, dayStart);
+  }
+  const time = dayStart + ((hour * 60 + minute) * 60 + second) * 1000 + millisecond;
+  return Math.abs(time) <= MAX_TIME_VALUE ? time : Number.NaN;
+}
+
+/** The UTC year of the last instant asked about, and the span of that year, so that a receive time costs no Date. */
+let yearStart = 0;
+let nextYearStart = 0;
+let spanYear = Number.NaN;
+
+/** `new Date(millis).getUTCFullYear()`. */
+export function utcYear(millis: number): number {
+  if (millis >= yearStart && millis < nextYearStart) return spanYear;
+  const year = new Date(millis).getUTCFullYear();
+  if (Number.isNaN(year)) return year;
+  spanYear = year;
+  yearStart = dateUtc(year, 1, 1, 0, 0, 0, 0);
+  nextYearStart = dateUtc(year + 1, 1, 1, 0, 0, 0, 0);
+  return year;
+}
+
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
@@ -179,7 +224,7 @@ export function parseIsoTimestamp(text: string, start: number, end: number, mode
     index = scanFraction(text, index + 1, end, strict ? 6 : 9);
     if (index < 0) return Number.NaN;
   }
-  const wall = dateUtc(year, month, day, hour, minute, second, fraction.millis);
+  const wall = checkedDateUtc(year, month, day, hour, minute, second, fraction.millis);
   if (index === end) return strict ? Number.NaN : zone.toUtc(wall);
 
   const sign = text.charCodeAt(index);
@@ -259,18 +304,18 @@ export function parseBsdTimestamp(text: string, start: number, receivedMillis: n
   if (index < text.length && text.charCodeAt(index) !== 0x20) return undefined;
 
   const millis = fraction.millis;
-  const receivedYear = new Date(receivedMillis).getUTCFullYear();
+  const receivedYear = utcYear(receivedMillis);
   const latestPlausible = receivedMillis + MS_PER_DAY;
   let year = receivedYear;
-  let time = zone.toUtc(dateUtc(year, month, day, hour, minute, second, millis));
+  let time = zone.toUtc(checkedDateUtc(year, month, day, hour, minute, second, millis));
   if (time > latestPlausible) {
     year = receivedYear - 1;
   } else {
-    const nextYearTime = zone.toUtc(dateUtc(receivedYear + 1, month, day, hour, minute, second, millis));
+    const nextYearTime = zone.toUtc(checkedDateUtc(receivedYear + 1, month, day, hour, minute, second, millis));
     if (nextYearTime <= latestPlausible) year = receivedYear + 1;
   }
   if (day > daysInMonth(year, month)) return undefined;
-  if (year !== receivedYear) time = zone.toUtc(dateUtc(year, month, day, hour, minute, second, millis));
+  if (year !== receivedYear) time = zone.toUtc(checkedDateUtc(year, month, day, hour, minute, second, millis));
   return { millis: time, end: index };
 }
 
@@ -284,7 +329,18 @@ const FAST_FORMAT_MAX = 253_402_300_800_000; // 10000-01-01T00:00:00Z
  * two of them. Years outside 1000–9999 fall back to the built-in.
  */
 export function formatIsoTimestamp(millis: number): string {
+  if (millis === lastFormatted) return lastFormattedText;
   if (!(millis >= FAST_FORMAT_MIN && millis < FAST_FORMAT_MAX)) return new Date(millis).toISOString();
+  lastFormattedText = formatFast(millis);
+  lastFormatted = millis;
+  return lastFormattedText;
+}
+
+// Senders write many lines per second and stamps have whole seconds, so the last text is often the one asked for again.
+let lastFormatted = Number.NaN;
+let lastFormattedText = '';
+
+function formatFast(millis: number): string {
   const whole = Math.floor(millis);
   const days = Math.floor(whole / MS_PER_DAY);
   let rest = whole - days * MS_PER_DAY;

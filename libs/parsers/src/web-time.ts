@@ -8,11 +8,18 @@ import { dateUtc, daysInMonth, isValidTimeValue, type TimeZone } from './time';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-/** Month 1–12 of the three letters at `index` (any case), or 0. */
+/** Three ASCII characters in one number, letters lower-cased (OR 0x20 turns no other ASCII character into a letter). */
+const monthKey = (first: number, second: number, third: number): number => ((first | 0x20) << 16) | ((second | 0x20) << 8) | (third | 0x20);
+const MONTH_BY_KEY: ReadonlyMap<number, number> = new Map(MONTHS.map((name, index) => [monthKey(name.charCodeAt(0), name.charCodeAt(1), name.charCodeAt(2)), index + 1]));
+
+/** Month 1–12 of the three letters at `index` (any case), or 0. Read from the character codes: most callers probe text that is no month. */
 export function monthAt(text: string, index: number): number {
   if (index + 3 > text.length) return 0;
-  const letters = text.slice(index, index + 3).toLowerCase();
-  return MONTHS.indexOf(letters) + 1;
+  const first = text.charCodeAt(index);
+  const second = text.charCodeAt(index + 1);
+  const third = text.charCodeAt(index + 2);
+  if ((first | second | third) > 0x7f) return 0;
+  return MONTH_BY_KEY.get(monthKey(first, second, third)) ?? 0;
 }
 
 /** Value of `count` decimal digits at `index`, or -1. */

@@ -48,6 +48,16 @@ describe('GeoIP with the bundled database', () => {
     expect(geoip.counts()).toMatchObject({ invalid: 3, found: 0 });
   });
 
+  it('caches public IPv4 addresses by number, apart from the mapped IPv6 text, and knows special ones without the cache', () => {
+    const geoip = stage();
+    const events = ['8.8.8.8', '10.0.0.1', '8.8.8.8', '10.0.0.1', '::ffff:8.8.8.8', '::ffff:8.8.8.8', '08.8.8.8', '08.8.8.8'].map((ip) => event({ source: { ip } }));
+    for (const e of events) geoip.process(e);
+    expect(events.map((e) => (e.source as { geo?: { country_iso_code: string } }).geo?.country_iso_code)).toEqual(['US', undefined, 'US', undefined, undefined, undefined, undefined, undefined]);
+    expect(events.map((e) => e.tags)).toEqual([undefined, ['private_source_ip'], undefined, ['private_source_ip'], undefined, undefined, undefined, undefined]);
+    // The database answers for the dotted quad only: the mapped text must not share its cached result.
+    expect(geoip.counts()).toMatchObject({ found: 2, notFound: 2, special: 2, invalid: 2, cacheHits: 3 });
+  });
+
   it('keeps geo the sender already provided, and gives each event its own copy', () => {
     const geoip = stage();
     const senderGeo = { country_iso_code: 'DE' };

@@ -3,13 +3,14 @@
  * name no place (private, shared, loopback, link-local, multicast,
  * unspecified, broadcast) are not looked up; the event gets the ECS tag
  * `<kind>_<field>_ip` instead, e.g. `private_source_ip`. Results are cached
- * per address string, so a busy address costs one map probe.
+ * per address (a dotted quad by its number), so a busy address costs one map
+ * probe; an IPv4 address that is special costs none.
  */
 import type { EcsEvent } from '@siem/schema';
 import type { EnrichConfig } from '../config';
 import { addTag, objectAt } from '../event-fields';
 import { loadWatchedFile, sumReloads, type ReloadCounts, type WatchOptions, type WatchedFile } from '../files/watched-file';
-import { parseIp, specialAddressKind } from '../ip/ip-address';
+import { parseIp, readIpv4, specialAddressKind, specialIpv4Kind, type SpecialAddressKind } from '../ip/ip-address';
 import { LruCache } from '../lru-cache';
 import { bundledDatabasePath, openGeoDatabase, type EcsAs, type EcsGeo, type GeoDatabase, type GeoLookup } from './geo-database';
 
@@ -32,8 +33,10 @@ export interface GeoipStage {
   close(): void;
 }
 
+type GeoipField = (typeof GEOIP_FIELDS)[number];
+
 type Resolved =
-  | { readonly kind: 'special'; readonly tagKind: string }
+  | { readonly kind: 'special'; readonly tags: Readonly<Record<GeoipField, string>> }
   | { readonly kind: 'found'; readonly lookup: GeoLookup }
   | { readonly kind: 'none' }
   | { readonly kind: 'invalid' };
@@ -41,13 +44,27 @@ type Resolved =
 const NONE: Resolved = { kind: 'none' };
 const INVALID: Resolved = { kind: 'invalid' };
 
+// One result per kind, with its tags written out, so a special address costs no string building.
+const specialResults = new Map<SpecialAddressKind, Resolved>();
+function specialResult(kind: SpecialAddressKind): Resolved {
+  let resolved = specialResults.get(kind);
+  if (resolved === undefined) {
+    const tags = Object.fromEntries(GEOIP_FIELDS.map((field) => [field, `${kind}_${field}_ip`])) as Record<GeoipField, string>;
+    resolved = { kind: 'special', tags };
+    specialResults.set(kind, resolved);
+  }
+  return resolved;
+}
+
 export function createGeoipStage(config: Readonly<EnrichConfig>, watch: WatchOptions | undefined): GeoipStage {
   const cache = new LruCache<string, Resolved>(config.geoipCacheSize);
+  // Dotted quads are cached by their number: a small-integer key is hashed and compared without reading the text.
+  const ipv4Cache = new LruCache<number, Resolved>(config.geoipCacheSize);
   const counts: GeoipCounts = { found: 0, notFound: 0, special: 0, invalid: 0, errors: 0, cacheHits: 0 };
   const files: WatchedFile<GeoDatabase>[] = [];
 
   const open = (path: string, onReload: (db: GeoDatabase) => void, watched: boolean): GeoDatabase => {
-    const file = loadWatchedFile({ path, what: 'GeoIP database', load: openGeoDatabase, onReload: (db) => (onReload(db), cache.clear()) }, watched ? watch : undefined);
+    const file = loadWatchedFile({ path, what: 'GeoIP database', load: openGeoDatabase, onReload: (db) => (onReload(db), cache.clear(), ipv4Cache.clear()) }, watched ? watch : undefined);
     files.push(file);
     return file.initial;
   };
@@ -68,51 +85,71 @@ export function createGeoipStage(config: Readonly<EnrichConfig>, watch: WatchOpt
     }
   };
 
+  const lookup = (ip: string): Resolved => {
+    const fromGeo = lookupIn(geoDb, ip);
+    const fromAsn = lookupIn(asnDb, ip);
+    const geo = fromGeo?.geo ?? fromAsn?.geo;
+    const as = fromAsn?.as ?? fromGeo?.as;
+    return geo || as ? { kind: 'found', lookup: { ...(geo && { geo }), ...(as && { as }) } } : NONE;
+  };
+
+  // The common case, kept apart: a special one is known from the number alone, without a cache probe.
+  const resolveIpv4 = (ip: string, value: number): Resolved => {
+    const special = specialIpv4Kind(value);
+    if (special) return specialResult(special);
+    const key = value | 0;
+    const cached = ipv4Cache.get(key);
+    if (cached) {
+      counts.cacheHits++;
+      return cached;
+    }
+    const resolved = lookup(ip);
+    ipv4Cache.set(key, resolved);
+    return resolved;
+  };
+
   const resolve = (ip: string): Resolved => {
+    const ipv4 = ip.length <= 15 ? readIpv4(ip) : undefined;
+    if (ipv4 !== undefined) return resolveIpv4(ip, ipv4);
     const cached = cache.get(ip);
     if (cached) {
       counts.cacheHits++;
       return cached;
     }
-    let resolved: Resolved;
     const address = parseIp(ip);
     const special = address && specialAddressKind(address);
-    if (!address) {
-      resolved = INVALID;
-    } else if (special) {
-      resolved = { kind: 'special', tagKind: special };
-    } else {
-      const fromGeo = lookupIn(geoDb, ip);
-      const fromAsn = lookupIn(asnDb, ip);
-      const geo = fromGeo?.geo ?? fromAsn?.geo;
-      const as = fromAsn?.as ?? fromGeo?.as;
-      resolved = geo || as ? { kind: 'found', lookup: { ...(geo && { geo }), ...(as && { as }) } } : NONE;
-    }
+    const resolved = !address ? INVALID : special ? specialResult(special) : lookup(ip);
     cache.set(ip, resolved);
     return resolved;
   };
 
+  const processField = (event: EcsEvent, field: GeoipField): void => {
+    const holder = objectAt(event, field);
+    const ip = holder?.ip;
+    if (typeof ip !== 'string') return;
+    const resolved = resolve(ip);
+    if (resolved.kind === 'special') {
+      counts.special++;
+      addTag(event, resolved.tags[field]);
+    } else if (resolved.kind === 'found') {
+      counts.found++;
+      // What the sender already put there is better informed than a database.
+      if (resolved.lookup.geo && holder!.geo === undefined) holder!.geo = copyGeo(resolved.lookup.geo);
+      if (resolved.lookup.as && holder!.as === undefined) holder!.as = copyAs(resolved.lookup.as);
+    } else if (resolved.kind === 'none') {
+      counts.notFound++;
+    } else {
+      counts.invalid++;
+    }
+  };
+
   return {
+    // Written out rather than looped over GEOIP_FIELDS: each call site then reads one constant key.
     process(event) {
-      for (const field of GEOIP_FIELDS) {
-        const holder = objectAt(event, field);
-        const ip = holder?.ip;
-        if (typeof ip !== 'string') continue;
-        const resolved = resolve(ip);
-        if (resolved.kind === 'special') {
-          counts.special++;
-          addTag(event, `${resolved.tagKind}_${field}_ip`);
-        } else if (resolved.kind === 'found') {
-          counts.found++;
-          // What the sender already put there is better informed than a database.
-          if (resolved.lookup.geo && holder!.geo === undefined) holder!.geo = copyGeo(resolved.lookup.geo);
-          if (resolved.lookup.as && holder!.as === undefined) holder!.as = copyAs(resolved.lookup.as);
-        } else if (resolved.kind === 'none') {
-          counts.notFound++;
-        } else {
-          counts.invalid++;
-        }
-      }
+      processField(event, 'source');
+      processField(event, 'destination');
+      processField(event, 'client');
+      processField(event, 'server');
     },
     counts: () => ({ ...counts }),
     databases: () => [geoDb.path, ...(asnDb ? [asnDb.path] : [])],

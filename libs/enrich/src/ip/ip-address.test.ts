@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIp, parseNetwork, specialAddressKind } from './ip-address';
+import { parseIp, parseNetwork, readIpv4, specialAddressKind } from './ip-address';
 
 const kind = (text: string): string | undefined => {
   const address = parseIp(text);
@@ -21,6 +21,15 @@ describe('parseIp', () => {
   it('ignores anything that is not an address', () => {
     for (const junk of ['', 'localhost', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '1.2.3.4/24', ':::', 'x'.repeat(10_000), '1.2.3.4\u0000']) {
       expect(parseIp(junk), junk.slice(0, 20)).toBeUndefined();
+    }
+  });
+});
+
+describe('readIpv4', () => {
+  it('reads a dotted quad as its unsigned number and refuses anything else, so one number has one text', () => {
+    expect(['0.0.0.0', '8.8.8.8', '255.255.255.255', '10.0.0.2'].map(readIpv4)).toEqual([0, 0x08080808, 0xffffffff, 0x0a000002]);
+    for (const junk of ['', '01.2.3.4', '1.2.3', '1.2.3.4.', '.1.2.3', '256.0.0.0', '1.2.3.4 ', '1..2.3', '::ffff:1.2.3.4', '1.2.3.1000']) {
+      expect(readIpv4(junk), junk).toBeUndefined();
     }
   });
 });

@@ -63,7 +63,7 @@ export function specialAddressKind(address: IpAddress): SpecialAddressKind | und
   return address.version === 4 ? specialIpv4Kind(address.value) : specialIpv6Kind(address.value);
 }
 
-function specialIpv4Kind(value: number): SpecialAddressKind | undefined {
+export function specialIpv4Kind(value: number): SpecialAddressKind | undefined {
   const first = value >>> 24;
   const second = (value >>> 16) & 0xff;
   if (first === 10 || (first === 172 && second >= 16 && second <= 31) || (first === 192 && second === 168)) return 'private';
@@ -86,8 +86,11 @@ function specialIpv6Kind(value: bigint): SpecialAddressKind | undefined {
   return undefined;
 }
 
-/** Dotted quad, no leading zeros (they read as octal in some tools, so they are refused as ambiguous). */
-function readIpv4(text: string): number | undefined {
+/**
+ * Dotted quad, no leading zeros (they read as octal in some tools, so they are refused as ambiguous).
+ * Each accepted text is the only one giving its number, so the number can stand for the text.
+ */
+export function readIpv4(text: string): number | undefined {
   let value = 0;
   let part = 0;
   let digits = 0;
