@@ -86,4 +86,25 @@ describe('RecordBatcher', () => {
     await expect(batcher.add([record(1), record(2)])).rejects.toThrow('refused');
     expect(batcher.pending).toBe(0);
   });
+
+  it('sends the batches that filled up during a delivery together in the next one, in order', async () => {
+    const sent: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new RecordBatcher(
+      async (records) => {
+        sent.push(records.map((r) => r.payload.toString()));
+        if (sent.length === 1) await gate;
+      },
+      { maxRecords: 2, lingerMs: 5, highWaterMark: 100 },
+    );
+    const first = batcher.add([record(1), record(2)]);
+    const rest = batcher.add([3, 4, 5, 6, 7].map(record));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toEqual([['line 1', 'line 2']]);
+    release();
+    await Promise.all([first, rest]);
+    expect(sent).toEqual([['line 1', 'line 2'], ['line 3', 'line 4', 'line 5', 'line 6'], ['line 7']]);
+    expect(batcher.pending).toBe(0);
+  });
 });

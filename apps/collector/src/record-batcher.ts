@@ -25,19 +25,26 @@ function newBatch(): Batch {
   return { records: [], startedAt: Date.now(), delivered, settle };
 }
 
+/** At most this many batches, queued behind one in flight, go out together in the next delivery. */
+const MAX_COALESCED_BATCHES = 8;
+
 /**
- * Groups records by count and time (linger) and hands one batch at a time to
- * `deliver`, so batches leave in the order their records arrived. `add`
- * resolves once `deliver` resolved for every batch holding its records (they
- * are durable), and rejects if one of them was refused. One promise per batch,
- * not per record: a TCP connection hands over hundreds of lines per read.
+ * Groups records by count and time (linger) and hands them to `deliver` one
+ * delivery at a time, in the order they arrived. Batches that filled up while
+ * a delivery was in flight go out together in the next one (up to
+ * MAX_COALESCED_BATCHES), so a fast sender is not held to one batch per bus
+ * round trip. `add` resolves once `deliver` resolved for every batch holding
+ * its records (they are durable), and rejects if one of them was refused. One
+ * promise per batch, not per record: a TCP connection hands over hundreds of
+ * lines per read.
  */
 export class RecordBatcher extends EventEmitter {
   private current: Batch | undefined;
-  private readonly inFlight: Batch[] = [];
+  /** Flushed batches not yet delivered, oldest first; the front ones may be in flight. */
+  private readonly queue: Batch[] = [];
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
-  private delivering: Promise<void> = Promise.resolve();
+  private draining: Promise<void> | undefined;
 
   constructor(
     private readonly deliver: (records: RawRecord[]) => Promise<void>,
@@ -52,7 +59,7 @@ export class RecordBatcher extends EventEmitter {
 
   /** When the oldest record not yet delivered was added (ms since the epoch). */
   oldestPendingSince(): number | undefined {
-    return (this.inFlight[0] ?? this.current)?.startedAt;
+    return (this.queue[0] ?? this.current)?.startedAt;
   }
 
   isFull(): boolean {
@@ -81,25 +88,29 @@ export class RecordBatcher extends EventEmitter {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const batch = this.current;
-    this.current = undefined;
-    if (batch) {
-      this.inFlight.push(batch);
-      this.delivering = this.delivering.then(() => this.deliverBatch(batch));
+    if (this.current) {
+      this.queue.push(this.current);
+      this.current = undefined;
     }
-    return this.delivering;
+    if (this.queue.length === 0) return Promise.resolve();
+    this.draining ??= this.drain();
+    return Promise.allSettled(this.queue.map((batch) => batch.delivered)).then(() => undefined);
   }
 
-  private async deliverBatch(batch: Batch): Promise<void> {
-    try {
-      await this.deliver(batch.records);
-      batch.settle();
-    } catch (error) {
-      batch.settle(error as Error);
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue.slice(0, MAX_COALESCED_BATCHES);
+      try {
+        await this.deliver(group.length === 1 ? group[0]!.records : group.flatMap((batch) => batch.records));
+        for (const batch of group) batch.settle();
+      } catch (error) {
+        for (const batch of group) batch.settle(error as Error);
+      }
+      this.queue.splice(0, group.length);
+      const wasFull = this.isFull();
+      for (const batch of group) this.queued -= batch.records.length;
+      if (wasFull && !this.isFull()) this.emit('drain');
     }
-    this.inFlight.shift();
-    const wasFull = this.isFull();
-    this.queued -= batch.records.length;
-    if (wasFull && !this.isFull()) this.emit('drain');
+    this.draining = undefined;
   }
 }
