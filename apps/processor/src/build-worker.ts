@@ -49,6 +49,9 @@ export function buildWorker(config: SiemConfig, deps: WorkerDeps): ProcessorWork
       await deps.producer.disconnect();
       await deps.store.close();
       deps.enricher.close();
+      // What this worker took from the machine's cores, which it shares with the store and the bus.
+      const cpu = process.cpuUsage();
+      deps.logger.info({ cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, 'The processor worker stopped.');
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventId } from './event-id';
+import { envelopeRecordId, eventId } from './event-id';
 
 describe('eventId', () => {
   it('is the same for the same position and differs across positions', () => {
@@ -8,10 +8,12 @@ describe('eventId', () => {
     expect(ids.size).toBe(4);
   });
 
-  it('gives each record of a batch envelope its own id, distinct from the single record at that offset', () => {
-    const ids = new Set([eventId('siem.raw', 0, '42'), eventId('siem.raw', 0, '42', 0), eventId('siem.raw', 0, '42', 1), eventId('siem.raw', 0, '43', 0)]);
+  it('gives each record of a batch envelope its own id, distinct from every single-record id', () => {
+    const message = eventId('siem.raw', 0, '42');
+    const ids = new Set([message, envelopeRecordId(message, 0), envelopeRecordId(message, 1), envelopeRecordId(eventId('siem.raw', 0, '43'), 0)]);
     expect(ids.size).toBe(4);
-    expect(eventId('siem.raw', 0, '42', 1)).toBe(eventId('siem.raw', 0, '42', 1));
+    expect(message).not.toContain('.');
+    expect(envelopeRecordId(message, 1)).toBe(envelopeRecordId(eventId('siem.raw', 0, '42'), 1));
   });
 
   it('cannot be confused by separators inside names', () => {

@@ -64,7 +64,7 @@ if (cluster.isPrimary) {
   const worker = buildWorker(config, {
     consumer: bus.consumer({ index: Number(process.env[WORKER_SLOT_VARIABLE] ?? 0), count: config.processor.workers }),
     producer: bus.producer(),
-    store: createStore(config),
+    store: createStore(config, logger),
     parser: createPipelineParser(),
     enricher: createEnricher(config.enrich, { logger }),
     logger,
@@ -85,7 +85,9 @@ if (cluster.isPrimary) {
   });
   try {
     await worker.start();
-    logger.info({ group: config.kafka.consumerGroup, topic: config.kafka.rawTopic, bus: bus.kind }, 'The processor worker is consuming.');
+    // The CPU spent starting up, so that what a run costs can be told apart from it.
+    const cpu = process.cpuUsage();
+    logger.info({ group: config.kafka.consumerGroup, topic: config.kafka.rawTopic, bus: bus.kind, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, 'The processor worker is consuming.');
   } catch (error) {
     logger.fatal({ err: error }, 'The processor worker could not start.');
     process.exit(1);

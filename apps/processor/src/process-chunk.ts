@@ -18,7 +18,7 @@ import type { Parser } from '@siem/parsers';
 import type { RawRecord } from '@siem/schema';
 import type { EventStore, IndexableEvent } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
-import { eventId } from './event-id';
+import { envelopeRecordId, eventId } from './event-id';
 import { addReceiptFields } from './receipt-fields';
 
 export interface ChunkProcessorDeps {
@@ -113,11 +113,12 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
         addDeadLetter({ message, record: whole }, eventId(message.topic, message.partition, message.offset), { code: error.code, message: error.message, stage: 'envelope' });
         continue;
       }
+      const messageId = eventId(message.topic, message.partition, message.offset);
       const enveloped = isEnvelope(message);
       for (let index = 0; index < records.length; index++) {
         const record = records[index]!;
-        if (enveloped) processRecord({ message, record, index }, record.eventId ?? eventId(message.topic, message.partition, message.offset, index));
-        else processRecord({ message, record }, record.eventId ?? eventId(message.topic, message.partition, message.offset));
+        if (enveloped) processRecord({ message, record, index }, record.eventId ?? envelopeRecordId(messageId, index));
+        else processRecord({ message, record }, record.eventId ?? messageId);
         if (events.length >= deps.bulkSize) await indexEvents();
       }
     }

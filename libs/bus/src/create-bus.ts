@@ -41,7 +41,9 @@ export function createBus(config: SiemConfig, logger: Logger, clientName: string
       ensureTopics: () => ensureKafkaTopics(kafka, pipelineTopics(config)),
       producer: (options) =>
         new KafkaBusProducer(options?.retries === undefined ? kafka : createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-${clientName}`, logger, retries: options.retries })),
-      consumer: (_member, groupId = config.kafka.consumerGroup) => new KafkaBusConsumer(kafka, groupId),
+      // Only the processor's group overlaps chunks; a replay keeps strict order.
+      consumer: (_member, groupId = config.kafka.consumerGroup) =>
+        new KafkaBusConsumer(kafka, groupId, { logger, chunksInFlight: groupId === config.kafka.consumerGroup ? config.processor.chunksInFlight : 1 }),
       applyRetention: async () => ({ deletedSegments: 0, deletedBytes: 0 }),
     };
   }

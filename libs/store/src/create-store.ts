@@ -1,12 +1,13 @@
 import path from 'node:path';
 import type { SiemConfig } from '@siem/config';
+import type { Logger } from '@siem/telemetry';
 import { EmbeddedStore } from './embedded';
 import { OpenSearchStore } from './opensearch/opensearch-store';
 import type { EventStore } from './types';
 
-/** The one place that chooses between OpenSearch and the embedded SQLite store. */
-export function createStore(config: SiemConfig): EventStore {
+/** The one place that chooses between OpenSearch and the embedded SQLite store; `logger` gets OpenSearch's per-request debug timing. */
+export function createStore(config: SiemConfig, logger?: Logger): EventStore {
   const retentionDays = config.deployment.storeRetentionDays;
-  if (config.deployment.store === 'opensearch') return new OpenSearchStore({ ...config.opensearch, retentionDays });
+  if (config.deployment.store === 'opensearch') return new OpenSearchStore({ ...config.opensearch, retentionDays, logger });
   return new EmbeddedStore({ dataDir: path.resolve(config.deployment.dataDir), indexPrefix: config.opensearch.indexPrefix, retentionDays });
 }

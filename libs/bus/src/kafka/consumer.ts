@@ -1,4 +1,6 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from '@siem/telemetry';
+import { rawRecordCount } from '../record-envelope';
 import type { BusConsumer, ChunkHandler, ConsumedMessage } from '../types';
 
 function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
@@ -16,15 +18,40 @@ function toConsumed(topic: string, partition: number, message: KafkaMessage): Co
   };
 }
 
+export interface KafkaBusConsumerOptions {
+  /** Receives debug lines per chunk (messages, time from start to commit, idle time before it) when debug is enabled. */
+  readonly logger?: Logger;
+  /**
+   * Chunks of a batch handled at once (default 1). At 2 the next chunk is
+   * parsed while the previous one is being indexed; offsets still resolve in order.
+   */
+  readonly chunksInFlight?: number;
+}
+
+interface PendingChunk {
+  readonly lastOffset: string;
+  readonly messages: number;
+  readonly startedAt: number;
+  readonly done: Promise<void>;
+}
+
+/** Lets pending I/O callbacks run (a request waiting to be written) before more synchronous parsing. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * One kafkajs consumer in a group. Offsets are resolved only after a chunk's
- * handler resolved, so a commit never covers an event that was not processed
- * (at-least-once; the processor's deterministic ids make redelivery harmless).
+ * handler resolved, and in order, so a commit never covers an event that was
+ * not processed (at-least-once; the processor's deterministic ids make
+ * redelivery harmless).
  */
 export class KafkaBusConsumer implements BusConsumer {
   private readonly consumer: Consumer;
+  private readonly logger: Logger | undefined;
+  private readonly chunksInFlight: number;
 
-  constructor(kafka: Kafka, groupId: string) {
+  constructor(kafka: Kafka, groupId: string, options: KafkaBusConsumerOptions = {}) {
+    this.logger = options.logger;
+    this.chunksInFlight = Math.max(1, options.chunksInFlight ?? 1);
     this.consumer = kafka.consumer({
       groupId,
       sessionTimeout: 30_000,
@@ -40,19 +67,51 @@ export class KafkaBusConsumer implements BusConsumer {
 
   async run(options: { topic: string; chunkSize: number; handleChunk: ChunkHandler }): Promise<void> {
     await this.consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    const timing = this.logger?.isLevelEnabled('debug') ? this.logger : undefined;
+    let idleSince = performance.now();
     await this.consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: true,
       autoCommitInterval: 1_000,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
         const messages = batch.messages;
-        for (let start = 0; start < messages.length; start += options.chunkSize) {
-          if (!isRunning() || isStale()) return;
-          const chunk = messages.slice(start, start + options.chunkSize).map((m) => toConsumed(batch.topic, batch.partition, m));
-          await options.handleChunk(chunk);
-          resolveOffset(chunk[chunk.length - 1]!.offset);
+        const pending: PendingChunk[] = [];
+        const settleOldest = async (): Promise<void> => {
+          const oldest = pending[0]!;
+          await oldest.done;
+          pending.shift();
+          resolveOffset(oldest.lastOffset);
           await heartbeat();
           await commitOffsetsIfNecessary();
+          timing?.debug({ partition: batch.partition, messages: oldest.messages, batchMessages: messages.length, chunkMs: Math.round(performance.now() - oldest.startedAt) }, 'Handled a chunk.');
+        };
+        try {
+          let next = 0;
+          while (next < messages.length) {
+            if (!isRunning() || isStale()) break;
+            if (pending.length > 0) await yieldToIo();
+            const startedAt = performance.now();
+            if (pending.length === 0) timing?.debug({ partition: batch.partition, idleMs: Math.round(startedAt - idleSince) }, 'Started a chunk with none in progress.');
+            // Cut by records, not messages: a batch envelope holds many, and a chunk should fill one bulk request without spilling into a small second one.
+            const chunk: ConsumedMessage[] = [];
+            for (let records = 0; next < messages.length; next++) {
+              const message = toConsumed(batch.topic, batch.partition, messages[next]!);
+              const count = Math.max(1, rawRecordCount(message));
+              if (chunk.length > 0 && records + count > options.chunkSize) break;
+              chunk.push(message);
+              records += count;
+            }
+            const done = options.handleChunk(chunk);
+            // Marked as handled now: it may fail while an earlier chunk is awaited, and is awaited in its turn.
+            done.catch(() => undefined);
+            pending.push({ lastOffset: chunk[chunk.length - 1]!.offset, messages: chunk.length, startedAt, done });
+            if (pending.length >= this.chunksInFlight) await settleOldest();
+          }
+          while (pending.length > 0) await settleOldest();
+        } finally {
+          // A failed chunk or a rebalance leaves later chunks running: let them finish, unresolved, before kafkajs moves on.
+          await Promise.allSettled(pending.map((chunk) => chunk.done));
+          idleSince = performance.now();
         }
       },
     });

@@ -29,3 +29,26 @@ describe('OpenSearchStore – retention', () => {
     await store.close();
   });
 });
+
+describe('OpenSearchStore – bulk requests', () => {
+  for (const compression of ['gzip', 'none'] as const) {
+    it(`indexes chunks handed over at once through one open request (compression ${compression})`, async () => {
+      const prefix = `siem-bulkgate-${randomBytes(4).toString('hex')}-`;
+      const store = new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix: prefix, replicas: 0, bulkRequests: 1, compression });
+      await store.ensureReady();
+      const chunk = (n: number) => Array.from({ length: 50 }, (_, i) => ({ id: `c${n}-${i}`, timestamp: '2026-11-23T12:00:00.000Z', document: { '@timestamp': '2026-11-23T12:00:00.000Z', message: `chunk ${n} event ${i} – ü` } }));
+      const results = await Promise.all([0, 1, 2].map((n) => store.bulkIndex(chunk(n))));
+      expect(results.map((result) => [result.indexed, result.rejected.length])).toEqual([
+        [50, 0],
+        [50, 0],
+        [50, 0],
+      ]);
+      await fetch(`${inject('opensearchUrl')}/${prefix}*/_refresh`, { method: 'POST' });
+      const counted = (await (await fetch(`${inject('opensearchUrl')}/${prefix}*/_count?q=message:%C3%BC`)).json()) as { count: number };
+      expect(counted.count).toBe(150);
+      await fetch(`${inject('opensearchUrl')}/${prefix}*`, { method: 'DELETE' });
+      await fetch(`${inject('opensearchUrl')}/_index_template/${prefix}events`, { method: 'DELETE' });
+      await store.close();
+    });
+  }
+});

@@ -1,0 +1,166 @@
+import type { EachBatchPayload, Kafka } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { ENVELOPE_HEADER } from '../record-envelope';
+import type { ConsumedMessage } from '../types';
+import { KafkaBusConsumer } from './consumer';
+
+type EachBatch = (payload: EachBatchPayload) => Promise<void>;
+
+/** A kafkajs stand-in that hands over the eachBatch callback instead of fetching. */
+function fakeKafka(): { kafka: Kafka; eachBatch: () => EachBatch } {
+  let captured: EachBatch | undefined;
+  const consumer = {
+    connect: async () => undefined,
+    subscribe: async () => undefined,
+    run: async (config: { eachBatch: EachBatch }) => {
+      captured = config.eachBatch;
+    },
+    disconnect: async () => undefined,
+  };
+  return { kafka: { consumer: () => consumer } as unknown as Kafka, eachBatch: () => captured! };
+}
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets the consumer run until it waits on a handler again (it yields to I/O between chunks). */
+const tick = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+/** An envelope's value starts with its record count; the records themselves do not matter here. */
+function envelopeOf(records: number): Buffer {
+  const value = Buffer.alloc(8);
+  value.writeUInt32BE(records, 0);
+  return value;
+}
+
+function batchOf(count: number, resolved: string[], recordsPerMessage = 1): EachBatchPayload {
+  return {
+    batch: {
+      topic: 'siem.raw',
+      partition: 0,
+      messages: Array.from({ length: count }, (_, i) =>
+        recordsPerMessage === 1
+          ? { offset: String(i), key: null, value: Buffer.from(`line ${i}`), headers: {}, timestamp: '0', attributes: 0 }
+          : { offset: String(i), key: null, value: envelopeOf(recordsPerMessage), headers: { [ENVELOPE_HEADER]: Buffer.from('1') }, timestamp: '0', attributes: 0 },
+      ),
+    },
+    resolveOffset: (offset: string) => void resolved.push(offset),
+    heartbeat: async () => undefined,
+    commitOffsetsIfNecessary: async () => undefined,
+    isRunning: () => true,
+    isStale: () => false,
+  } as unknown as EachBatchPayload;
+}
+
+async function started(chunksInFlight: number, chunkSize = 2) {
+  const { kafka, eachBatch } = fakeKafka();
+  const calls: { first: string; count: number; done: ReturnType<typeof deferred> }[] = [];
+  const consumer = new KafkaBusConsumer(kafka, 'group', { chunksInFlight });
+  await consumer.run({
+    topic: 'siem.raw',
+    chunkSize,
+    handleChunk: (messages: readonly ConsumedMessage[]) => {
+      const done = deferred();
+      calls.push({ first: messages[0]!.offset, count: messages.length, done });
+      return done.promise;
+    },
+  });
+  return { eachBatch: eachBatch(), calls };
+}
+
+describe('KafkaBusConsumer', () => {
+  it('handles the next chunk while the previous one is still in progress', async () => {
+    const { eachBatch, calls } = await started(2);
+    const resolved: string[] = [];
+    const running = eachBatch(batchOf(6, resolved));
+    await tick();
+    expect(calls.map((c) => c.first)).toEqual(['0', '2']);
+    calls[0]!.done.resolve();
+    await tick();
+    expect(calls.map((c) => c.first)).toEqual(['0', '2', '4']);
+    calls[1]!.done.resolve();
+    calls[2]!.done.resolve();
+    await running;
+    expect(resolved).toEqual(['1', '3', '5']);
+  });
+
+  it('resolves offsets in order when a later chunk finishes first', async () => {
+    const { eachBatch, calls } = await started(2);
+    const resolved: string[] = [];
+    const running = eachBatch(batchOf(4, resolved));
+    await tick();
+    calls[1]!.done.resolve();
+    await tick();
+    expect(resolved).toEqual([]);
+    calls[0]!.done.resolve();
+    await running;
+    expect(resolved).toEqual(['1', '3']);
+  });
+
+  it('handles one chunk at a time when chunksInFlight is 1', async () => {
+    const { eachBatch, calls } = await started(1);
+    const resolved: string[] = [];
+    const running = eachBatch(batchOf(4, resolved));
+    await tick();
+    expect(calls).toHaveLength(1);
+    calls[0]!.done.resolve();
+    await tick();
+    expect(calls).toHaveLength(2);
+    calls[1]!.done.resolve();
+    await running;
+    expect(resolved).toEqual(['1', '3']);
+  });
+
+  it('leaves a failed chunk and every later one unresolved, and rejects once the later ones have settled', async () => {
+    const { eachBatch, calls } = await started(2);
+    const resolved: string[] = [];
+    let settled = false;
+    const running = eachBatch(batchOf(6, resolved)).finally(() => {
+      settled = true;
+    });
+    await tick();
+    calls[0]!.done.resolve();
+    await tick();
+    calls[1]!.done.reject(new Error('store refused'));
+    await tick();
+    expect(settled).toBe(false);
+    calls[2]!.done.resolve();
+    await expect(running).rejects.toThrow('store refused');
+    expect(resolved).toEqual(['1']);
+  });
+
+  it('cuts chunks by records, counting each record of a batch envelope, without going over the chunk size', async () => {
+    const { eachBatch, calls } = await started(1, 100);
+    const resolved: string[] = [];
+    const running = eachBatch(batchOf(5, resolved, 40));
+    for (let settled = 0; settled < 3; settled++) {
+      await tick();
+      calls[settled]!.done.resolve();
+    }
+    await running;
+    expect(calls.map((call) => call.count)).toEqual([2, 2, 1]);
+    expect(resolved).toEqual(['1', '3', '4']);
+  });
+
+  it('gives an envelope larger than the chunk size a chunk of its own', async () => {
+    const { eachBatch, calls } = await started(1, 100);
+    const resolved: string[] = [];
+    const running = eachBatch(batchOf(2, resolved, 250));
+    for (let settled = 0; settled < 2; settled++) {
+      await tick();
+      calls[settled]!.done.resolve();
+    }
+    await running;
+    expect(calls.map((call) => call.count)).toEqual([1, 1]);
+    expect(resolved).toEqual(['0', '1']);
+  });
+});
