@@ -37,11 +37,18 @@ export function continentName(code: string): string | undefined {
   return CONTINENT_NAMES[code];
 }
 
+/** ICU's lookup costs microseconds and a database miss asks for every address; there are fewer than 300 codes. */
+const countryNames = new Map<string, string | undefined>();
+
 export function countryName(isoCode: string): string | undefined {
+  if (countryNames.has(isoCode)) return countryNames.get(isoCode);
   if (!/^[A-Z]{2}$/.test(isoCode)) return undefined;
+  let name: string | undefined;
   try {
-    return regionNames.of(isoCode);
+    name = regionNames.of(isoCode);
   } catch {
-    return undefined;
+    name = undefined;
   }
+  countryNames.set(isoCode, name);
+  return name;
 }

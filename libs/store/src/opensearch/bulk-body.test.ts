@@ -23,4 +23,15 @@ describe('bulkBody', () => {
     expect(JSON.parse(lines[0]!)).toEqual({ index: { _index: 'p-2026.11.23', _id: 'id "quoted"' } });
     expect(JSON.parse(lines[1]!)).toEqual(document);
   });
+
+  it('sends an event without a usable day in its timestamp to the index of today, beside events of other days', () => {
+    const today = new Date().toISOString().slice(0, 10).replaceAll('-', '.');
+    const body = bulkBody('p-', [
+      { id: 'a', timestamp: 'not a time', document: {} },
+      { id: 'b', timestamp: '2026-11-23T10:00:00.000Z', document: {} },
+      { id: 'c', timestamp: 'not a time either', document: {} },
+    ]);
+    const actions = body.slice(0, -1).split('\n').filter((_, i) => i % 2 === 0).map((line) => (JSON.parse(line) as { index: { _index: string } }).index._index);
+    expect(actions).toEqual([`p-${today}`, 'p-2026.11.23', `p-${today}`]);
+  });
 });
