@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { unpackRawRecords } from '@siem/bus';
+import type { RawRecord } from '@siem/schema';
 import type { AppProcess } from '../app-process';
 import { freePort } from '../free-port';
 import { waitFor } from '../wait-for';
@@ -55,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('collector inputs through Kafka and OpenSearch', () => {
-  it('flags a long syslog-ng TLS message with the Kafka header siem.truncated and the event tag truncated', async () => {
+  it('flags a long syslog-ng TLS message as truncated in its batch envelope and with the event tag truncated', async () => {
     const marker = `tlscut${setup.runId}`;
     const input = path.join(scratch, 'long.log');
     writeFileSync(input, `${marker} ${'t'.repeat(MAX_MESSAGE_BYTES * 3)}\n`);
@@ -69,10 +71,20 @@ describe('collector inputs through Kafka and OpenSearch', () => {
     } finally {
       syslogNg.kill('SIGTERM');
     }
-    const { stdout } = await run('kcat', ['-C', '-b', inject('kafkaBrokers'), '-t', setup.rawTopic, '-o', 'beginning', '-e', '-q', '-f', '%h\t%s\n'], { timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
-    const record = stdout.split('\n').find((line) => line.includes(marker))!;
-    expect(record.split('\t')[0]).toContain('siem.truncated=1');
-    expect(record.split('\t')[0]).toContain('siem.input=syslog_tls');
+    // The collector sends batch envelopes: kcat lists the TLS input's messages, then fetches each one's bytes to unpack.
+    const { stdout } = await run('kcat', ['-C', '-b', inject('kafkaBrokers'), '-t', setup.rawTopic, '-o', 'beginning', '-e', '-q', '-f', '%p\t%o\t%h\n'], { timeout: 30_000 });
+    const tlsMessages = stdout.split('\n').filter((line) => line.includes('siem.input=syslog_tls'));
+    expect(tlsMessages.every((line) => line.includes('siem.envelope=1'))).toBe(true);
+    const records: RawRecord[] = [];
+    for (const line of tlsMessages) {
+      const [partition, offset, headers] = line.split('\t') as [string, string, string];
+      const value = await run('kcat', ['-C', '-b', inject('kafkaBrokers'), '-t', setup.rawTopic, '-p', partition, '-o', offset, '-c', '1', '-e', '-q', '-f', '%s'], { timeout: 30_000, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+      const headerMap = Object.fromEntries(headers.split(',').map((pair) => pair.split('=') as [string, string]));
+      records.push(...unpackRawRecords({ topic: setup.rawTopic, partition: Number(partition), offset, value: value.stdout, headers: headerMap }, 'unused'));
+    }
+    const cut = records.find((record) => record.payload.includes(marker))!;
+    expect(cut).toMatchObject({ input: 'syslog_tls', truncated: true });
+    expect(cut.payload.length).toBe(MAX_MESSAGE_BYTES);
   });
 
   it('takes a Filebeat-shaped _bulk over HTTPS and indexes the document with the index it addressed', async () => {
