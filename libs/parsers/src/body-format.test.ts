@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { defineBodyFormat, mergeEcsFields, type BodyParser } from './body-format';
+import type { EcsEvent } from '@siem/schema';
+import { compileBodyParser, defineBodyFormat, mergeEcsFields, type BodyParser, type WritingBodyParser } from './body-format';
+import { createParserContext } from './context';
 import { parseError, ParserSetupError } from './errors';
 
 const WordsOptions = Type.Object({ separator: Type.String({ minLength: 1, default: ' ' }) }, { additionalProperties: false });
@@ -56,5 +58,56 @@ describe('mergeEcsFields', () => {
     mergeEcsFields(target, JSON.parse('{"event":{"category":["authentication"],"outcome":"success"},"message":"b","__proto__":{"polluted":true}}'));
     expect(target).toEqual({ event: { dataset: 'syslog', category: ['authentication'], outcome: 'success' }, message: 'b' });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+/** The toy format again, as a writer: `WORDS a b` writes labels and a host; `AT <time> ...` also writes `@timestamp`. */
+const writtenWords: WritingBodyParser = {
+  dataset: 'words',
+  description: 'test format',
+  compileWriter() {
+    return (body, target) => {
+      if (body.startsWith('BROKEN')) return parseError('SIEM_PARSE_BAD_HEADER', 'words', 'broken words line');
+      const [first, ...rest] = body.split(' ');
+      if (first === 'AT') target['@timestamp'] = /^\d+$/.test(rest[0] ?? '') ? Number(rest.shift()) : rest.shift();
+      else if (first !== 'WORDS') return undefined;
+      mergeEcsFields(target, { host: { hostname: 'from-body' }, labels: { words: rest.join(',') } });
+      return true;
+    };
+  },
+};
+
+describe('writing body formats', () => {
+  const compiled = compileBodyParser(writtenWords, createParserContext());
+  const outer = (): EcsEvent => ({ '@timestamp': '2026-01-02T03:04:05.000Z', event: { dataset: 'syslog_rfc3164' }, host: { name: 'h' }, message: 'm' });
+
+  it('writes into the outer event as a merge would: held objects merged, the dataset and a usable body time set', () => {
+    const event = outer();
+    expect(compiled.writeBody('WORDS a b', event)).toBe(true);
+    expect(event).toEqual({ '@timestamp': '2026-01-02T03:04:05.000Z', event: { dataset: 'words' }, host: { name: 'h', hostname: 'from-body' }, message: 'm', labels: { words: 'a,b' } });
+    const timed = outer();
+    compiled.writeBody('AT 0 x', timed);
+    expect(timed['@timestamp']).toBe('1970-01-01T00:00:00.000Z');
+    const badTime = outer();
+    compiled.writeBody('AT yesterday x', badTime);
+    expect(badTime['@timestamp']).toBe('2026-01-02T03:04:05.000Z');
+  });
+
+  it('leaves the outer event untouched for a body of another format or a broken one', () => {
+    for (const body of ['hello', 'BROKEN']) {
+      const event = outer();
+      const result = compiled.writeBody(body, event);
+      expect(result === undefined || result === true ? result : result.code).toBe(body === 'hello' ? undefined : 'SIEM_PARSE_BAD_HEADER');
+      expect(event).toEqual(outer());
+    }
+  });
+
+  it('returns, as parseBody, the fields it would write, and builds the same standalone event as a fields format', () => {
+    expect(compiled.parseBody('AT 5 a')).toEqual({ '@timestamp': 5, host: { hostname: 'from-body' }, labels: { words: 'a' } });
+    const standalone = defineBodyFormat(writtenWords).create();
+    expect(standalone.parse(record('WORDS a b'))).toMatchObject({ ok: true, event: { '@timestamp': '2026-01-02T03:04:05.000Z', host: { name: '10.1.1.1', hostname: 'from-body' }, labels: { words: 'a,b' }, event: { dataset: 'words' } } });
+    expect(standalone.parse(record('AT 0 a'))).toMatchObject({ ok: true, event: { '@timestamp': '1970-01-01T00:00:00.000Z' } });
+    expect(standalone.parse(record('hello'))).toMatchObject({ ok: false, error: { code: 'SIEM_PARSE_NO_MATCH' } });
+    expect(standalone.parse(record('BROKEN'))).toMatchObject({ ok: false, error: { code: 'SIEM_PARSE_BAD_HEADER' } });
   });
 });

@@ -28,15 +28,46 @@ export type EcsFields = Record<string, unknown>;
  */
 export type BodyParseResult = EcsFields | ParseError | undefined;
 
-export interface BodyParser<Options = Record<string, never>> {
+interface BodyFormat {
   /** `event.dataset` of the events it recognizes, also the parser type when used on its own. */
   readonly dataset: string;
   readonly description: string;
   /** Options the format takes; validated at start. */
   readonly optionsSchema?: TObject;
+}
+
+/** A body format that returns the fields it found, to be merged into the event. */
+export interface FieldsBodyParser<Options = Record<string, never>> extends BodyFormat {
   /** Called once at start with validated options; returns the function applied to each body. */
   compile(options: Options, context: ParserContext): (body: string) => BodyParseResult;
 }
+
+/**
+ * What a writing body parser returns: `true` when it wrote its fields;
+ * otherwise a ParseError or `undefined` as in BodyParseResult, and the
+ * target is left untouched.
+ */
+export type BodyWriteResult = true | ParseError | undefined;
+
+/**
+ * Writes what a body holds straight into `target` (the event of the outer
+ * parser, or an empty object), exactly as mergeEcsFields would merge the
+ * fields it would otherwise return: `@timestamp` as found, and no
+ * `event.dataset`, which its caller sets.
+ */
+export type BodyWriter = (body: string, target: EcsFields) => BodyWriteResult;
+
+/**
+ * A body format on a hot chained path (iptables, sshd): writing in place
+ * spares building its fields apart and merging them key by key, which costs
+ * as much as a good part of the parse.
+ */
+export interface WritingBodyParser<Options = Record<string, never>> extends BodyFormat {
+  /** Called once at start with validated options; returns the writer applied to each body. */
+  compileWriter(options: Options, context: ParserContext): BodyWriter;
+}
+
+export type BodyParser<Options = Record<string, never>> = FieldsBodyParser<Options> | WritingBodyParser<Options>;
 
 export function isParseError(value: BodyParseResult): value is ParseError {
   return value !== undefined && typeof (value as Partial<ParseError>).code === 'string' && (value as Partial<ParseError>).retryable === false;
@@ -82,22 +113,26 @@ function bodyTimestamp(value: unknown): string | undefined {
  * Returns the event, with `event.dataset` naming the body's format.
  */
 export function applyBodyFields(event: EcsEvent, fields: EcsFields, dataset: string): EcsEvent {
-  const timestamp = mergeBodyFields(event, fields, dataset);
+  mergeFieldsExcept(event as Record<string, unknown>, fields, '@timestamp');
+  if (typeof (fields.event as Record<string, unknown> | undefined)?.dataset !== 'string') event.event.dataset = dataset;
+  const timestamp = bodyTimestamp(fields['@timestamp']);
   if (timestamp !== undefined) event['@timestamp'] = timestamp;
   return event;
 }
 
-/** applyBodyFields, except that the body's `@timestamp` is returned (ISO 8601) instead of set. */
-function mergeBodyFields(event: EcsEvent, fields: EcsFields, dataset: string): string | undefined {
-  mergeFieldsExcept(event as Record<string, unknown>, fields, '@timestamp');
-  if (typeof (fields.event as Record<string, unknown> | undefined)?.dataset !== 'string') event.event.dataset = dataset;
-  return bodyTimestamp(fields['@timestamp']);
+/** What applyBodyFields does after the merge, for a writer that wrote in place over `outerTimestamp`. */
+function finishWrittenEvent(event: EcsEvent, outerTimestamp: string, dataset: string): void {
+  const written: unknown = event['@timestamp'];
+  if (written !== outerTimestamp) event['@timestamp'] = bodyTimestamp(written) ?? outerTimestamp;
+  event.event.dataset = dataset;
 }
 
 /** A compiled body parser, ready to run on bodies extracted by another parser. */
 export interface CompiledBodyParser {
   readonly dataset: string;
   readonly parseBody: (body: string) => BodyParseResult;
+  /** Parses the body into `event` (as applyBodyFields would), or returns why not with `event` untouched. */
+  readonly writeBody: (body: string, event: EcsEvent) => BodyWriteResult;
 }
 
 export function compileBodyParser<Options>(
@@ -105,8 +140,36 @@ export function compileBodyParser<Options>(
   context: ParserContext,
   options: Readonly<Record<string, unknown>> = {},
 ): CompiledBodyParser {
-  const resolved = resolveParserOptions(bodyParser.dataset, bodyParser.optionsSchema ?? NO_OPTIONS, options);
-  return { dataset: bodyParser.dataset, parseBody: bodyParser.compile(resolved as Options, context) };
+  const dataset = bodyParser.dataset;
+  const resolved = resolveParserOptions(dataset, bodyParser.optionsSchema ?? NO_OPTIONS, options) as Options;
+  if ('compileWriter' in bodyParser) {
+    const write = bodyParser.compileWriter(resolved, context);
+    return {
+      dataset,
+      parseBody(body) {
+        const fields: EcsFields = {};
+        const result = write(body, fields);
+        return result === true ? fields : result;
+      },
+      writeBody(body, event) {
+        const outerTimestamp = event['@timestamp'];
+        const result = write(body, event as EcsFields);
+        if (result === true) finishWrittenEvent(event, outerTimestamp, dataset);
+        return result;
+      },
+    };
+  }
+  const parseBody = bodyParser.compile(resolved, context);
+  return {
+    dataset,
+    parseBody,
+    writeBody(body, event) {
+      const fields = parseBody(body);
+      if (fields === undefined || isParseError(fields)) return fields;
+      applyBodyFields(event, fields, dataset);
+      return true;
+    },
+  };
 }
 
 const NO_OPTIONS = Type.Object({}, { additionalProperties: false });
@@ -143,8 +206,9 @@ export function defineBodyFormat<Options>(bodyParser: BodyParser<Options>): Pars
         parse(record: RawRecord): ParseResult {
           const line = decodePayload(record, context, bodyParser.dataset);
           if (typeof line !== 'string') return { ok: false, error: line };
-          const fields = compiled.parseBody(line);
-          if (fields === undefined) {
+          const event = standaloneEvent(line, record, bodyParser.dataset, context);
+          const result = compiled.writeBody(line, event);
+          if (result === undefined) {
             return {
               ok: false,
               error: parseError(
@@ -154,9 +218,8 @@ export function defineBodyFormat<Options>(bodyParser: BodyParser<Options>): Pars
               ),
             };
           }
-          if (isParseError(fields)) return { ok: false, error: fields };
-          const event = standaloneEvent(line, record, bodyParser.dataset, context);
-          event['@timestamp'] = mergeBodyFields(event, fields, bodyParser.dataset) ?? context.receiptTimestamp(record);
+          if (result !== true) return { ok: false, error: result };
+          if (event['@timestamp'] === '') event['@timestamp'] = context.receiptTimestamp(record);
           return { ok: true, event };
         },
       };

@@ -142,6 +142,22 @@ describe('iptables – whole kern.log lines and hostile input', () => {
     expect(fields(line('', macA.slice(0, 40))).iptables).toEqual({ mac: macA.slice(0, 40) });
   });
 
+  it('iptables – splits every MAC pair right, also past the bound of remembered addresses and with odd characters', () => {
+    const hex = (value: number) => (value & 0xff).toString(16).padStart(2, '0');
+    const mac = (peer: number) => `00:16:3e:00:00:01:00:16:3e:${hex(peer >> 16)}:${hex(peer >> 8)}:${hex(peer)}:08:00`;
+    for (const round of [0, 1]) {
+      for (let peer = 0; peer < 5000; peer += round + 1) {
+        const result = fields(`[UFW BLOCK] IN=eth0 OUT= MAC=${mac(peer)} SRC=10.0.0.1 DST=10.0.0.2`);
+        expect(result.source).toMatchObject({ mac: `00-16-3E-${hex(peer >> 16)}-${hex(peer >> 8)}-${hex(peer)}`.toUpperCase() });
+        expect(result.destination).toMatchObject({ mac: '00-16-3E-00-00-01' });
+      }
+    }
+    const wide = `00:16:3e:00:00:01:00:16:3e:00:00:\u20ac2:08:00`;
+    expect(wide.length).toBe(41);
+    const wideLine = `IN=eth0 OUT= MAC=${wide} SRC=10.0.0.1 DST=10.0.0.2`;
+    expect([fields(wideLine).source, fields(wideLine).source]).toMatchObject([{ mac: '00-16-3E-00-00-\u20ac2' }, { mac: '00-16-3E-00-00-\u20ac2' }]);
+  });
+
   it('iptables – writes protocol names in lower case whatever their case or form', () => {
     const protocol = (name: string) => fields(`IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 PROTO=${name} SPT=1 DPT=2 LEN=8`);
     expect(protocol('UDPLITE')).toMatchObject({ network: { transport: 'udplite' }, iptables: { udplite: { length: 8 } } });

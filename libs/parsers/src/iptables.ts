@@ -6,7 +6,7 @@
  * ID is the IP id before, the ICMP id after). The text before IN= is the log
  * prefix the rule set chose, which names the action ("[UFW BLOCK]" → ufw-block).
  */
-import type { BodyParser, EcsFields } from './body-format';
+import type { WritingBodyParser } from './body-format';
 import { defineBodyFormat, mergeEcsFields } from './body-format';
 import { isForbiddenKey } from './keys';
 import { parseLogFilePrefix, prefixFields } from './log-file-prefix';
@@ -52,16 +52,51 @@ const K_DPT = packed('DPT');
 const K_WINDOW = packed('WINDOW');
 const K_RES = packed('RES');
 const K_URGP = packed('URGP');
-/** Flag words by their packed form, each to its own text, so a flag costs no slice. */
-const flagTable = (words: readonly string[]): ReadonlyMap<number, string> => new Map(words.map((word) => [packed(word), word]));
-const FRAGMENT_FLAGS = flagTable(['CE', 'DF', 'MF']);
-const TCP_FLAGS = flagTable(['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN']);
+const K_CE = packed('CE');
+const K_DF = packed('DF');
+const K_MF = packed('MF');
+const K_CWR = packed('CWR');
+const K_ECE = packed('ECE');
+const K_URG = packed('URG');
+const K_ACK = packed('ACK');
+const K_PSH = packed('PSH');
+const K_RST = packed('RST');
+const K_SYN = packed('SYN');
+const K_FIN = packed('FIN');
+const K_UID = packed('UID');
+const K_GID = packed('GID');
+const K_PHYSIN = packed('PHYSIN');
+const K_PHYSOUT = packed('PHYSOUT');
+
+// Flags and packet keys are told apart by comparisons rather than map probes: every word of every line asks.
+
+/** The IP fragment flag word with this packed form, as its own text (so a flag costs no slice), or undefined. */
+function fragmentFlag(key: number): string | undefined {
+  return key === K_DF ? 'DF' : key === K_MF ? 'MF' : key === K_CE ? 'CE' : undefined;
+}
+
+/** The TCP flag word with this packed form, as its own text, or undefined. */
+function tcpFlag(key: number): string | undefined {
+  switch (key) {
+    case K_SYN: return 'SYN';
+    case K_ACK: return 'ACK';
+    case K_FIN: return 'FIN';
+    case K_RST: return 'RST';
+    case K_PSH: return 'PSH';
+    case K_URG: return 'URG';
+    case K_ECE: return 'ECE';
+    case K_CWR: return 'CWR';
+    default: return undefined;
+  }
+}
 /** PROTO= names in the case the kernel writes them, to the lower-case text the fields take. */
 const PROTOCOL_NAMES: ReadonlyMap<number, string> = new Map(
   ['TCP', 'UDP', 'UDPLITE', 'ICMP', 'SCTP', 'GRE', 'ESP', 'AH', 'DCCP'].map((name) => [packed(name), name.toLowerCase()]),
 );
 /** Keys that describe the packet, not its transport header, though the kernel writes them after PROTO. */
-const PACKET_KEYS: ReadonlySet<number> = new Set(['MARK', 'UID', 'GID', 'PHYSIN', 'PHYSOUT'].map(packed));
+function isPacketKey(key: number): boolean {
+  return key === K_MARK || key === K_UID || key === K_GID || key === K_PHYSIN || key === K_PHYSOUT;
+}
 const DENY_WORDS = ['block', 'drop', 'deny', 'reject', 'denied'];
 const ALLOW_WORDS = ['allow', 'accept', 'pass'];
 
@@ -128,17 +163,25 @@ interface LogPrefix {
   readonly verdict: Verdict;
 }
 
-/** The last prefix read: lines mostly come in runs from the same rule. */
-let lastPrefix: LogPrefix = { raw: '', text: '', verdict: verdictOf('') };
+/**
+ * The last prefixes read: a rule set logs under a handful of prefixes, so a
+ * line's is mostly one of these. Few enough that looking through them costs
+ * less than a map probe, which would hash the text first.
+ */
+const recentPrefixes: LogPrefix[] = [];
+const RECENT_PREFIXES = 8;
+let nextRecentPrefix = 0;
 
 /** The rule's log prefix between `start` and `end`, with its verdict. */
 function logPrefixAt(body: string, start: number, end: number): LogPrefix {
-  const last = lastPrefix;
-  if (end - start === last.raw.length && body.startsWith(last.raw, start)) return last;
+  const length = end - start;
+  for (const recent of recentPrefixes) if (length === recent.raw.length && body.startsWith(recent.raw, start)) return recent;
   const raw = body.slice(start, end);
   const text = raw.trim();
-  lastPrefix = { raw, text, verdict: verdictOf(text) };
-  return lastPrefix;
+  const prefix: LogPrefix = { raw, text, verdict: verdictOf(text) };
+  recentPrefixes[nextRecentPrefix] = prefix;
+  nextRecentPrefix = (nextRecentPrefix + 1) % RECENT_PREFIXES;
+  return prefix;
 }
 
 /** `:` → `-`, `a`–`z` → upper case, anything else as it is: how ECS writes MAC addresses. */
@@ -188,42 +231,60 @@ function hexAt(text: string, start: number, end: number): number {
   return value;
 }
 
-interface SplitMac {
-  readonly text: string;
-  readonly destination: string;
-  readonly source: string;
-  readonly etherType: number | undefined;
+/** The 48-bit number of the `xx:xx:xx:xx:xx:xx` MAC address at `start`, or -1 when the text is not in that form. */
+function macNumberAt(text: string, start: number): number {
+  let value = 0;
+  for (let octet = 0; octet < 6; octet++) {
+    const at = start + octet * 3;
+    const high = hexDigit(text.charCodeAt(at));
+    const low = hexDigit(text.charCodeAt(at + 1));
+    if (high < 0 || low < 0 || (octet < 5 && text.charCodeAt(at + 2) !== 0x3a)) return -1;
+    value = value * 256 + high * 16 + low;
+  }
+  return value;
 }
 
-/** The last full MAC= value and its parts: a host or gateway logs the same pair of MACs on most lines. */
-let lastMac: SplitMac | undefined;
+/**
+ * ECS texts of the MAC addresses seen, by number: a gateway logs a few (its
+ * own, its upstream's, its neighbours'), and reading the number is cheaper
+ * than building the text. Cleared when full, so that odd input cannot grow it.
+ */
+const ecsMacs = new Map<number, string>();
+const MAX_MACS = 4096;
 
-function macParts(mac: string): SplitMac {
-  const high = hexAt(mac, 36, 38);
-  const low = mac.charCodeAt(38) === 0x3a ? hexAt(mac, 39, 41) : -1;
-  let etherType: number | undefined = high * 256 + low;
-  if (high < 0 || low < 0) {
-    etherType = Number.parseInt(mac.slice(36).replace(':', ''), 16);
-    if (!Number.isFinite(etherType)) etherType = undefined;
+/** ecsMacAt, remembered for addresses in the kernel's form (whose text then follows from their number). */
+function ecsMacTextAt(text: string, start: number): string {
+  const number = macNumberAt(text, start);
+  if (number < 0) return ecsMacAt(text, start);
+  let ecs = ecsMacs.get(number);
+  if (ecs === undefined) {
+    ecs = ecsMacAt(text, start);
+    if (ecsMacs.size >= MAX_MACS) ecsMacs.clear();
+    ecsMacs.set(number, ecs);
   }
-  return { text: mac, destination: ecsMacAt(mac, 0), source: ecsMacAt(mac, 18), etherType };
+  return ecs;
+}
+
+/** The EtherType in the last five characters (`08:00`) of a MAC= value from `start`, or undefined. */
+function etherTypeAt(text: string, start: number): number | undefined {
+  const high = hexAt(text, start, start + 2);
+  const low = text.charCodeAt(start + 2) === 0x3a ? hexAt(text, start + 3, start + 5) : -1;
+  if (high >= 0 && low >= 0) return high * 256 + low;
+  // parseInt also takes a sign or trailing junk; kept for such values.
+  const etherType = Number.parseInt(text.slice(start, start + 5).replace(':', ''), 16);
+  return Number.isFinite(etherType) ? etherType : undefined;
 }
 
 /** `MAC=00:15:5d:01:02:03:00:15:5d:04:05:06:08:00` (value from `start` to `end`) → destination MAC, source MAC, EtherType. */
-function splitMac(fields: Fields, iptables: Fields, body: string, start: number, end: number): void {
-  let parts = lastMac;
-  if (parts === undefined || end - start !== parts.text.length || !body.startsWith(parts.text, start)) {
-    const mac = body.slice(start, end);
-    if (mac.length !== 41) {
-      iptables.mac = mac;
-      return;
-    }
-    parts = macParts(mac);
-    lastMac = parts;
+function splitMac(source: Fields, destination: Fields, iptables: Fields, body: string, start: number, end: number): void {
+  if (end - start !== 41) {
+    iptables.mac = body.slice(start, end);
+    return;
   }
-  (fields.destination as Fields).mac = parts.destination;
-  (fields.source as Fields).mac = parts.source;
-  if (parts.etherType !== undefined) iptables.ether_type = parts.etherType;
+  destination.mac = ecsMacTextAt(body, start);
+  source.mac = ecsMacTextAt(body, start + 18);
+  const etherType = etherTypeAt(body, start + 36);
+  if (etherType !== undefined) iptables.ether_type = etherType;
 }
 
 /** Non-negative integer of 1–15 digits between `start` and `end`, or -1 (parseCount without the slice). */
@@ -255,13 +316,23 @@ function hexOrText(text: string, start: number, end: number): number | string {
   return text.slice(start, end);
 }
 
+/** What a packet line gives, kept apart until the line is known to be one, so that a target is written only then. */
+interface Packet {
+  readonly source: Fields;
+  readonly destination: Fields;
+  readonly network: Fields;
+  readonly observer: Fields | undefined;
+  readonly iptables: Fields;
+  readonly prefix: LogPrefix;
+}
+
 /** The packet fields from `start` (at IN=) to the end; undefined when there is no SRC= and DST=. */
-function parsePacket(body: string, start: number, prefix: LogPrefix): EcsFields | undefined {
+function parsePacket(body: string, start: number, prefix: LogPrefix): Packet | undefined {
   const source: Fields = {};
   const destination: Fields = {};
   const network: Fields = {};
   const iptables: Fields = {};
-  const fields: Fields = { source, destination, network };
+  let observer: Fields | undefined;
   let fragmentFlags: string[] | undefined;
   let tcpFlags: string[] | undefined;
   const transport: Fields = {};
@@ -294,13 +365,13 @@ function parsePacket(body: string, start: number, prefix: LogPrefix): EcsFields 
     if (code !== 0x3d) {
       const end = index;
       index = end + 1;
-      const fragmentFlag = protocol === undefined ? FRAGMENT_FLAGS.get(key) : undefined;
-      if (fragmentFlag !== undefined) {
-        (fragmentFlags ??= []).push(fragmentFlag);
+      const fragment = protocol === undefined ? fragmentFlag(key) : undefined;
+      if (fragment !== undefined) {
+        (fragmentFlags ??= []).push(fragment);
         continue;
       }
-      const tcpFlag = TCP_FLAGS.get(key);
-      if (tcpFlag !== undefined) (tcpFlags ??= []).push(tcpFlag);
+      const tcp = tcpFlag(key);
+      if (tcp !== undefined) (tcpFlags ??= []).push(tcp);
       continue;
     }
     const equals = index;
@@ -308,22 +379,22 @@ function parsePacket(body: string, start: number, prefix: LogPrefix): EcsFields 
     let end = body.indexOf(' ', valueStart);
     if (end < 0) end = length;
     index = end + 1;
-    if (protocol !== undefined && !PACKET_KEYS.has(key)) {
+    if (protocol !== undefined && !isPacketKey(key)) {
       hasTransport = addTransportWord(body, key, wordStart, valueStart, end, source, destination, transport) || hasTransport;
       continue;
     }
     switch (key) {
       case K_IN:
-        if (end > valueStart) fields.observer = { ingress: { interface: { name: body.slice(valueStart, end) } } };
+        if (end > valueStart) observer = { ingress: { interface: { name: body.slice(valueStart, end) } } };
         break;
       case K_OUT:
         if (end > valueStart) {
-          const observer = (fields.observer ?? (fields.observer = {})) as Fields;
+          observer ??= {};
           observer.egress = { interface: { name: body.slice(valueStart, end) } };
         }
         break;
       case K_MAC:
-        if (end > valueStart) splitMac(fields, iptables, body, valueStart, end);
+        if (end > valueStart) splitMac(source, destination, iptables, body, valueStart, end);
         break;
       case K_SRC: {
         const value = body.slice(valueStart, end);
@@ -397,17 +468,47 @@ function parsePacket(body: string, start: number, prefix: LogPrefix): EcsFields 
     transport.flags = tcpFlags;
     hasTransport = true;
   }
-  if (protocol !== undefined && hasTransport && !isForbiddenKey(protocol)) iptables[protocol] = transport;
-
-  const verdict = prefix.verdict;
-  const event: Fields = { kind: 'event', category: ['network'], type: verdict.type === undefined ? ['connection'] : ['connection', verdict.type] };
-  if (verdict.action.length > 0) {
-    event.action = verdict.action;
-    iptables.prefix = prefix.text;
+  if (protocol !== undefined && hasTransport) {
+    // Stored by name for the two common protocols: a store by a variable key that adds a property is slow.
+    if (protocol === 'tcp') iptables.tcp = transport;
+    else if (protocol === 'udp') iptables.udp = transport;
+    else if (!isForbiddenKey(protocol)) iptables[protocol] = transport;
   }
-  fields.event = event;
-  fields.iptables = iptables;
-  return fields;
+  if (prefix.verdict.action.length > 0) iptables.prefix = prefix.text;
+  return { source, destination, network, observer, iptables, prefix };
+}
+
+/**
+ * Writes the packet into `target` in the order the fields have always come
+ * in, each key stored by name (the fast path) unless the target already holds
+ * it, where it merges as mergeEcsFields does.
+ */
+function writePacket(target: Fields, packet: Packet): void {
+  const { source, destination, network, observer, iptables } = packet;
+  if (target.source === undefined) target.source = source;
+  else mergeEcsFields(target, { source });
+  if (target.destination === undefined) target.destination = destination;
+  else mergeEcsFields(target, { destination });
+  if (target.network === undefined) target.network = network;
+  else mergeEcsFields(target, { network });
+  if (observer !== undefined) {
+    if (target.observer === undefined) target.observer = observer;
+    else mergeEcsFields(target, { observer });
+  }
+  const verdict = packet.prefix.verdict;
+  const type = verdict.type === undefined ? ['connection'] : ['connection', verdict.type];
+  const event = target.event;
+  if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
+    const outer = event as Fields;
+    outer.kind = 'event';
+    outer.category = ['network'];
+    outer.type = type;
+    if (verdict.action.length > 0) outer.action = verdict.action;
+  } else {
+    target.event = verdict.action.length > 0 ? { kind: 'event', category: ['network'], type, action: verdict.action } : { kind: 'event', category: ['network'], type };
+  }
+  if (target.iptables === undefined) target.iptables = iptables;
+  else mergeEcsFields(target, { iptables });
 }
 
 /** Reads one transport header word; true when it added a `transport` field. */
@@ -465,7 +566,7 @@ function isUptime(body: string, start: number, end: number): boolean {
 }
 
 /** A kernel log message: an optional `[12345.678901] ` uptime stamp, the rule's log prefix, then the packet from IN=. */
-function parseKernelLine(body: string, from: number): EcsFields | undefined {
+function parseKernelLine(body: string, from: number): Packet | undefined {
   const start = packetStart(body, from);
   if (start < 0) return undefined;
   let prefixStart = from;
@@ -476,20 +577,19 @@ function parseKernelLine(body: string, from: number): EcsFields | undefined {
   return parsePacket(body, start, logPrefixAt(body, prefixStart, start));
 }
 
-export const iptablesBodyParser: BodyParser = {
+export const iptablesBodyParser: WritingBodyParser = {
   dataset: IPTABLES,
   description:
     'iptables/ufw LOG and nftables log packet lines ("[UFW BLOCK] IN=eth0 OUT= SRC=... DST=... PROTO=TCP SPT=... DPT=..."), as a kernel syslog body or as whole kern.log lines.',
-  compile(_options, context) {
-    return (body) => {
+  compileWriter(_options, context) {
+    return (body, target) => {
       const prefix = parseLogFilePrefix(body, context);
-      if (prefix === undefined) return parseKernelLine(body, 0);
-      const fields = parseKernelLine(body, prefix.bodyStart);
-      if (fields === undefined) return undefined;
-      const result = prefixFields(prefix);
-      mergeEcsFields(result, fields);
-      result.message = body.slice(prefix.bodyStart);
-      return result;
+      const packet = parseKernelLine(body, prefix === undefined ? 0 : prefix.bodyStart);
+      if (packet === undefined) return undefined;
+      if (prefix !== undefined) mergeEcsFields(target, prefixFields(prefix));
+      writePacket(target, packet);
+      if (prefix !== undefined) target.message = body.slice(prefix.bodyStart);
+      return true;
     };
   },
 };

@@ -11,7 +11,7 @@
  * full of messages (cron sessions, logind) that are not worth a dead letter.
  */
 import { isIP } from 'node:net';
-import type { BodyParser } from './body-format';
+import type { WritingBodyParser } from './body-format';
 import { defineBodyFormat, mergeEcsFields } from './body-format';
 import { isPlainIpv4 } from './ecs-values';
 import { parseCount } from './field-path';
@@ -441,22 +441,67 @@ export function parseAuthMessage(body: string): Fields | undefined {
   return body.includes(' : ') ? sudo(body) : undefined;
 }
 
-export const linuxAuthBodyParser: BodyParser = {
+/**
+ * mergeEcsFields for what the recognisers above return, each top-level key
+ * stored by name: in a merge that adds keys to an event, the stores by a
+ * variable key are the slow part. The `event` objects all come from
+ * authEvent, iamEvent and sshNoIdentification, with these five keys in this order.
+ */
+function writeAuthFields(target: Fields, fields: Fields): void {
+  for (const key in fields) {
+    const value = fields[key] as Fields;
+    switch (key) {
+      case 'event': {
+        const event = target.event;
+        if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+          target.event = value;
+          break;
+        }
+        const outer = event as Fields;
+        outer.kind = value.kind;
+        outer.category = value.category;
+        outer.type = value.type;
+        outer.action = value.action;
+        if (value.outcome !== undefined) outer.outcome = value.outcome;
+        break;
+      }
+      case 'source':
+        if (target.source === undefined) target.source = value;
+        else mergeEcsFields(target, { source: value });
+        break;
+      case 'user':
+        if (target.user === undefined) target.user = value;
+        else mergeEcsFields(target, { user: value });
+        break;
+      case 'system':
+        if (target.system === undefined) target.system = value;
+        else mergeEcsFields(target, { system: value });
+        break;
+      default:
+        mergeEcsFields(target, { [key]: value });
+    }
+  }
+}
+
+export const linuxAuthBodyParser: WritingBodyParser = {
   dataset: LINUX_AUTH,
   description:
     'Linux authentication messages (sshd, sudo, su, pam_unix, useradd, groupadd, userdel, passwd), as a syslog body or as whole /var/log/auth.log lines.',
-  compile(_options, context) {
-    return (body) => {
+  compileWriter(_options, context) {
+    return (body, target) => {
       const fields = parseAuthMessage(body);
-      if (fields !== undefined) return fields;
+      if (fields !== undefined) {
+        writeAuthFields(target, fields);
+        return true;
+      }
       const prefix = parseLogFilePrefix(body, context);
       if (prefix === undefined) return undefined;
       const message = body.slice(prefix.bodyStart);
-      const result = prefixFields(prefix);
+      mergeEcsFields(target, prefixFields(prefix));
       const messageFields = parseAuthMessage(message);
-      if (messageFields !== undefined) mergeEcsFields(result, messageFields);
-      result.message = message;
-      return result;
+      if (messageFields !== undefined) writeAuthFields(target, messageFields);
+      target.message = message;
+      return true;
     };
   },
 };

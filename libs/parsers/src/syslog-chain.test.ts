@@ -50,6 +50,31 @@ describe('syslog body chaining', () => {
     ).toMatchObject({ '@timestamp': '2023-11-14T22:13:20.123Z', event: { dataset: 'auditd', outcome: 'failure' }, source: { ip: '203.0.113.5' } });
   });
 
+  it('merges the file prefix of a relayed auth.log or kern.log line into the syslog host, process and time', () => {
+    const relay = createParser('syslog', { now: () => new Date('2026-11-23T12:00:00.000Z') });
+    const relayed = (line: string) => {
+      const result = relay.parse({ payload: Buffer.from(line), receivedAt: '2026-11-23T10:00:00.000Z', input: 'syslog_udp' });
+      if (!result.ok) throw new Error(result.error.message);
+      return result.event;
+    };
+    expect(relayed('<38>Nov 23 10:00:00 relay sshd[1]: Nov 23 09:59:58 bastion sshd[4242]: Accepted publickey for alice from 203.0.113.9 port 52311 ssh2')).toMatchObject({
+      '@timestamp': '2026-11-23T09:59:58.000Z',
+      host: { name: 'bastion', hostname: 'bastion' },
+      process: { name: 'sshd', pid: 4242 },
+      message: 'Accepted publickey for alice from 203.0.113.9 port 52311 ssh2',
+      event: { dataset: 'linux_auth', outcome: 'success' },
+      user: { name: 'alice' },
+    });
+    expect(relayed('<4>Nov 23 10:00:00 relay kernel: Nov 23 09:59:57 gw kernel: [UFW BLOCK] IN=eth0 OUT= SRC=198.51.100.7 DST=10.0.0.2 PROTO=TCP SPT=1 DPT=22')).toMatchObject({
+      '@timestamp': '2026-11-23T09:59:57.000Z',
+      host: { name: 'gw', hostname: 'gw' },
+      process: { name: 'kernel' },
+      message: '[UFW BLOCK] IN=eth0 OUT= SRC=198.51.100.7 DST=10.0.0.2 PROTO=TCP SPT=1 DPT=22',
+      event: { dataset: 'iptables', action: 'ufw-block' },
+      source: { ip: '198.51.100.7', port: 1 },
+    });
+  });
+
   it('keeps a plain syslog event when the program says nothing the next parser knows', () => {
     const parsed = event('<38>Nov 23 10:00:00 h sshd[1]: Server listening on 0.0.0.0 port 22.');
     expect(parsed.event.dataset).toBe('syslog_rfc3164');

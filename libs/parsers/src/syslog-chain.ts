@@ -7,7 +7,7 @@
  * `<format>_parse_failure` with the reason in `error.*`, and still indexed.
  */
 import type { EcsEvent } from '@siem/schema';
-import { applyBodyFields, compileBodyParser, isParseError, type BodyParser, type CompiledBodyParser } from './body-format';
+import { compileBodyParser, type BodyParser, type CompiledBodyParser } from './body-format';
 import { auditdBodyParser } from './auditd';
 import { cefBody } from './cef';
 import type { ParserContext } from './context';
@@ -38,7 +38,8 @@ function chainLinks(): readonly ChainLink[] {
 }
 
 interface CompiledChain {
-  readonly byPrefix: readonly { prefix: string; parser: CompiledBodyParser }[];
+  /** `initial` is the prefix's first character code, compared before the prefix itself: most bodies differ there. */
+  readonly byPrefix: readonly { initial: number; prefix: string; parser: CompiledBodyParser }[];
   readonly byProgram: ReadonlyMap<string, CompiledBodyParser>;
 }
 
@@ -47,11 +48,11 @@ const compiledChains = new WeakMap<ParserContext, CompiledChain>();
 function compiledChain(context: ParserContext): CompiledChain {
   let chain = compiledChains.get(context);
   if (chain === undefined) {
-    const byPrefix: { prefix: string; parser: CompiledBodyParser }[] = [];
+    const byPrefix: { initial: number; prefix: string; parser: CompiledBodyParser }[] = [];
     const byProgram = new Map<string, CompiledBodyParser>();
     for (const link of chainLinks()) {
       const parser = compileBodyParser(link.bodyParser, context);
-      if (link.bodyPrefix !== undefined) byPrefix.push({ prefix: link.bodyPrefix, parser });
+      if (link.bodyPrefix !== undefined) byPrefix.push({ initial: link.bodyPrefix.charCodeAt(0), prefix: link.bodyPrefix, parser });
       for (const program of link.programs ?? []) byProgram.set(program, parser);
     }
     chain = { byPrefix, byProgram };
@@ -61,23 +62,21 @@ function compiledChain(context: ParserContext): CompiledChain {
 }
 
 function bodyParserFor(chain: CompiledChain, program: string | undefined, body: string): CompiledBodyParser | undefined {
-  for (const { prefix, parser } of chain.byPrefix) if (body.startsWith(prefix)) return parser;
+  const initial = body.charCodeAt(0);
+  for (const link of chain.byPrefix) if (initial === link.initial && body.startsWith(link.prefix)) return link.parser;
   return program === undefined ? undefined : chain.byProgram.get(program);
 }
 
-/** Hands the syslog message body to the parser of its payload or program, and merges what it finds. */
+/** Hands the syslog message body to the parser of its payload or program, which adds what it finds to the event. */
 export function chainSyslogBody(event: EcsEvent, program: string | undefined, context: ParserContext): EcsEvent {
   const body = event.message;
   if (body === undefined) return event;
   const parser = bodyParserFor(compiledChain(context), program, body);
   if (parser === undefined) return event;
-  const fields = parser.parseBody(body);
-  if (fields === undefined) return event;
-  if (isParseError(fields)) {
-    const tags = Array.isArray(event.tags) ? (event.tags as string[]) : [];
-    event.tags = [...tags, `${parser.dataset}_parse_failure`];
-    event.error = { code: fields.code, message: fields.message };
-    return event;
-  }
-  return applyBodyFields(event, fields, parser.dataset);
+  const result = parser.writeBody(body, event);
+  if (result === true || result === undefined) return event;
+  const tags = Array.isArray(event.tags) ? (event.tags as string[]) : [];
+  event.tags = [...tags, `${parser.dataset}_parse_failure`];
+  event.error = { code: result.code, message: result.message };
+  return event;
 }

@@ -320,6 +320,7 @@ export function parseBsdTimestamp(text: string, start: number, receivedMillis: n
 }
 
 const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, value) => (value < 10 ? `0${value}` : `${value}`));
+const THREE_DIGITS: readonly string[] = Array.from({ length: 1000 }, (_, value) => String(value).padStart(3, '0'));
 const FAST_FORMAT_MIN = -30_610_224_000_000; // 1000-01-01T00:00:00Z
 const FAST_FORMAT_MAX = 253_402_300_800_000; // 10000-01-01T00:00:00Z
 
@@ -340,10 +341,12 @@ export function formatIsoTimestamp(millis: number): string {
 let lastFormatted = Number.NaN;
 let lastFormattedText = '';
 
-function formatFast(millis: number): string {
-  const whole = Math.floor(millis);
-  const days = Math.floor(whole / MS_PER_DAY);
-  let rest = whole - days * MS_PER_DAY;
+// Event times and receive times mostly fall on the same day, so the date half of the text is kept.
+let lastDay = Number.NaN;
+let lastDayText = '';
+
+/** `YYYY-MM-DDT` of a day count since the epoch. */
+function dayText(days: number): string {
   // Civil date from a day count (Howard Hinnant's days_from_civil, inverted).
   const shifted = days + 719_468;
   const era = Math.floor(shifted / 146_097);
@@ -356,12 +359,22 @@ function formatFast(millis: number): string {
   const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
   const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T`;
+}
+
+function formatFast(millis: number): string {
+  const whole = Math.floor(millis);
+  const days = Math.floor(whole / MS_PER_DAY);
+  if (days !== lastDay) {
+    lastDayText = dayText(days);
+    lastDay = days;
+  }
+  let rest = whole - days * MS_PER_DAY;
   const hour = Math.floor(rest / MS_PER_HOUR);
   rest -= hour * MS_PER_HOUR;
   const minute = Math.floor(rest / 60_000);
   rest -= minute * 60_000;
   const second = Math.floor(rest / 1000);
   const millisecond = rest - second * 1000;
-  const milliText = millisecond < 10 ? `00${millisecond}` : millisecond < 100 ? `0${millisecond}` : `${millisecond}`;
-  return `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${milliText}Z`;
+  return `${lastDayText}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[millisecond]}Z`;
 }
