@@ -32,7 +32,7 @@ if (cluster.isPrimary) {
     logger.fatal({ err: error, code: (error as { code?: string }).code }, 'The processor could not prepare its parsers, enrichment files, topics or store.');
     process.exit(1);
   }
-  const supervisor = new Supervisor({ workers: config.processor.workers, logger, shutdownGraceMs: 60_000 });
+  const supervisor = new Supervisor({ workers: config.processor.workers, workerSemiSpaceMb: config.processor.workerSemiSpaceMb, logger, shutdownGraceMs: 60_000 });
   supervisor.start();
   const retention = setInterval(() => {
     bus.applyRetention().then(

@@ -3,6 +3,8 @@ import type { Logger } from '@siem/telemetry';
 
 export interface SupervisorOptions {
   readonly workers: number;
+  /** V8 young-generation semi-space of each worker in MiB; 0 keeps V8's default. */
+  readonly workerSemiSpaceMb: number;
   readonly logger: Logger;
   /** How long workers get to finish their chunk and commit after SIGTERM. */
   readonly shutdownGraceMs: number;
@@ -14,6 +16,12 @@ export const WORKER_SLOT_VARIABLE = 'SIEM_WORKER_SLOT';
 const MIN_RESTART_DELAY_MS = 500;
 const MAX_RESTART_DELAY_MS = 30_000;
 const STABLE_AFTER_MS = 60_000;
+
+/** The primary's Node options for its workers, with the semi-space size unless one is already given. */
+export function workerExecArgv(execArgv: readonly string[], semiSpaceMb: number): string[] {
+  if (semiSpaceMb === 0 || execArgv.some((arg) => arg.startsWith('--max-semi-space-size'))) return [...execArgv];
+  return [...execArgv, `--max-semi-space-size=${semiSpaceMb}`];
+}
 
 /**
  * The node:cluster primary: forks one worker per slot, restarts a worker that
@@ -27,6 +35,7 @@ export class Supervisor {
   constructor(private readonly options: SupervisorOptions) {}
 
   start(): void {
+    cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, this.options.workerSemiSpaceMb) });
     cluster.on('exit', (worker, code, signal) => this.onExit(worker, code, signal));
     for (let slot = 0; slot < this.options.workers; slot++) this.fork(slot, 0);
     this.options.logger.info({ workers: this.options.workers }, 'The processor primary started its workers.');
