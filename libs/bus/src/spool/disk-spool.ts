@@ -151,9 +151,8 @@ export class DiskSpool {
         this.nextOffset += records.length;
         segment.endOffset = this.nextOffset;
         this.unsent += records.length;
-        for (const record of records) this.unsentWeight += this.weightOf(record);
+        for (const record of records) this.countUnsent(record);
         this.appendTimes.push([this.nextOffset, now]);
-        if (this.options.label) for (const record of records) this.countLabel(this.options.label(record), this.weightOf(record));
       } finally {
         this.appending--;
       }
@@ -224,6 +223,13 @@ export class DiskSpool {
     const run = this.io.then(task, task);
     this.io = run.catch(() => undefined);
     return run;
+  }
+
+  /** Adds a record to the weighted totals, overall and under its label. */
+  private countUnsent(record: BusRecord): void {
+    const weight = this.weightOf(record);
+    this.unsentWeight += weight;
+    if (this.options.label) this.countLabel(this.options.label(record), weight);
   }
 
   private weightOf(record: BusRecord): number {
@@ -300,9 +306,7 @@ export class DiskSpool {
           for (const record of result.records) {
             if (offset >= this.cursor) {
               this.unsent++;
-              const busRecord: BusRecord = { key: record.key, value: record.value, headers: record.headers };
-              this.unsentWeight += this.weightOf(busRecord);
-              if (this.options.label) this.countLabel(this.options.label(busRecord), this.weightOf(busRecord));
+              this.countUnsent({ key: record.key, value: record.value, headers: record.headers });
               const last = this.appendTimes[this.appendTimes.length - 1];
               if (last && last[1] === record.timestamp) last[0] = offset + 1;
               else this.appendTimes.push([offset + 1, record.timestamp]);
