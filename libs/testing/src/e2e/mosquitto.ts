@@ -44,11 +44,17 @@ export async function startMosquitto(dir: string, tls?: { readonly cert: string;
     tlsUrl: tlsPort === undefined ? undefined : `mqtts://127.0.0.1:${tlsPort}`,
     publish: (topic, args, input) =>
       new Promise((resolve, reject) => {
-        const publisher = spawn('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-t', topic, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+        // Without input, stdin is not a pipe at all: with `-m` or `-f`, mosquitto_pub may exit before a write to it lands, which would fail as EPIPE.
+        const publisher = spawn('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-t', topic, ...args], {
+          stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'],
+        });
         let stderr = '';
-        publisher.stderr.on('data', (chunk) => (stderr += chunk));
+        publisher.stderr?.on('data', (chunk) => (stderr += chunk));
         publisher.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mosquitto_pub exited with ${code}: ${stderr}`))));
-        publisher.stdin.end(input ?? '');
+        if (input !== undefined) {
+          publisher.stdin?.once('error', (error) => reject(new Error(`mosquitto_pub stopped reading its input: ${error.message}; stderr: ${stderr}`)));
+          publisher.stdin?.end(input);
+        }
       }),
     stop: () =>
       new Promise((resolve) => {
