@@ -33,10 +33,17 @@ export interface GeoLookup {
   readonly as?: EcsAs;
 }
 
+/** What a database holds for an address, and the length of the network prefix it holds it for. */
+export interface GeoAnswer {
+  readonly found: GeoLookup | undefined;
+  /** Every address sharing this many leading bits gets the same answer (for IPv4, counted within its 32 bits). */
+  readonly prefixLength: number;
+}
+
 export interface GeoDatabase {
   readonly path: string;
   readonly type: string;
-  lookup(ip: string): GeoLookup | undefined;
+  lookup(ip: string): GeoAnswer;
 }
 
 /**
@@ -66,8 +73,8 @@ export function openGeoDatabase(content: Buffer, path: string): GeoDatabase {
     path,
     type: reader.metadata.databaseType,
     lookup(ip) {
-      const record = reader.get(ip) as Record<string, unknown> | null;
-      return record === null ? undefined : toEcs(record);
+      const [record, prefixLength] = reader.getWithPrefixLength(ip) as [Record<string, unknown> | null, number];
+      return { found: record === null ? undefined : toEcs(record), prefixLength };
     },
   };
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveEnrichConfig } from '../config';
 import { bundledDatabasePath, openGeoDatabase } from './geo-database';
 import { createGeoipStage } from './geoip-stage';
+import { writeMmdb } from './test-mmdb';
 
 const event = (fields: Record<string, unknown>): EcsEvent => ({ '@timestamp': '2024-01-01T00:00:00.000Z', event: {}, ...fields });
 const stage = (overrides = {}) => createGeoipStage(resolveEnrichConfig({ watchFiles: false, ...overrides }), undefined);
@@ -81,6 +82,30 @@ describe('GeoIP database files', () => {
     copyFileSync(bundledDatabasePath(), copy);
     const geoip = stage({ geoipDatabase: copy });
     expect(geoip.databases()).toEqual([copy]);
+  });
+
+  it('shares an answer across a /24 only where both databases answer for that /24 or wider', () => {
+    const countryFile = path.join(dir, 'wide.mmdb');
+    const asnFile = path.join(dir, 'narrow-asn.mmdb');
+    writeFileSync(countryFile, writeMmdb(0x51020000, 16, { country_code: 'GB' }, 'country')); // 81.2.0.0/16
+    writeFileSync(asnFile, writeMmdb(0x51024500, 28, { autonomous_system_number: 20712, autonomous_system_organization: 'Andrews & Arnold' }, 'GeoLite2-ASN')); // 81.2.69.0/28
+    const geoip = stage({ geoipDatabase: countryFile, geoipAsnDatabase: asnFile });
+    const answerFor = (ip: string) => {
+      const e = event({ source: { ip } });
+      geoip.process(e);
+      const source = e.source as { geo?: { country_iso_code: string }; as?: { number: number } };
+      return [source.geo?.country_iso_code, source.as?.number];
+    };
+    // 81.2.69.1 and .2 are inside the ASN's /28 (answers per address); .200 is outside it but within a /25 that the ASN database marks absent.
+    expect(answerFor('81.2.69.1')).toEqual(['GB', 20712]);
+    expect(answerFor('81.2.69.2')).toEqual(['GB', 20712]);
+    expect(answerFor('81.2.69.200')).toEqual(['GB', undefined]);
+    expect(geoip.counts().cacheHits).toBe(0);
+    // 81.2.70.0/23 is absent from the ASN database and inside the country's /16: one lookup serves the /24.
+    expect(answerFor('81.2.70.1')).toEqual(['GB', undefined]);
+    expect(answerFor('81.2.70.99')).toEqual(['GB', undefined]);
+    expect(answerFor('81.2.69.1')).toEqual(['GB', 20712]);
+    expect(geoip.counts()).toMatchObject({ cacheHits: 2, found: 6 });
   });
 
   it('refuses a missing database at start with the path and what to do', () => {

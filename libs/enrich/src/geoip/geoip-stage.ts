@@ -4,7 +4,9 @@
  * unspecified, broadcast) are not looked up; the event gets the ECS tag
  * `<kind>_<field>_ip` instead, e.g. `private_source_ip`. Results are cached
  * per address (a dotted quad by its number), so a busy address costs one map
- * probe; an IPv4 address that is special costs none.
+ * probe; an IPv4 address that is special costs none. A database answers for
+ * whole networks, so an IPv4 answer that holds for a /24 or wider is cached
+ * under its /24 and serves the other addresses there too.
  */
 import type { EcsEvent } from '@siem/schema';
 import type { EnrichConfig } from '../config';
@@ -12,7 +14,7 @@ import { addTag, objectAt } from '../event-fields';
 import { loadWatchedFile, sumReloads, type ReloadCounts, type WatchOptions, type WatchedFile } from '../files/watched-file';
 import { parseIp, readIpv4, specialAddressKind, specialIpv4Kind, type SpecialAddressKind } from '../ip/ip-address';
 import { LruCache } from '../lru-cache';
-import { bundledDatabasePath, openGeoDatabase, type EcsAs, type EcsGeo, type GeoDatabase, type GeoLookup } from './geo-database';
+import { bundledDatabasePath, openGeoDatabase, type EcsAs, type EcsGeo, type GeoAnswer, type GeoDatabase, type GeoLookup } from './geo-database';
 
 export const GEOIP_FIELDS = ['source', 'destination', 'client', 'server'] as const;
 
@@ -42,6 +44,8 @@ type Resolved =
   | { readonly kind: 'invalid' };
 
 const NONE: Resolved = { kind: 'none' };
+/** An answer for this prefix or a shorter one is the same for every address of the /24, so it is cached under the /24's number. */
+const SHARED_PREFIX_LENGTH = 24;
 const INVALID: Resolved = { kind: 'invalid' };
 
 // One result per kind, with its tags written out, so a special address costs no string building.
@@ -60,11 +64,12 @@ export function createGeoipStage(config: Readonly<EnrichConfig>, watch: WatchOpt
   const cache = new LruCache<string, Resolved>(config.geoipCacheSize);
   // Dotted quads are cached by their number: a small-integer key is hashed and compared without reading the text.
   const ipv4Cache = new LruCache<number, Resolved>(config.geoipCacheSize);
+  const ipv4NetworkCache = new LruCache<number, Resolved>(config.geoipCacheSize);
   const counts: GeoipCounts = { found: 0, notFound: 0, special: 0, invalid: 0, errors: 0, cacheHits: 0 };
   const files: WatchedFile<GeoDatabase>[] = [];
 
   const open = (path: string, onReload: (db: GeoDatabase) => void, watched: boolean): GeoDatabase => {
-    const file = loadWatchedFile({ path, what: 'GeoIP database', load: openGeoDatabase, onReload: (db) => (onReload(db), cache.clear(), ipv4Cache.clear()) }, watched ? watch : undefined);
+    const file = loadWatchedFile({ path, what: 'GeoIP database', load: openGeoDatabase, onReload: (db) => (onReload(db), cache.clear(), ipv4Cache.clear(), ipv4NetworkCache.clear()) }, watched ? watch : undefined);
     files.push(file);
     return file.initial;
   };
@@ -75,36 +80,41 @@ export function createGeoipStage(config: Readonly<EnrichConfig>, watch: WatchOpt
     : open(bundledDatabasePath(), (db) => (geoDb = db), false);
   let asnDb = config.geoipAsnDatabase ? open(config.geoipAsnDatabase, (db) => (asnDb = db), true) : undefined;
 
-  const lookupIn = (db: GeoDatabase | undefined, ip: string): GeoLookup | undefined => {
-    if (!db) return undefined;
+  const noDatabase: GeoAnswer = { found: undefined, prefixLength: 0 };
+  const lookupIn = (db: GeoDatabase | undefined, ip: string): GeoAnswer => {
+    if (!db) return noDatabase;
     try {
       return db.lookup(ip);
     } catch {
       counts.errors++;
-      return undefined;
+      return { found: undefined, prefixLength: 128 };
     }
   };
 
-  const lookup = (ip: string): Resolved => {
+  /** The combined answer of both databases, and the prefix it holds for: the longer of theirs. */
+  const lookup = (ip: string): { readonly resolved: Resolved; readonly prefixLength: number } => {
     const fromGeo = lookupIn(geoDb, ip);
     const fromAsn = lookupIn(asnDb, ip);
-    const geo = fromGeo?.geo ?? fromAsn?.geo;
-    const as = fromAsn?.as ?? fromGeo?.as;
-    return geo || as ? { kind: 'found', lookup: { ...(geo && { geo }), ...(as && { as }) } } : NONE;
+    const geo = fromGeo.found?.geo ?? fromAsn.found?.geo;
+    const as = fromAsn.found?.as ?? fromGeo.found?.as;
+    const resolved: Resolved = geo || as ? { kind: 'found', lookup: { ...(geo && { geo }), ...(as && { as }) } } : NONE;
+    return { resolved, prefixLength: Math.max(fromGeo.prefixLength, fromAsn.prefixLength) };
   };
 
   // The common case, kept apart: a special one is known from the number alone, without a cache probe.
   const resolveIpv4 = (ip: string, value: number): Resolved => {
     const special = specialIpv4Kind(value);
     if (special) return specialResult(special);
+    const network = value >>> (32 - SHARED_PREFIX_LENGTH);
     const key = value | 0;
-    const cached = ipv4Cache.get(key);
+    const cached = ipv4NetworkCache.get(network) ?? ipv4Cache.get(key);
     if (cached) {
       counts.cacheHits++;
       return cached;
     }
-    const resolved = lookup(ip);
-    ipv4Cache.set(key, resolved);
+    const { resolved, prefixLength } = lookup(ip);
+    if (prefixLength <= SHARED_PREFIX_LENGTH) ipv4NetworkCache.set(network, resolved);
+    else ipv4Cache.set(key, resolved);
     return resolved;
   };
 
@@ -118,7 +128,7 @@ export function createGeoipStage(config: Readonly<EnrichConfig>, watch: WatchOpt
     }
     const address = parseIp(ip);
     const special = address && specialAddressKind(address);
-    const resolved = !address ? INVALID : special ? specialResult(special) : lookup(ip);
+    const resolved = !address ? INVALID : special ? specialResult(special) : lookup(ip).resolved;
     cache.set(ip, resolved);
     return resolved;
   };
