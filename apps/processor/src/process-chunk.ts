@@ -59,7 +59,8 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
     const chunkReceivedAt = new Date().toISOString();
     const deadLetters: BusRecord[] = [];
     let events: IndexableEvent[] = [];
-    let sources = new Map<string, Source>();
+    // Index-aligned with `events`: only a rejected event needs its source, found by id then.
+    let sources: Source[] = [];
 
     const deadLetter = (source: Source, id: string, reason: DeadLetterReason): DeadLetter => {
       deadLettered.inc({ stage: reason.stage, code: reason.code });
@@ -73,18 +74,19 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
       // A truncated line usually fails to parse, so its dead letter carries the tag that explains why.
       addReceiptFields(document, source.record);
       events.push({ id, timestamp: document['@timestamp'], document });
-      sources.set(id, source);
+      sources.push(source);
     };
     const indexEvents = async (): Promise<void> => {
       if (events.length === 0) return;
       const batch = events;
       const batchSources = sources;
       events = [];
-      sources = new Map();
+      sources = [];
       const outcome = await retryWhileAllowed(() => deps.store.bulkIndex(batch), deps, 'index');
       indexed.inc({}, outcome.indexed);
+      const rejectedPositions = outcome.rejected.length ? new Map(batch.map((event, position) => [event.id, position])) : undefined;
       for (const rejection of outcome.rejected) {
-        deadLetter(batchSources.get(rejection.id)!, rejection.id, {
+        deadLetter(batchSources[rejectedPositions!.get(rejection.id)!]!, rejection.id, {
           code: 'SIEM_STORE_REJECTED',
           message: `The store refused the event (HTTP ${rejection.status}): ${rejection.reason}`,
           stage: 'index',
@@ -100,7 +102,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
       addReceiptFields(result.event, source.record);
       deps.enricher.enrich(result.event);
       events.push({ id, timestamp: result.event['@timestamp'], document: result.event });
-      sources.set(id, source);
+      sources.push(source);
     };
 
     for (const message of messages) {
