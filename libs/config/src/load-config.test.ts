@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors';
 import { loadConfig } from './load-config';
@@ -44,6 +45,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ SIEM_KAFKA_BROKERS: 'k:9092' }).deployment.bus).toBe('kafka');
     expect(loadConfig({ SIEM_OPENSEARCH_URL: 'http://o:9200' }).deployment.store).toBe('opensearch');
     expect(loadConfig({ SIEM_KAFKA_BROKERS: 'k:9092', SIEM_BUS: 'embedded' }).deployment.bus).toBe('embedded');
+  });
+
+  it('sizes the processor to the cores, leaving one to an OpenSearch on this host unless told otherwise', () => {
+    const cores = availableParallelism();
+    expect(loadConfig({ SIEM_OPENSEARCH_URL: 'http://search.internal:9200' }).processor.workers).toBe(cores);
+    const local = loadConfig({ SIEM_OPENSEARCH_URL: 'http://127.0.0.1:9200' });
+    expect(local.processor.workers).toBe(Math.max(1, cores - 1));
+    expect(local.opensearch.bulkRequests * local.processor.workers).toBeGreaterThanOrEqual(cores);
+    expect(loadConfig({ SIEM_OPENSEARCH_URL: 'http://127.0.0.1:9200', SIEM_PROCESSOR_WORKERS: '3', SIEM_OPENSEARCH_BULK_REQUESTS: '2' })).toMatchObject({ processor: { workers: 3 }, opensearch: { bulkRequests: 2 } });
+    expect(() => loadConfig({ SIEM_OPENSEARCH_URL: 'http://127.0.0.1:9200', SIEM_PROCESSOR_WORKERS: '0' })).toThrowError(/SIEM_PROCESSOR_WORKERS is invalid/);
   });
 
   it('names SIEM_BUS when it is neither embedded nor kafka', () => {

@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigError, ConfigErrorCodes } from './errors';
 import { ConfigSchema, ENV_VARIABLES, NON_SETTING_PREFIXES, type EnvVariable, type SiemConfig } from './schema';
+import { processorConcurrency } from './shared-host';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,6 +23,11 @@ function coerce(variable: EnvVariable, raw: string): unknown {
       }
       return Number(text);
   }
+}
+
+/** An empty variable counts as unset, as in most shells' `VAR= cmd`. */
+function present(raw: string | undefined): raw is string {
+  return raw !== undefined && raw !== '';
 }
 
 function rejectUnknownVariables(env: Env): void {
@@ -48,13 +55,22 @@ export function loadConfig(env: Env = process.env): SiemConfig {
   for (const variable of ENV_VARIABLES) {
     const [section, key] = variable.path;
     const raw = env[variable.name];
-    const value = raw === undefined || raw === '' ? variable.defaultValue : coerce(variable, raw);
+    const value = present(raw) ? coerce(variable, raw) : variable.defaultValue;
     if (value !== undefined) draft[section]![key] = value;
   }
   // Naming a broker or a cluster is choosing it; an explicit SIEM_BUS/SIEM_STORE still wins.
   if (!env.SIEM_BUS && env.SIEM_KAFKA_BROKERS) draft.deployment!.bus = 'kafka';
   if (!env.SIEM_STORE && env.SIEM_OPENSEARCH_URL) draft.deployment!.store = 'opensearch';
-  const config = Value.Default(ConfigSchema, draft);
+  const config = Value.Default(ConfigSchema, draft) as SiemConfig;
+  const concurrency = processorConcurrency({
+    cores: availableParallelism(),
+    store: config.deployment.store,
+    opensearchUrl: config.opensearch.url,
+    workers: present(env.SIEM_PROCESSOR_WORKERS) ? config.processor.workers : undefined,
+    bulkRequestsPerWorker: present(env.SIEM_OPENSEARCH_BULK_REQUESTS) ? config.opensearch.bulkRequests : undefined,
+  });
+  config.processor.workers = concurrency.workers;
+  config.opensearch.bulkRequests = concurrency.bulkRequestsPerWorker;
   const firstError = Value.Errors(ConfigSchema, config).First();
   if (firstError) {
     const variable = ENV_VARIABLES.find((v) => firstError.path.startsWith(`/${v.path[0]}/${v.path[1]}`));
@@ -65,7 +81,7 @@ export function loadConfig(env: Env = process.env): SiemConfig {
       `${name} is invalid: ${firstError.message} (got ${JSON.stringify(firstError.value)}). ${variable?.description ?? ''}`.trim(),
     );
   }
-  return deepFreeze(config as SiemConfig);
+  return deepFreeze(config);
 }
 
 function deepFreeze<T>(value: T): T {
