@@ -53,6 +53,7 @@ describe('loadConfig', () => {
     const local = loadConfig({ SIEM_OPENSEARCH_URL: 'http://127.0.0.1:9200' });
     expect(local.processor.workers).toBe(Math.max(1, cores - 1));
     expect(local.opensearch.bulkRequests * local.processor.workers).toBeGreaterThanOrEqual(cores);
+    expect(local.processor.chunksInFlight).toBe(local.opensearch.bulkRequests + 1);
     expect(loadConfig({ SIEM_OPENSEARCH_URL: 'http://127.0.0.1:9200', SIEM_PROCESSOR_WORKERS: '3', SIEM_OPENSEARCH_BULK_REQUESTS: '2' })).toMatchObject({ processor: { workers: 3 }, opensearch: { bulkRequests: 2 } });
     expect(() => loadConfig({ SIEM_OPENSEARCH_URL: 'http://127.0.0.1:9200', SIEM_PROCESSOR_WORKERS: '0' })).toThrowError(/SIEM_PROCESSOR_WORKERS is invalid/);
   });

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigError, ConfigErrorCodes } from './errors';
 import { ConfigSchema, ENV_VARIABLES, NON_SETTING_PREFIXES, type EnvVariable, type SiemConfig } from './schema';
-import { processorConcurrency } from './shared-host';
+import { processorConcurrency } from './processor-concurrency';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -68,9 +68,11 @@ export function loadConfig(env: Env = process.env): SiemConfig {
     opensearchUrl: config.opensearch.url,
     workers: present(env.SIEM_PROCESSOR_WORKERS) ? config.processor.workers : undefined,
     bulkRequestsPerWorker: present(env.SIEM_OPENSEARCH_BULK_REQUESTS) ? config.opensearch.bulkRequests : undefined,
+    chunksInFlight: present(env.SIEM_PROCESSOR_CHUNKS_IN_FLIGHT) ? config.processor.chunksInFlight : undefined,
   });
   config.processor.workers = concurrency.workers;
   config.opensearch.bulkRequests = concurrency.bulkRequestsPerWorker;
+  config.processor.chunksInFlight = concurrency.chunksInFlight;
   const firstError = Value.Errors(ConfigSchema, config).First();
   if (firstError) {
     const variable = ENV_VARIABLES.find((v) => firstError.path.startsWith(`/${v.path[0]}/${v.path[1]}`));
