@@ -49,7 +49,6 @@ export const BENCH_FORMATS: readonly BenchFormat[] = [
     parser: 'syslog',
     line: (i) => `<38>Nov 23 10:${String(i % 60).padStart(2, '0')}:05 bastion-${i % 20} sshd[${1000 + i}]: Failed password for invalid user ${user(i)} from ${ip(i)} port ${1024 + (i % 60000)} ssh2`,
     expectDataset: 'linux_auth',
-    targetPerSecond: 200_000,
   },
   {
     name: 'iptables in syslog (chained)',
@@ -58,7 +57,6 @@ export const BENCH_FORMATS: readonly BenchFormat[] = [
     line: (i) =>
       `<4>Nov 23 10:${String((i >> 6) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} gw-${i % 4} kernel: [UFW ${['BLOCK', 'ALLOW', 'AUDIT'][i % 3]}] IN=eth${i % 2} OUT= MAC=00:16:3e:00:00:0${i % 4}:00:16:3e:00:${String(i % 97).padStart(2, '0')}:02:08:00 SRC=${ip(i)} DST=10.0.0.${2 + (i % 7)} LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=${i % 65535} DF PROTO=TCP SPT=${1024 + (i % 60000)} DPT=${[22, 443, 3389][i % 3]} WINDOW=29200 RES=0x00 SYN URGP=0`,
     expectDataset: 'iptables',
-    targetPerSecond: 200_000,
   },
   {
     name: 'CEF',
