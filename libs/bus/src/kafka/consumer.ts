@@ -57,6 +57,10 @@ export class KafkaBusConsumer implements BusConsumer {
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       rebalanceTimeout: 60_000,
+      // Chunks in flight drain at the end of each fetched batch, leaving the store idle while the next is fetched and parsed:
+      // batches of up to 8 MiB (kafkajs: 1 MiB) make that rarer. On 2 cores the benchmark's CPU in use rose from 1.77 to 1.87 cores.
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
   }
