@@ -6,7 +6,7 @@
  * open, so a parsed chunk is ready the moment a request returns. Measured on 2
  * cores (benchmarks/processor): two workers, each with one request and two
  * chunks, used 69–75 µs of CPU per event and reached 67–79% of the bare bulk
- * rate; one worker with two requests and three chunks used 50–56 µs and reached 89%.
+ * rate; one worker with two requests and three chunks used 50–56 µs and reached 83–89%.
  */
 export interface ProcessorConcurrency {
   readonly workers: number;
