@@ -3,3 +3,4 @@ export { waitFor } from './wait-for';
 export { startApp, startCli, type AppProcess, type LogLine } from './app-process';
 export { StopWaiting } from './wait-for';
 export { deploymentEnv, pipelineEnv, type Deployment, type PipelineEnv } from './e2e/pipeline-env';
+export { deferred } from './deferred';

@@ -1,4 +1,5 @@
 import type { EachBatchPayload, Kafka } from 'kafkajs';
+import { deferred } from '@siem/testing';
 import { describe, expect, it } from 'vitest';
 import { ENVELOPE_HEADER } from '../record-envelope';
 import type { ConsumedMessage } from '../types';
@@ -18,16 +19,6 @@ function fakeKafka(): { kafka: Kafka; eachBatch: () => EachBatch } {
     disconnect: async () => undefined,
   };
   return { kafka: { consumer: () => consumer } as unknown as Kafka, eachBatch: () => captured! };
-}
-
-function deferred() {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 /** Lets the consumer run until it waits on a handler again (it yields to I/O between chunks). */
@@ -59,6 +50,14 @@ function batchOf(count: number, resolved: string[], recordsPerMessage = 1): Each
     isRunning: () => true,
     isStale: () => false,
   } as unknown as EachBatchPayload;
+}
+
+/** Settles the first `count` chunks in order, each once the consumer has handed it over. */
+async function settleInTurn(calls: readonly { done: { resolve: () => void } }[], count: number): Promise<void> {
+  for (let settled = 0; settled < count; settled++) {
+    await tick();
+    calls[settled]!.done.resolve();
+  }
 }
 
 async function started(chunksInFlight: number, chunkSize = 2) {
@@ -142,10 +141,7 @@ describe('KafkaBusConsumer', () => {
     const { eachBatch, calls } = await started(1, 100);
     const resolved: string[] = [];
     const running = eachBatch(batchOf(5, resolved, 40));
-    for (let settled = 0; settled < 3; settled++) {
-      await tick();
-      calls[settled]!.done.resolve();
-    }
+    await settleInTurn(calls, 3);
     await running;
     expect(calls.map((call) => call.count)).toEqual([2, 2, 1]);
     expect(resolved).toEqual(['1', '3', '4']);
@@ -155,10 +151,7 @@ describe('KafkaBusConsumer', () => {
     const { eachBatch, calls } = await started(1, 100);
     const resolved: string[] = [];
     const running = eachBatch(batchOf(2, resolved, 250));
-    for (let settled = 0; settled < 2; settled++) {
-      await tick();
-      calls[settled]!.done.resolve();
-    }
+    await settleInTurn(calls, 2);
     await running;
     expect(calls.map((call) => call.count)).toEqual([1, 1]);
     expect(resolved).toEqual(['0', '1']);

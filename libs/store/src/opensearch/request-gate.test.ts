@@ -1,15 +1,6 @@
+import { deferred } from '@siem/testing';
 import { describe, expect, it } from 'vitest';
 import { RequestGate } from './request-gate';
-
-function deferred() {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
