@@ -1,3 +1,3 @@
 export { createLogger, type Logger } from './logger';
-export { Counter, Gauge, MetricsRegistry, type BoundCounter } from './metrics';
+export { Counter, Gauge, Histogram, MetricsRegistry, type BoundCounter } from './metrics';
 export { serveMetrics, type MetricsServer } from './metrics-server';

@@ -57,3 +57,26 @@ describe('MetricsRegistry', () => {
     expect(registry.counter('a_total', 'a').get()).toBe(2);
   });
 });
+
+describe('Histogram', () => {
+  it('renders cumulative buckets, +Inf, sum and count per label set', () => {
+    const registry = new MetricsRegistry();
+    const duration = registry.histogram('siem_request_seconds', 'Request durations.', [0.1, 1]);
+    duration.observe({ route: '/a' }, 0.05);
+    duration.observe({ route: '/a' }, 0.5);
+    duration.observe({ route: '/a' }, 3);
+    expect(duration.count({ route: '/a' })).toBe(3);
+    expect(registry.render()).toBe(
+      [
+        '# HELP siem_request_seconds Request durations.',
+        '# TYPE siem_request_seconds histogram',
+        'siem_request_seconds_bucket{le="0.1",route="/a"} 1',
+        'siem_request_seconds_bucket{le="1",route="/a"} 2',
+        'siem_request_seconds_bucket{le="+Inf",route="/a"} 3',
+        'siem_request_seconds_sum{route="/a"} 3.55',
+        'siem_request_seconds_count{route="/a"} 3',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -60,6 +60,48 @@ export class Gauge extends Metric {
   }
 }
 
+/**
+ * Cumulative buckets plus `_sum` and `_count`, as Prometheus histograms are rendered; the
+ * bucket bounds are fixed at creation so every series of one histogram can be aggregated.
+ */
+export class Histogram {
+  private readonly series = new Map<string, { labels: Labels; buckets: number[]; sum: number; count: number }>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly bounds: readonly number[],
+  ) {}
+
+  observe(labels: Labels, value: number): void {
+    const key = labelKey(labels);
+    let series = this.series.get(key);
+    if (!series) {
+      series = { labels, buckets: this.bounds.map(() => 0), sum: 0, count: 0 };
+      this.series.set(key, series);
+    }
+    this.bounds.forEach((bound, i) => {
+      if (value <= bound) series.buckets[i]!++;
+    });
+    series.sum += value;
+    series.count++;
+  }
+
+  /** Observations of `labels` so far. */
+  count(labels: Labels = {}): number {
+    return this.series.get(labelKey(labels))?.count ?? 0;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    for (const [key, { labels, buckets, sum, count }] of this.series) {
+      this.bounds.forEach((bound, i) => lines.push(`${this.name}_bucket${labelKey({ ...labels, le: String(bound) })} ${buckets[i]}`));
+      lines.push(`${this.name}_bucket${labelKey({ ...labels, le: '+Inf' })} ${count}`, `${this.name}_sum${key} ${sum}`, `${this.name}_count${key} ${count}`);
+    }
+    return lines.join('\n');
+  }
+}
+
 function labelKey(labels: Labels): string {
   const names = Object.keys(labels).sort();
   if (names.length === 0) return '';
@@ -67,7 +109,7 @@ function labelKey(labels: Labels): string {
 }
 
 export class MetricsRegistry {
-  private readonly metrics = new Map<string, Metric>();
+  private readonly metrics = new Map<string, Metric | Histogram>();
   private readonly collectors: (() => void)[] = [];
 
   counter(name: string, help: string): Counter {
@@ -76,6 +118,10 @@ export class MetricsRegistry {
 
   gauge(name: string, help: string): Gauge {
     return this.register(name, () => new Gauge(name, help), Gauge);
+  }
+
+  histogram(name: string, help: string, bounds: readonly number[]): Histogram {
+    return this.register(name, () => new Histogram(name, help, bounds), Histogram);
   }
 
   /** Runs `collect` before every render, to set gauges from the current state. */
@@ -88,7 +134,7 @@ export class MetricsRegistry {
     return [...this.metrics.values()].map((m) => m.render()).join('\n') + '\n';
   }
 
-  private register<T extends Metric>(name: string, create: () => T, kind: abstract new (...args: never[]) => T): T {
+  private register<T extends Metric | Histogram>(name: string, create: () => T, kind: abstract new (...args: never[]) => T): T {
     const existing = this.metrics.get(name);
     if (existing) {
       if (!(existing instanceof kind)) throw new TypeError(`The metric ${name} is already registered as another type.`);
