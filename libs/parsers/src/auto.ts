@@ -1,6 +1,8 @@
 /**
  * Format detection from the first character, for inputs that mix senders:
  * `<` and a digit is syslog (RFC 5424 when `<PRI>1 ` follows, else RFC 3164),
+ * and so is a line that starts with a syslog timestamp (files written by
+ * rsyslog, syslog-ng, journald: /var/log/auth.log, /var/log/syslog),
  * `{` after optional whitespace is JSON, `CEF:` is CEF and `LEEF:` is LEEF
  * (their syslog-wrapped forms start with `<` and are chained after the syslog
  * header). Events carry the detected format in
@@ -13,9 +15,32 @@ import { leefParser } from './leef';
 import { parseError } from './errors';
 import { parseJsonLine } from './json';
 import { parseSyslogLine } from './syslog';
+import { startsWithVersionOne } from './syslog-common';
+import { monthAt } from './web-time';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
 
 export const AUTO = 'auto';
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/**
+ * A line as syslog daemons write it to a file: `Mmm dd ` (BSD), `yyyy-mm-ddT`
+ * or `yyyy-mm-dd ` (ISO 8601), or `1 ` and a timestamp (RFC 5424 without PRI).
+ * Only the shape is checked; the syslog parser reads the rest.
+ */
+function startsLikeUnprioritisedSyslog(line: string): boolean {
+  const first = line.charCodeAt(0);
+  if (!isDigit(first)) return monthAt(line, 0) !== 0 && line.charCodeAt(3) === 0x20;
+  if (startsWithVersionOne(line)) return true;
+  const separator = line.charCodeAt(10);
+  return (
+    isDigit(line.charCodeAt(1)) && isDigit(line.charCodeAt(2)) && isDigit(line.charCodeAt(3)) &&
+    line.charCodeAt(4) === 0x2d && line.charCodeAt(7) === 0x2d && isDigit(line.charCodeAt(5)) && isDigit(line.charCodeAt(9)) &&
+    (separator === 0x54 || separator === 0x20)
+  );
+}
 
 function isJsonWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
@@ -41,13 +66,14 @@ export function createAutoParser(config?: Partial<ParserConfig>): Parser {
         if (line.charCodeAt(index) === 0x7b) return parseJsonLine(line, record, context);
         if (line.startsWith('CEF:')) return cef.parse(record);
         if (line.startsWith('LEEF:')) return leef.parse(record);
+        if (startsLikeUnprioritisedSyslog(line)) return parseSyslogLine(line, record, context);
       }
       return {
         ok: false,
         error: parseError(
           'SIEM_PARSE_UNKNOWN_FORMAT',
           AUTO,
-          'The line is neither syslog (starting with "<" and a priority number), a JSON object (starting with "{"), CEF ("CEF:") nor LEEF ("LEEF:"); configure this input with the parser for its format (SIEM_PARSERS).',
+          'The line is neither syslog (starting with "<" and a priority number, or as syslog daemons write files: with a "Mmm dd hh:mm:ss" or ISO 8601 timestamp), a JSON object (starting with "{"), CEF ("CEF:") nor LEEF ("LEEF:"); configure this input with the parser for its format (SIEM_PARSERS).',
         ),
       };
     },
@@ -56,6 +82,7 @@ export function createAutoParser(config?: Partial<ParserConfig>): Parser {
 
 export const autoParser: ParserDefinition = {
   type: AUTO,
-  description: 'Detects the format per line: syslog (RFC 5424 or RFC 3164) when it starts with "<digit", JSON when it starts with "{", CEF at "CEF:", LEEF at "LEEF:".',
+  description:
+    'Detects the format per line: syslog (RFC 5424 or RFC 3164) when it starts with "<digit" or, without PRI, with a BSD or ISO 8601 timestamp; JSON when it starts with "{", CEF at "CEF:", LEEF at "LEEF:".',
   create: createAutoParser,
 };

@@ -50,9 +50,17 @@ function addressAndPort(body: string, start: number): { source: Fields; end: num
   return { source: sourceOf(body.slice(start, portAt), port), end };
 }
 
+/**
+ * `<address>` ending the body, with no port (`logger -t sshd "Failed password for root from 203.0.113.7"`);
+ * anything after it would be a cut or unknown wording.
+ */
+function addressOnly(body: string, start: number): { source: Fields; end: number } | undefined {
+  return start === body.length || body.includes(' ', start) ? undefined : { source: sourceOf(body.slice(start)), end: body.length };
+}
+
 const INVALID_USER = 'invalid user ';
 
-/** sshd `Accepted|Failed <method> for [invalid user ]<user> from <ip> port <port> ssh2[: <signature>]`. */
+/** sshd `Accepted|Failed <method> for [invalid user ]<user> from <ip>[ port <port> ssh2][: <signature>]`. */
 function sshLogin(body: string, accepted: boolean): Fields | undefined {
   const methodStart = accepted ? 9 : 7;
   const methodEnd = body.indexOf(' for ', methodStart);
@@ -64,7 +72,7 @@ function sshLogin(body: string, accepted: boolean): Fields | undefined {
   if (invalid) userStart += INVALID_USER.length;
   const from = body.lastIndexOf(' from ');
   if (from < userStart) return undefined;
-  const endpoint = addressAndPort(body, from + 6);
+  const endpoint = addressAndPort(body, from + 6) ?? addressOnly(body, from + 6);
   if (endpoint === undefined) return undefined;
   const ssh: Fields = { event: accepted ? 'Accepted' : 'Failed', method };
   const signatureAt = body.indexOf(': ', endpoint.end);

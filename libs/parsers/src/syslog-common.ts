@@ -18,6 +18,9 @@ export const SEVERITY_NAMES = [
 
 export const MAX_PRIORITY = 191;
 
+/** Tag of an event stamped with its receive time because the line's own time could not be read. */
+export const TIMESTAMP_FROM_RECEIPT = '_timestamp_from_receipt';
+
 export const BAD_PRIORITY_MESSAGE =
   'The line does not start with a valid syslog priority: expected "<" then 0 to 191 without leading zeros then ">", as in "<34>"; check that the sender speaks syslog and that the input is configured with the right format.';
 
@@ -40,6 +43,13 @@ export function parsePriority(line: string): number {
   return value;
 }
 
+/** True when the line is an RFC 5424 header without `<PRI>`: `1 ` then a timestamp or `-`. */
+export function startsWithVersionOne(line: string): boolean {
+  if (line.charCodeAt(0) !== 0x31 || line.charCodeAt(1) !== 0x20) return false;
+  const next = line.charCodeAt(2);
+  return next === 0x2d || (next >= 0x30 && next <= 0x39);
+}
+
 /** Index just after `<PRIVAL>`; without leading zeros the length follows from the value. */
 export function priorityEnd(priority: number): number {
   return priority < 10 ? 3 : priority < 100 ? 4 : 5;
@@ -50,7 +60,11 @@ export function parsePid(text: string): number | undefined {
   return text.length > 10 ? undefined : parseCount(text);
 }
 
+/** `SyslogParts.priority` of a line written without `<PRI>` (syslog daemons' files): no facility or severity is claimed. */
+export const NO_PRIORITY = -1;
+
 export interface SyslogParts {
+  /** 0–191, or NO_PRIORITY. */
   priority: number;
   /** UTC epoch millis. */
   timestamp: number;
@@ -70,14 +84,20 @@ export function buildSyslogEvent(
   dataset: string,
   context: ParserContext,
 ): EcsEvent {
-  const facilityCode = parts.priority >> 3;
-  const severityCode = parts.priority & 7;
-  const severityName = SEVERITY_NAMES[severityCode] ?? 'debug';
-  const syslog: SyslogFields = {
-    priority: parts.priority,
-    facility: { code: facilityCode, name: FACILITY_NAMES[facilityCode] ?? 'local7' },
-    severity: { code: severityCode, name: severityName },
-  };
+  let syslog: SyslogFields;
+  let level: string | undefined;
+  if (parts.priority === NO_PRIORITY) {
+    syslog = {};
+  } else {
+    const facilityCode = parts.priority >> 3;
+    const severityCode = parts.priority & 7;
+    level = SEVERITY_NAMES[severityCode] ?? 'debug';
+    syslog = {
+      priority: parts.priority,
+      facility: { code: facilityCode, name: FACILITY_NAMES[facilityCode] ?? 'local7' },
+      severity: { code: severityCode, name: level },
+    };
+  }
   if (parts.version !== undefined) syslog.version = parts.version;
   if (parts.hostname !== undefined) syslog.hostname = parts.hostname;
   if (parts.appname !== undefined) syslog.appname = parts.appname;
@@ -86,13 +106,12 @@ export function buildSyslogEvent(
   if (parts.structuredData !== undefined) syslog.structured_data = parts.structuredData;
 
   const sourceAddress = record.sourceAddress;
+  const log: NonNullable<EcsEvent['log']> = sourceAddress === undefined ? { syslog } : { source: { address: sourceAddress }, syslog };
+  if (level !== undefined) log.level = level;
   const event: EcsEvent = {
     '@timestamp': formatIsoTimestamp(parts.timestamp),
     event: eventFields(line, dataset, context),
-    log:
-      sourceAddress === undefined
-        ? { syslog, level: severityName }
-        : { source: { address: sourceAddress }, syslog, level: severityName },
+    log,
   };
   if (parts.message !== undefined) event.message = parts.message;
   const hostName = parts.hostname ?? sourceAddress;

@@ -196,7 +196,7 @@ describe('syslog_rfc3164 – malformed lines', () => {
     ['a priority above 191', '<999>Oct 11 22:14:15 host app: hi'],
     ['letters as priority', '<abc>Oct 11 22:14:15 host app: hi'],
     ['a missing ">"', '<13'],
-    ['no priority', 'Oct 11 22:14:15 host app: hi'],
+    ['no priority and no timestamp', 'host app: hi'],
     ['a leading zero', '<01>Oct 11 22:14:15 host app: hi'],
   ])('syslog_rfc3164 – rejects %s as a bad priority', (_, line) => {
     const result = parser.parse(record(line));

@@ -9,7 +9,7 @@ import type { RawRecord } from '@siem/schema';
 import { createParserContext, decodePayload, receiptMillis, type ParserContext } from './context';
 import { parseError } from './errors';
 import { chainSyslogBody } from './syslog-chain';
-import { BAD_PRIORITY_MESSAGE, buildSyslogEvent, parsePriority, priorityEnd, type SyslogParts } from './syslog-common';
+import { BAD_PRIORITY_MESSAGE, buildSyslogEvent, NO_PRIORITY, parsePriority, priorityEnd, TIMESTAMP_FROM_RECEIPT, type SyslogParts } from './syslog-common';
 import { parseBsdTimestamp, parseIsoTimestamp } from './time';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
 
@@ -18,19 +18,27 @@ export const SYSLOG_RFC3164 = 'syslog_rfc3164';
 const SPACE = 0x20;
 const COLON = 0x3a;
 
+const NO_HEADER_MESSAGE =
+  'The line starts with neither a syslog priority such as "<34>" nor a timestamp ("Mmm dd hh:mm:ss" or ISO 8601), so it is not syslog; configure this input with the parser for its format (SIEM_PARSERS).';
+
 /** Parses one decoded RFC 3164 line. */
 export function parseRfc3164Line(line: string, record: RawRecord, context: ParserContext): ParseResult {
-  const priority = parsePriority(line);
-  if (priority < 0) return { ok: false, error: parseError('SIEM_PARSE_BAD_PRIORITY', SYSLOG_RFC3164, BAD_PRIORITY_MESSAGE) };
+  let priority = parsePriority(line);
+  if (priority < 0) {
+    // Syslog daemons write their files without <PRI>; such a line must then start with its timestamp.
+    if (line.charCodeAt(0) === 0x3c) return { ok: false, error: parseError('SIEM_PARSE_BAD_PRIORITY', SYSLOG_RFC3164, BAD_PRIORITY_MESSAGE) };
+    priority = NO_PRIORITY;
+  }
   const length = line.length;
-  let index = priorityEnd(priority);
+  let index = priority === NO_PRIORITY ? 0 : priorityEnd(priority);
   const received = receiptMillis(record, context);
   const parts: SyslogParts = { priority, timestamp: received };
 
   let timestampEnd = -1;
   const first = line.charCodeAt(index);
   if (first >= 0x30 && first <= 0x39) {
-    let tokenEnd = line.indexOf(' ', index);
+    // `2020-03-24 08:38:44.727732-0700` (macOS, journalctl) has a space between date and time.
+    let tokenEnd = line.indexOf(' ', line.charCodeAt(index + 10) === SPACE ? index + 11 : index);
     if (tokenEnd < 0) tokenEnd = length;
     const timestamp = parseIsoTimestamp(line, index, tokenEnd, 'lenient', context.zone);
     if (!Number.isNaN(timestamp)) {
@@ -46,10 +54,13 @@ export function parseRfc3164Line(line: string, record: RawRecord, context: Parse
   }
 
   if (timestampEnd < 0) {
+    if (priority === NO_PRIORITY) return { ok: false, error: parseError('SIEM_PARSE_BAD_PRIORITY', SYSLOG_RFC3164, NO_HEADER_MESSAGE) };
     // RFC 3164 §4.3.3: without a valid TIMESTAMP, everything after PRI is CONTENT
     // and the receiver supplies the time and host.
     if (index < length) parts.message = line.slice(index);
-    return { ok: true, event: chainSyslogBody(buildSyslogEvent(line, parts, record, SYSLOG_RFC3164, context), parts.appname, context) };
+    const event = buildSyslogEvent(line, parts, record, SYSLOG_RFC3164, context);
+    event.tags = [TIMESTAMP_FROM_RECEIPT];
+    return { ok: true, event: chainSyslogBody(event, parts.appname, context) };
   }
 
   index = timestampEnd;

@@ -9,7 +9,7 @@ import type { RawRecord } from '@siem/schema';
 import { createParserContext, decodePayload, receiptMillis, type ParserContext } from './context';
 import { parseError, type ParseErrorCode } from './errors';
 import { isForbiddenKey } from './keys';
-import { BAD_PRIORITY_MESSAGE, buildSyslogEvent, parsePriority, priorityEnd, type SyslogParts } from './syslog-common';
+import { BAD_PRIORITY_MESSAGE, buildSyslogEvent, NO_PRIORITY, parsePriority, priorityEnd, startsWithVersionOne, type SyslogParts } from './syslog-common';
 import { chainSyslogBody } from './syslog-chain';
 import { parseIsoTimestamp } from './time';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
@@ -32,11 +32,15 @@ function excerpt(text: string): string {
 
 /** Parses one decoded RFC 5424 line. */
 export function parseRfc5424Line(line: string, record: RawRecord, context: ParserContext): ParseResult {
-  const priority = parsePriority(line);
-  if (priority < 0) return failure('SIEM_PARSE_BAD_PRIORITY', BAD_PRIORITY_MESSAGE);
+  let priority = parsePriority(line);
+  if (priority < 0) {
+    // A file template may write the RFC 5424 header without <PRI>: it then starts with the version.
+    if (!startsWithVersionOne(line)) return failure('SIEM_PARSE_BAD_PRIORITY', BAD_PRIORITY_MESSAGE);
+    priority = NO_PRIORITY;
+  }
   const length = line.length;
 
-  const versionStart = priorityEnd(priority);
+  const versionStart = priority === NO_PRIORITY ? 0 : priorityEnd(priority);
   let index = versionStart;
   while (index - versionStart < 3 && isDigit(line.charCodeAt(index))) index++;
   if (index === length && index > versionStart) return failure('SIEM_PARSE_TRUNCATED_HEADER', TRUNCATED_MESSAGE);

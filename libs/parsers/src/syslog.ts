@@ -1,6 +1,7 @@
 /** Syslog of either RFC, told apart by the version digit RFC 5424 puts after the priority. */
 import type { RawRecord } from '@siem/schema';
 import { createParserContext, decodePayload, type ParserContext } from './context';
+import { startsWithVersionOne } from './syslog-common';
 import { parseRfc3164Line } from './syslog-rfc3164';
 import { parseRfc5424Line } from './syslog-rfc5424';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
@@ -8,12 +9,13 @@ import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './type
 export const SYSLOG = 'syslog';
 
 /**
- * True when the line starts `<digits>1 `, the shape of an RFC 5424 header;
+ * True when the line starts `<digits>1 `, the shape of an RFC 5424 header
+ * (or `1 ` and a timestamp, the same header written to a file without PRI);
  * RFC 3164 has a timestamp there. The priority value is not checked here, so
  * a bad one is reported by the RFC 5424 parser.
  */
 export function isRfc5424(line: string): boolean {
-  if (line.charCodeAt(0) !== 0x3c) return false;
+  if (line.charCodeAt(0) !== 0x3c) return startsWithVersionOne(line);
   let index = 1;
   while (index <= 3) {
     const code = line.charCodeAt(index);
@@ -46,6 +48,7 @@ export function createSyslogParser(config?: Partial<ParserConfig>): Parser {
 
 export const syslogParser: ParserDefinition = {
   type: SYSLOG,
-  description: 'Syslog of either RFC: RFC 5424 when the priority is followed by version "1 ", otherwise RFC 3164.',
+  description:
+    'Syslog of either RFC, with or without <PRI> (files written by rsyslog, syslog-ng and journald): RFC 5424 when the priority (if any) is followed by version "1 ", otherwise RFC 3164 with a BSD or ISO 8601 timestamp.',
   create: createSyslogParser,
 };
