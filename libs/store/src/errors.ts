@@ -3,6 +3,7 @@ import { SiemError } from '@siem/schema';
 export const StoreErrorCodes = {
   unavailable: 'SIEM_STORE_UNAVAILABLE',
   setupFailed: 'SIEM_STORE_SETUP_FAILED',
+  templateConflict: 'SIEM_STORE_TEMPLATE_CONFLICT',
   searchFailed: 'SIEM_STORE_SEARCH_FAILED',
 } as const;
 

@@ -7,10 +7,21 @@
  */
 const endpoint = { properties: { ip: { type: 'ip' }, port: { type: 'integer' }, geo: { properties: { location: { type: 'geo_point' } } } } };
 
-export function eventIndexTemplate(prefix: string, replicas: number): Record<string, unknown> {
+/**
+ * Above the 100 that is common in examples (and that this product used before), so that
+ * templates left with longer patterns under the same prefix, by tests or older
+ * versions, do not tie with it: OpenSearch refuses overlapping patterns only at equal priority.
+ */
+export const DEFAULT_TEMPLATE_PRIORITY = 200;
+
+export function eventIndexTemplateName(prefix: string): string {
+  return `${prefix}events`;
+}
+
+export function eventIndexTemplate(prefix: string, replicas: number, priority = DEFAULT_TEMPLATE_PRIORITY): Record<string, unknown> {
   return {
     index_patterns: [`${prefix}*`],
-    priority: 100,
+    priority,
     template: {
       settings: { number_of_shards: 1, number_of_replicas: replicas, refresh_interval: '1s', 'mapping.total_fields.limit': 2000 },
       mappings: {

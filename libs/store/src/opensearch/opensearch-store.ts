@@ -6,7 +6,7 @@ import type { Logger } from '@siem/telemetry';
 import { StoreError, StoreErrorCodes } from '../errors';
 import type { BulkIndexResult, CountRequest, EventStore, IndexableEvent, RejectedEvent, SearchRequest, SearchResult } from '../types';
 import { bulkBody } from './bulk-body';
-import { eventIndexTemplate } from './event-template';
+import { DEFAULT_TEMPLATE_PRIORITY, eventIndexTemplate, eventIndexTemplateName } from './event-template';
 import { dailyIndexName } from './index-names';
 import { RequestGate } from './request-gate';
 
@@ -14,6 +14,8 @@ export interface OpenSearchStoreOptions {
   readonly url: string;
   readonly indexPrefix: string;
   readonly replicas: number;
+  /** Priority of the event index template (default 200); see `DEFAULT_TEMPLATE_PRIORITY`. */
+  readonly templatePriority?: number;
   /** Daily indices older than this many days are deleted by `applyRetention`; unset keeps everything. */
   readonly retentionDays?: number;
   /** Bulk requests this store keeps open at once; further chunks wait with their body built (default 1). */
@@ -47,12 +49,20 @@ export class OpenSearchStore implements EventStore {
   }
 
   async ensureReady(): Promise<void> {
+    const name = eventIndexTemplateName(this.options.indexPrefix);
+    const priority = this.options.templatePriority ?? DEFAULT_TEMPLATE_PRIORITY;
     try {
-      await this.client.indices.putIndexTemplate({
-        name: `${this.options.indexPrefix}events`,
-        body: eventIndexTemplate(this.options.indexPrefix, this.options.replicas) as never,
-      });
+      await this.client.indices.putIndexTemplate({ name, body: eventIndexTemplate(this.options.indexPrefix, this.options.replicas, priority) as never });
     } catch (cause) {
+      const conflict = templateConflict(cause);
+      if (conflict) {
+        throw new StoreError(
+          StoreErrorCodes.templateConflict,
+          `The event index template ${name} (pattern ${this.options.indexPrefix}*, priority ${priority}) overlaps the index templates ${conflict.join(', ')}, which have the same priority, and OpenSearch refuses two templates that could both apply at one priority. ` +
+            `Set SIEM_INDEX_TEMPLATE_PRIORITY to a priority none of them has, or, if they are leftovers, delete them (curl -X DELETE ${this.options.url}/_index_template/<name>).`,
+          { cause, retryable: false },
+        );
+      }
       throw new StoreError(
         StoreErrorCodes.setupFailed,
         `Could not install the event index template at ${this.options.url}: ${(cause as Error).message}. Check SIEM_OPENSEARCH_URL and that the cluster is up.`,
@@ -154,4 +164,12 @@ export class OpenSearchStore implements EventStore {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+/** The names of the templates OpenSearch says overlap the new one at its priority; undefined for any other failure. */
+function templateConflict(error: unknown): string[] | undefined {
+  const reason = (error as { meta?: { body?: { error?: { type?: string; reason?: string } } } }).meta?.body?.error;
+  if (reason?.type !== 'illegal_argument_exception' || !reason.reason?.includes('same priority')) return undefined;
+  const names = /existing templates \[([^\]]*)\]/.exec(reason.reason)?.[1];
+  return names ? names.split(',').map((template) => template.trim()) : ['(unnamed in the answer)'];
 }
