@@ -4,7 +4,7 @@ import { runAgent } from './agent-command';
 import { parseArgs } from './args';
 import { runDlqReplay } from './dlq-command';
 import { runSearch } from './search-command';
-import { runSend } from './send-command';
+import { runSend, sendSummary } from './send-command';
 import { runStart } from './start-command';
 
 const USAGE = `Usage:
@@ -32,7 +32,7 @@ const flag = (name: string) => (typeof args.flags[name] === 'string' ? (args.fla
 try {
   switch (args.command) {
     case 'start':
-      await runStart({ localCluster: args.flags['local-cluster'] === true }, logger);
+      process.exit(await runStart({ localCluster: args.flags['local-cluster'] === true }, logger));
       break;
     case 'agent':
       await runAgent({ files: flag('files'), multilineStart: flag('multiline-start') }, logger);
@@ -45,7 +45,7 @@ try {
         batchLines: Number(flag('batch') ?? 5000),
         progress: process.stderr,
       });
-      process.stderr.write(`done: ${result.lines} lines in ${result.seconds.toFixed(1)} s\n`);
+      process.stderr.write(`${sendSummary(result)}\n`);
       break;
     }
     case 'search': {

@@ -1,7 +1,9 @@
 /**
  * `POST /ingest`: NDJSON (one record per line) or, with a JSON Content-Type
  * and a body starting with `[`, a JSON array (one record per element,
- * re-serialised compactly). The 2xx is sent only once every record is durable
+ * re-serialised compactly), or with `Content-Type: text/plain` one text line
+ * per record (log file lines, for the processor's format detection), not
+ * checked as JSON. The 2xx is sent only once every record is durable
  * in the bus. A line that is not a JSON object is named in `rejected` with its
  * line number, and still sent on: the processor keeps it as a searchable,
  * replayable dead letter, so nothing the sender sent is lost while it fixes
@@ -40,8 +42,9 @@ const startsWithBracket = (body: Buffer): boolean => {
   return false;
 };
 
-function ndjsonItems(body: Buffer): Item[] {
+function ndjsonItems(body: Buffer, plainText: boolean): Item[] {
   return splitLines(body).map(({ number, bytes }) => {
+    if (plainText) return { payload: bytes, position: { line: number } };
     const problem = notAJsonObject(bytes.toString('utf8'));
     return { payload: bytes, position: { line: number }, ...(problem && { problem }) };
   });
@@ -62,7 +65,8 @@ export function registerIngestRoute(app: FastifyInstance, context: InputContext,
     if (!read.ok) return sendHttpError(reply, read.error);
 
     let items: Item[];
-    if (/json/i.test(request.headers['content-type'] ?? '') && !/ndjson/i.test(request.headers['content-type'] ?? '') && startsWithBracket(read.body)) {
+    const contentType = request.headers['content-type'] ?? '';
+    if (/json/i.test(contentType) && !/ndjson/i.test(contentType) && startsWithBracket(read.body)) {
       let parsed: unknown;
       try {
         parsed = JSON.parse(read.body.toString('utf8'));
@@ -76,7 +80,7 @@ export function registerIngestRoute(app: FastifyInstance, context: InputContext,
       }
       items = arrayItems(parsed as unknown[]);
     } else {
-      items = ndjsonItems(read.body);
+      items = ndjsonItems(read.body, /^text\/plain\b/i.test(contentType));
     }
 
     const receivedAt = new Date().toISOString();

@@ -35,6 +35,20 @@ describe('POST /ingest', () => {
     expect(payloads(context)).toEqual(['{"a":1}', '{"broken', '[1,2]', '{"c":3}']);
   });
 
+  it('takes text/plain lines as text records without checking them as JSON', async () => {
+    const context = recordingContext();
+    const app = buildHttpInput(options(), context);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/ingest',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      payload: 'Dec  4 10:00:00 web-2 sshd[1000]: Failed password for admin from 198.51.100.146 port 30481 ssh2\n\n{"a":1}\n',
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ accepted: 2 });
+    expect(payloads(context)).toEqual(['Dec  4 10:00:00 web-2 sshd[1000]: Failed password for admin from 198.51.100.146 port 30481 ssh2', '{"a":1}']);
+  });
+
   it('turns each element of a JSON array into one compact record', async () => {
     const context = recordingContext();
     const app = buildHttpInput(options(), context);
