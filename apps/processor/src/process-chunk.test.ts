@@ -46,6 +46,7 @@ class CollectingProducer implements BusProducer {
 }
 
 const message = (offset: number, line: string | Buffer): ConsumedMessage => ({
+  incarnation: 'raw-incarnation1',
   topic: 'siem.raw',
   partition: 0,
   offset: String(offset),
@@ -154,7 +155,7 @@ describe('createChunkProcessor', () => {
   describe('batch envelopes', () => {
     const envelope = (offset: number, lines: (string | Buffer)[]): ConsumedMessage => {
       const [packed] = packRawRecords(lines.map((line) => ({ payload: Buffer.isBuffer(line) ? line : Buffer.from(line), receivedAt: '2026-11-23T10:00:00.000Z', sourceAddress: '10.0.0.9', input: 'syslog_tcp' })));
-      return { topic: 'siem.raw', partition: 0, offset: String(offset), key: packed!.key, value: packed!.value, headers: packed!.headers ?? {} };
+      return { incarnation: 'raw-incarnation1', topic: 'siem.raw', partition: 0, offset: String(offset), key: packed!.key, value: packed!.value, headers: packed!.headers ?? {} };
     };
 
     it('indexes every record of an envelope under its own id and dead-letters the bad one with its position', async () => {
@@ -189,6 +190,60 @@ describe('createChunkProcessor', () => {
       expect(letter.error.message).toMatch(/siem\.raw\/0@5.*cut short in its payload/);
       const raw = letter.raw_base64 === undefined ? Buffer.from(letter.raw) : Buffer.from(letter.raw_base64, 'base64');
       expect(raw).toEqual(broken.value.subarray(0, broken.value.length - 3));
+    });
+  });
+
+  describe('with a detector', () => {
+    function detectingSetup(failFlushes: number) {
+      const store = new ScriptedStore();
+      const inspected: string[] = [];
+      const flushed: string[][] = [];
+      const indexedAtFlush: number[] = [];
+      let failuresLeft = failFlushes;
+      const process = createChunkProcessor({
+        parser: createParser('auto', {}),
+        enricher,
+        store,
+        producer: new CollectingProducer(),
+        deadLetterTopic: 'siem.dlq',
+        bulkSize: 2000,
+        logger: createLogger('test', 'silent'),
+        metrics: new MetricsRegistry(),
+        shouldRetry: () => true,
+        detector: {
+          begin() {
+            const ids: string[] = [];
+            return {
+              inspect: (event, id) => {
+                inspected.push(String(event.message));
+                ids.push(id);
+              },
+              async flush() {
+                indexedAtFlush.push(store.indexed.size);
+                if (failuresLeft-- > 0) throw new StoreError('SIEM_STORE_UNAVAILABLE', 'down', { retryable: true });
+                flushed.push(ids);
+              },
+            };
+          },
+        },
+      });
+      return { store, process, inspected, flushed, indexedAtFlush };
+    }
+
+    it('shows the detector every parsed event, enriched, and writes the alerts after the events, before resolving', async () => {
+      const { store, process, inspected, flushed, indexedAtFlush } = detectingSetup(0);
+      await process([message(1, '{"message":"one"}'), message(2, Buffer.from([0x3c, 0x31, 0x3e, 0xff, 0xfe])), message(3, '{"message":"three"}')]);
+      expect(inspected).toEqual(['one', 'three']);
+      // Both events and the dead letter were indexed before the alerts were written.
+      expect(indexedAtFlush).toEqual([3]);
+      const parsedIds = [...store.indexed.values()].filter((e) => (e.document as EcsEvent).event.kind !== 'pipeline_error').map((e) => e.id);
+      expect(flushed).toEqual([parsedIds]);
+    });
+
+    it('retries writing the alerts while the store is down, and resolves only once they are written', async () => {
+      const { process, flushed } = detectingSetup(2);
+      await process([message(1, '{"message":"one"}'), message(2, '{"message":"two"}')]);
+      expect(flushed).toHaveLength(1);
     });
   });
 });

@@ -34,6 +34,19 @@ export interface ChunkProcessorDeps {
   readonly metrics: MetricsRegistry;
   /** Whether to keep retrying a store that is down; false once the worker is asked to stop. */
   readonly shouldRetry: () => boolean;
+  /** Runs the detection rules on every parsed event; the chunk's alerts are written before it commits. */
+  readonly detector?: Detector;
+}
+
+/** The alerts of one chunk: collected while its events are processed, written before its offsets commit. */
+export interface ChunkDetection {
+  inspect(event: Record<string, unknown>, eventId: string): void;
+  /** Writes the chunk's alerts; called again after a retryable failure, so it must be idempotent. */
+  flush(): Promise<void>;
+}
+
+export interface Detector {
+  begin(): ChunkDetection;
 }
 
 const MAX_RETRY_DELAY_MS = 10_000;
@@ -57,6 +70,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
 
   return async (messages) => {
     const chunkReceivedAt = new Date().toISOString();
+    const detection = deps.detector?.begin();
     const deadLetters: BusRecord[] = [];
     let events: IndexableEvent[] = [];
     // Index-aligned with `events`: only a rejected event needs its source, found by id then.
@@ -101,6 +115,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
       }
       addReceiptFields(result.event, source.record);
       deps.enricher.enrich(result.event);
+      detection?.inspect(result.event, id);
       events.push({ id, timestamp: result.event['@timestamp'], document: result.event });
       sources.push(source);
     };
@@ -112,10 +127,10 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
       } catch (error) {
         if (!(error instanceof BusError)) throw error;
         const whole = { ...decodeRawRecord(message, chunkReceivedAt), payload: message.value };
-        addDeadLetter({ message, record: whole }, eventId(message.topic, message.partition, message.offset), { code: error.code, message: error.message, stage: 'envelope' });
+        addDeadLetter({ message, record: whole }, eventId(message), { code: error.code, message: error.message, stage: 'envelope' });
         continue;
       }
-      const messageId = eventId(message.topic, message.partition, message.offset);
+      const messageId = eventId(message);
       const enveloped = isEnvelope(message);
       for (let index = 0; index < records.length; index++) {
         const record = records[index]!;
@@ -125,6 +140,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps): (messages: reado
       }
     }
     await indexEvents();
+    if (detection) await retryWhileAllowed(() => detection.flush(), deps, 'alerts');
     if (deadLetters.length) await retryWhileAllowed(() => deps.producer.send(deps.deadLetterTopic, deadLetters), deps, 'dead-letter');
   };
 }
