@@ -29,6 +29,8 @@ function chainLinks(): readonly ChainLink[] {
     { bodyPrefix: 'CEF:', bodyParser: cefBody },
     { bodyPrefix: 'LEEF:', bodyParser: leefBody },
     { bodyPrefix: 'type=', programs: ['audit', 'auditd', 'audispd'], bodyParser: auditdBodyParser },
+    // PAM modules log under the program that called them (CRON, login, systemd-logind, ...), so their messages are known by their prefix.
+    { bodyPrefix: 'pam_', bodyParser: linuxAuthBodyParser },
     {
       programs: ['sshd', 'sshd-session', 'sudo', 'su', 'useradd', 'userdel', 'usermod', 'groupadd', 'groupdel', 'passwd', 'chpasswd', 'unix_chkpwd'],
       bodyParser: linuxAuthBodyParser,

@@ -64,11 +64,13 @@ describe('syslog – lines without PRI, as written to files', () => {
     expect(event.event).toMatchObject({ action: 'su', outcome: 'success' });
   });
 
-  it('syslog – reads a BSD line without a hostname', () => {
+  it('syslog – reads a BSD line without a hostname and chains pam messages of any program', () => {
     const event = parse('Dec  4 09:59:58 CRON[2211]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)');
     expect(event.host).toEqual({ name: '192.0.2.10' });
     expect(event.process).toEqual({ name: 'CRON', pid: 2211 });
     expect(event.message).toBe('pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)');
+    expect(event.user).toEqual({ name: 'root' });
+    expect(event.event).toMatchObject({ dataset: 'linux_auth', action: 'session_opened' });
   });
 
   it('syslog – chains kern.log netfilter lines to iptables', () => {
