@@ -2,10 +2,13 @@ import path from 'node:path';
 import type { SiemConfig } from '@siem/config';
 import type { Logger } from '@siem/telemetry';
 import { EmbeddedBusConsumer, EmbeddedBusProducer, applyRetention, ensureEmbeddedTopics } from './embedded';
+import { embeddedPositions, readEmbeddedRange } from './embedded/offset-range';
 import { createKafka } from './kafka/client';
 import { KafkaBusConsumer } from './kafka/consumer';
+import { kafkaPositions, readKafkaRange } from './kafka/offset-range';
 import { KafkaBusProducer } from './kafka/producer';
 import { ensureKafkaTopics } from './kafka/topics';
+import type { OffsetRange, PartitionPosition, ReadRangeOptions } from './offset-range';
 import type { BusConsumer, BusProducer, TopicSpec } from './types';
 
 /** A worker's place in the consumer group; the embedded bus assigns partitions by it, Kafka by itself. */
@@ -22,6 +25,10 @@ export interface Bus {
   producer(options?: { readonly retries?: number }): BusProducer;
   /** A consumer in the processor's group, or in `groupId` for jobs that read on their own (dead-letter replay). */
   consumer(member: GroupMember, groupId?: string): BusConsumer;
+  /** Per partition of `topic`: the oldest record kept, where `groupId` reads next, and the end. */
+  positions(topic: string, groupId: string): Promise<PartitionPosition[]>;
+  /** Reads exactly the records in `ranges` (those still kept), in order per partition, then resolves. */
+  readRange(topic: string, ranges: readonly OffsetRange[], options: ReadRangeOptions): Promise<void>;
   /** Deletes what is past retention; Kafka enforces its own, so this is for the embedded log. */
   applyRetention(): Promise<{ deletedSegments: number; deletedBytes: number }>;
 }
@@ -44,6 +51,8 @@ export function createBus(config: SiemConfig, logger: Logger, clientName: string
       // Only the processor's group overlaps chunks; a replay keeps strict order.
       consumer: (_member, groupId = config.kafka.consumerGroup) =>
         new KafkaBusConsumer(kafka, groupId, { logger, chunksInFlight: groupId === config.kafka.consumerGroup ? config.processor.chunksInFlight : 1 }),
+      positions: (topic, groupId) => kafkaPositions(kafka, topic, groupId),
+      readRange: (topic, ranges, options) => readKafkaRange(kafka, topic, ranges, options),
       applyRetention: async () => ({ deletedSegments: 0, deletedBytes: 0 }),
     };
   }
@@ -53,6 +62,8 @@ export function createBus(config: SiemConfig, logger: Logger, clientName: string
     ensureTopics: () => ensureEmbeddedTopics(dataDir, pipelineTopics(config)),
     producer: () => new EmbeddedBusProducer({ dataDir }),
     consumer: (member, groupId = config.kafka.consumerGroup) => new EmbeddedBusConsumer({ dataDir, groupId, memberIndex: member.index, memberCount: member.count, logger }),
+    positions: (topic, groupId) => embeddedPositions(dataDir, topic, groupId, logger),
+    readRange: (topic, ranges, options) => readEmbeddedRange(dataDir, topic, ranges, options, logger),
     applyRetention: async () => {
       const result = await applyRetention(dataDir, {
         maxAgeMs: config.deployment.busRetentionHours * 3_600_000,

@@ -13,7 +13,8 @@ export {
   type DeadLetter,
   type DeadLetterReason,
 } from './dead-letter';
-export { matchesFilter, replayDeadLetters, type DeadLetterFilter, type ReplayOptions, type ReplayProgress } from './replay-dead-letters';
+export { matchesFilter, replayDeadLetters, type DeadLetterFilter, type ReplayBus, type ReplayOptions, type ReplayProgress, type ReplayResult } from './replay-dead-letters';
+export type { OffsetRange, PartitionPosition, RangeMessage, ReadRangeOptions } from './offset-range';
 export { createKafka, type KafkaClientOptions } from './kafka/client';
 export { ensureKafkaTopics } from './kafka/topics';
 export { KafkaBusProducer } from './kafka/producer';

@@ -2,7 +2,7 @@ import { loadConfig } from '@siem/config';
 import { createLogger } from '@siem/telemetry';
 import { runAgent } from './agent-command';
 import { parseArgs } from './args';
-import { runDlqReplay } from './dlq-command';
+import { replaySummary, runDlqReplay } from './dlq-command';
 import { runSearch } from './search-command';
 import { runSend, sendSummary } from './send-command';
 import { runStart } from './start-command';
@@ -17,11 +17,14 @@ const USAGE = `Usage:
                                         metrics on :9465 unless SIEM_COLLECTOR_METRICS_PORT is set)
   siem send [FILE] [--batch N]          ship lines from FILE or stdin to the collector's HTTP input
   siem search QUERY [--size N] [--from ISO] [--to ISO] [--json]
-  siem dlq replay [--code CODE] [--parser NAME] [--all] [--idle-seconds N]
-                                        re-send dead letters through the pipeline (after a parser fix);
-                                        by default those not replayed before, --all every one (replayed
-                                        events keep their ids: nothing is indexed twice). Dead letters are
-                                        searchable: siem search 'event.kind:pipeline_error'
+  siem dlq replay [--code CODE] [--parser NAME] [--all] [--wait-seconds N]
+                                        re-send dead letters through the pipeline (after a parser fix):
+                                        those in the dead-letter topic when it starts, by default only the
+                                        ones not replayed before, --all every one (replayed events keep
+                                        their ids: nothing is indexed twice). It then waits (default 120 s)
+                                        for the processor and reports how many failed again; those stay
+                                        for the next replay. Dead letters are searchable:
+                                        siem search 'event.kind:pipeline_error'
 `;
 
 const args = parseArgs(process.argv.slice(2));
@@ -32,7 +35,7 @@ const flag = (name: string) => (typeof args.flags[name] === 'string' ? (args.fla
 try {
   switch (args.command) {
     case 'start':
-      process.exit(await runStart({ localCluster: args.flags['local-cluster'] === true }, logger));
+      await runStart({ localCluster: args.flags['local-cluster'] === true }, logger);
       break;
     case 'agent':
       await runAgent({ files: flag('files'), multilineStart: flag('multiline-start') }, logger);
@@ -67,17 +70,13 @@ try {
         process.stderr.write(USAGE);
         process.exit(2);
       }
+      const waitSeconds = Number(flag('wait-seconds') ?? 120);
       const result = await runDlqReplay(
         loadConfig(),
-        {
-          filter: { code: flag('code'), stage: flag('parser') },
-          all: args.flags.all === true,
-          idleSeconds: Number(flag('idle-seconds') ?? 10),
-          progress: process.stderr,
-        },
+        { filter: { code: flag('code'), stage: flag('parser') }, all: args.flags.all === true, waitSeconds, progress: process.stderr },
         logger,
       );
-      process.stderr.write(`\ndone: ${result.replayed} dead letters replayed, ${result.skipped} left out by the filter, ${result.unreadable} unreadable\n`);
+      process.stderr.write(replaySummary(result, waitSeconds));
       break;
     }
     default:

@@ -71,6 +71,11 @@ export class PartitionReader {
     await this.relocate(committed?.offset ?? 0, committed !== undefined);
   }
 
+  /** Starts at `offset` without a committed position, or at the oldest record when retention deleted it. */
+  async seekOffset(offset: number): Promise<void> {
+    await this.relocate(offset, false);
+  }
+
   /** Moves the read position past messages that were processed. */
   advance(next: LogPosition): void {
     this.position = next;

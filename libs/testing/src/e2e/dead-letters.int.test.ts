@@ -60,9 +60,10 @@ describe.each(deployments)('dead letters (%s)', (_name, deployment) => {
 
     expect(await processor.stop()).toBe(0);
     processor = await startProcessor(setup, 'http_ndjson=json');
-    const replay = startCli(['dlq', 'replay', '--parser', 'syslog_rfc3164', '--idle-seconds', '5'], setup.env);
+    const replay = startCli(['dlq', 'replay', '--parser', 'syslog_rfc3164'], setup.env);
     expect(await replay.exited()).toBe(0);
     expect(replay.stderr.join('')).toMatch(/done: 3 dead letters replayed, 0 left out by the filter/);
+    expect(replay.stderr.join('')).toMatch(/The processor handled every replayed event: 0 failed again/);
 
     const parsed = await waitFor('the three events parsed as JSON', async () => {
       const hits = await search(setup, marker);
