@@ -4,3 +4,4 @@ export { OpenSearchStore, type OpenSearchStoreOptions } from './opensearch/opens
 export { dailyIndexName } from './opensearch/index-names';
 export { EmbeddedStore, TOTAL_HITS_LIMIT, type EmbeddedStoreOptions } from './embedded';
 export { createStore } from './create-store';
+export * from './detection';
