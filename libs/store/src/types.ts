@@ -47,6 +47,8 @@ export interface EventStore {
    * for good; rejects (retryable StoreError) when the store is unavailable.
    */
   bulkIndex(events: readonly IndexableEvent[]): Promise<BulkIndexResult>;
+  /** Milliseconds this instance's bulk writes have waited so far for another process's write lock (embedded store). */
+  writeLockWaitMs?(): number;
   search(request: SearchRequest): Promise<SearchResult>;
   /** Deletes whole days older than the configured retention; returns the index names deleted. */
   applyRetention(now?: Date): Promise<string[]>;

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -210,6 +211,86 @@ describe('EmbeddedStore', () => {
       other.close();
       await impatient.close();
     }
+  });
+
+  it('counts the time a write waited for the lock another process held', async () => {
+    await store.bulkIndex([event('a', '2026-01-03T10:00:00Z')]);
+    expect(store.writeLockWaitMs()).toBeLessThan(1_000);
+    const before = store.writeLockWaitMs();
+    const holdMs = 400;
+    const holder = spawn(
+      process.execPath,
+      ['-e', `const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => db.exec('ROLLBACK'), ${holdMs});`, path.join(dataDir, 'store', 'siem-events-2026.01.03.sqlite')],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+    const locked = performance.now();
+    expect(await store.bulkIndex([event('b', '2026-01-03T10:00:01Z')])).toEqual({ indexed: 1, rejected: [] });
+    const waited = store.writeLockWaitMs() - before;
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThanOrEqual(performance.now() - locked + 1);
+    await exited;
+    expect(await searchIds(store, '')).toEqual(['b', 'a']);
+  });
+
+  it('stores events in arrival order and finds them by time, however out of order they arrive', async () => {
+    const times = Array.from({ length: 3_000 }, (_, i) => Date.UTC(2026, 0, 3, 10) + ((i * 7919) % 3_000) * 1000);
+    await store.bulkIndex(times.map((time, i) => event(`e${i}`, new Date(time).toISOString(), { host: { name: `h${i % 3}` } })));
+    await store.bulkIndex([event('e5', new Date(times[5]!).toISOString(), { host: { name: 'moved' } })]);
+    const db = new Database(path.join(dataDir, 'store', 'siem-events-2026.01.03.sqlite'), { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      const rowids = db.prepare('SELECT rowid FROM events ORDER BY rowid').pluck().all() as number[];
+      expect(rowids.every((rowid, i) => i === 0 || rowid > rowids[i - 1]!)).toBe(true);
+      expect((db.prepare('SELECT id FROM events ORDER BY rowid LIMIT 2').pluck().all() as string[])).toEqual(['e0', 'e1']);
+    } finally {
+      db.close();
+    }
+    const byTime = [...times.keys()].sort((a, b) => times[b]! - times[a]!).map((i) => `e${i}`);
+    expect(await searchIds(store, '')).toEqual(byTime.slice(0, 100));
+    const from = new Date(Date.UTC(2026, 0, 3, 10, 10)).toISOString();
+    const to = new Date(Date.UTC(2026, 0, 3, 10, 20)).toISOString();
+    const inWindow = byTime.filter((id) => times[Number(id.slice(1))]! >= Date.parse(from) && times[Number(id.slice(1))]! <= Date.parse(to));
+    expect(await searchIds(store, '', { from, to })).toEqual(inWindow.slice(0, 100));
+    expect(await store.count({ query: parseQuery('host.name:h1'), from, to })).toBe(inWindow.filter((id) => Number(id.slice(1)) % 3 === 1 && id !== 'e5').length);
+    expect(await searchIds(store, 'host.name:moved')).toEqual(['e5']);
+  });
+
+  it('reads and writes a day that an earlier version keyed by time (schema version 1)', async () => {
+    fs.mkdirSync(path.join(dataDir, 'store'), { recursive: true });
+    const file = path.join(dataDir, 'store', 'siem-events-2026.01.03.sqlite');
+    const v1 = new Database(file);
+    v1.pragma('journal_mode = WAL');
+    v1.exec(`
+      CREATE TABLE events (time_key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
+      CREATE VIRTUAL TABLE events_fts USING fts5(message, terms, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'");
+      PRAGMA user_version = 1;
+    `);
+    v1.close();
+    await store.bulkIndex([event('a', '2026-01-03T10:00:00Z', { message: 'first' }), event('b', '2026-01-03T09:00:00Z')]);
+    await store.bulkIndex([event('a', '2026-01-03T10:00:00Z', { message: 'second' }), event('c', '2026-01-03T11:00:00Z')]);
+    expect(await searchIds(store, '')).toEqual(['c', 'a', 'b']);
+    expect(await searchIds(store, 'second')).toEqual(['a']);
+    expect(await searchIds(store, 'first')).toEqual([]);
+    expect(await searchIds(store, '', { from: '2026-01-03T09:30:00Z', to: '2026-01-03T10:30:00Z' })).toEqual(['a']);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a day written by a newer version of the store', async () => {
+    await store.bulkIndex([event('a', '2026-01-03T10:00:00Z')]);
+    await store.close();
+    const db = new Database(path.join(dataDir, 'store', 'siem-events-2026.01.03.sqlite'));
+    db.pragma('user_version = 3');
+    db.close();
+    const error = await errorOf(() => searchIds(store, ''));
+    expect(error.code).toBe('SIEM_STORE_SEARCH_FAILED');
+    expect(error.message).toMatch(/schema version 3/);
   });
 
   it('rejects a time bound it cannot read', async () => {

@@ -52,6 +52,7 @@ export class EmbeddedStore implements EventStore {
   private readonly partitions = new Map<string, Partition>();
   private readonly partitionOptions: { busyTimeoutMs: number; cacheSizeKib: number };
   private directoryMade = false;
+  private lockWaitMs = 0;
 
   constructor(private readonly options: EmbeddedStoreOptions) {
     this.prefix = options.indexPrefix ?? DEFAULT_PREFIX;
@@ -121,12 +122,16 @@ export class EmbeddedStore implements EventStore {
       let partition: Partition | undefined;
       try {
         partition = this.writablePartition(day);
-        partition.write(batch, rejected);
+        this.lockWaitMs += partition.write(batch, rejected);
       } catch (cause) {
         throw unavailable(cause, `Writing ${batch.length} events of ${day}`, partition?.file ?? this.fileOf(day));
       }
     }
     return { indexed: events.length - rejected.length, rejected };
+  }
+
+  writeLockWaitMs(): number {
+    return this.lockWaitMs;
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
