@@ -36,6 +36,19 @@ describe('GeoIP with the bundled database', () => {
     expect(f.tags).toEqual(['from_sender', 'loopback_source_ip', 'link_local_destination_ip']);
   });
 
+  it('tags documentation and benchmarking addresses, which the bundled database would place, with no geo', () => {
+    const geoip = stage();
+    const e = event({ source: { ip: '203.0.113.99' }, destination: { ip: '198.51.100.23' }, client: { ip: '2001:db8::5' }, server: { ip: '198.18.0.7' } });
+    geoip.process(e);
+    expect(e.tags).toEqual(['documentation_source_ip', 'documentation_destination_ip', 'documentation_client_ip', 'benchmarking_server_ip']);
+    expect(e.source).toEqual({ ip: '203.0.113.99' });
+    expect(e.client).toEqual({ ip: '2001:db8::5' });
+    const f = event({ source: { ip: '192.0.2.44' }, destination: { ip: '240.0.0.9' } });
+    geoip.process(f);
+    expect(f.tags).toEqual(['documentation_source_ip', 'reserved_destination_ip']);
+    expect(geoip.counts()).toMatchObject({ found: 0, special: 6 });
+  });
+
   it('ignores invalid addresses and odd field shapes without throwing', () => {
     const geoip = stage();
     const events = [

@@ -1,7 +1,8 @@
 /**
  * GeoIP of source, destination, client and server addresses. Addresses that
- * name no place (private, shared, loopback, link-local, multicast,
- * unspecified, broadcast) are not looked up; the event gets the ECS tag
+ * name no place (the special-purpose ranges: private, shared, loopback,
+ * link-local, multicast, unspecified, broadcast, documentation, benchmarking,
+ * reserved) are not looked up; the event gets the ECS tag
  * `<kind>_<field>_ip` instead, e.g. `private_source_ip`. Results are cached
  * per address (a dotted quad by its number), so a busy address costs one map
  * probe; an IPv4 address that is special costs none. A database answers for

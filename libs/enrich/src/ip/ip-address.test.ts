@@ -51,8 +51,21 @@ describe('specialAddressKind', () => {
     expect(kind('::ffff:192.168.0.1')).toBe('private');
   });
 
+  it('classifies the documentation, benchmarking and reserved ranges of the special-purpose registries (RFC 6890)', () => {
+    for (const ip of ['192.0.2.44', '198.51.100.23', '203.0.113.99', '203.0.113.0', '203.0.113.255', '2001:db8::5', '2001:db8:ffff::1', '3fff::1', '3fff:fff:ffff::1']) {
+      expect(kind(ip), ip).toBe('documentation');
+    }
+    for (const ip of ['198.18.0.1', '198.19.255.255', '2001:2::1', '2001:2:0:ffff::1']) expect(kind(ip), ip).toBe('benchmarking');
+    for (const ip of ['192.0.0.8', '192.88.99.1', '240.0.0.1', '255.255.255.254', '2001::1', '2001:1ff::1', '100::1']) expect(kind(ip), ip).toBe('reserved');
+    expect(kind('::ffff:203.0.113.7')).toBe('documentation');
+  });
+
   it('leaves public addresses, including the edges of the special ranges, to the database', () => {
-    for (const ip of ['8.8.8.8', '172.15.255.255', '172.32.0.0', '100.63.255.255', '100.128.0.0', '2001:4860:4860::8888', 'fec0::1']) {
+    for (const ip of [
+      '8.8.8.8', '172.15.255.255', '172.32.0.0', '100.63.255.255', '100.128.0.0', '2001:4860:4860::8888', 'fec0::1',
+      '192.0.1.255', '192.0.3.0', '198.51.99.255', '198.51.101.0', '203.0.112.255', '203.0.114.0', '198.17.255.255', '198.20.0.0',
+      '223.255.255.255', '192.88.98.1', '2001:db9::1', '2001:200::1', '3fff:1000::1', '101::1', '2002::1',
+    ]) {
       expect(kind(ip), ip).toBeUndefined();
     }
   });

@@ -13,8 +13,16 @@ export interface IpNetwork {
   readonly prefix: number;
 }
 
-/** Address kinds that are never looked up: they say nothing about a place or an owner. */
-export type SpecialAddressKind = 'private' | 'shared' | 'loopback' | 'link_local' | 'multicast' | 'unspecified' | 'broadcast';
+/**
+ * Address kinds that are never looked up: they say nothing about a place or an
+ * owner. From the IANA special-purpose address registries (RFC 6890 and its
+ * updates): `shared` is RFC 6598 carrier-grade NAT space, `documentation`
+ * RFC 5737 / RFC 3849 / RFC 9637, `benchmarking` RFC 2544 / RFC 5180, and
+ * `reserved` the rest that is not globally reachable (IETF protocol
+ * assignments, 240.0.0.0/4, the IPv6 discard prefix).
+ */
+export type SpecialAddressKind =
+  | 'private' | 'shared' | 'loopback' | 'link_local' | 'multicast' | 'unspecified' | 'broadcast' | 'documentation' | 'benchmarking' | 'reserved';
 
 const MAX_ADDRESS_LENGTH = 64;
 
@@ -66,23 +74,53 @@ export function specialAddressKind(address: IpAddress): SpecialAddressKind | und
 export function specialIpv4Kind(value: number): SpecialAddressKind | undefined {
   const first = value >>> 24;
   const second = (value >>> 16) & 0xff;
-  if (first === 10 || (first === 172 && second >= 16 && second <= 31) || (first === 192 && second === 168)) return 'private';
-  if (first === 100 && second >= 64 && second <= 127) return 'shared';
-  if (first === 127) return 'loopback';
-  if (first === 169 && second === 254) return 'link_local';
-  if (first >= 224 && first <= 239) return 'multicast';
-  if (first === 0) return 'unspecified';
-  if (value === 0xffffffff) return 'broadcast';
-  return undefined;
+  // Most addresses fall through here after one switch on the first octet.
+  switch (first) {
+    case 0:
+      return 'unspecified';
+    case 10:
+      return 'private';
+    case 100:
+      return second >= 64 && second <= 127 ? 'shared' : undefined;
+    case 127:
+      return 'loopback';
+    case 169:
+      return second === 254 ? 'link_local' : undefined;
+    case 172:
+      return second >= 16 && second <= 31 ? 'private' : undefined;
+    case 192: {
+      if (second === 168) return 'private';
+      const third = (value >>> 8) & 0xff;
+      if (second === 0) return third === 2 ? 'documentation' : third === 0 ? 'reserved' : undefined;
+      // 192.88.99.0/24, the deprecated 6to4 relay anycast prefix (RFC 7526).
+      return second === 88 && third === 99 ? 'reserved' : undefined;
+    }
+    case 198: {
+      if (second === 18 || second === 19) return 'benchmarking';
+      return second === 51 && ((value >>> 8) & 0xff) === 100 ? 'documentation' : undefined;
+    }
+    case 203:
+      return second === 0 && ((value >>> 8) & 0xff) === 113 ? 'documentation' : undefined;
+    default:
+      if (first < 224) return undefined;
+      if (first <= 239) return 'multicast';
+      return value === 0xffffffff ? 'broadcast' : 'reserved';
+  }
 }
 
 function specialIpv6Kind(value: bigint): SpecialAddressKind | undefined {
   if (value === 0n) return 'unspecified';
   if (value === 1n) return 'loopback';
-  const top16 = Number(value >> 112n);
+  const top32 = Number(value >> 96n);
+  const top16 = top32 >>> 16;
   if ((top16 & 0xfe00) === 0xfc00) return 'private';
   if ((top16 & 0xffc0) === 0xfe80) return 'link_local';
   if ((top16 & 0xff00) === 0xff00) return 'multicast';
+  if (top32 === 0x20010db8 || top32 >>> 12 === 0x3fff0) return 'documentation';
+  if (top32 === 0x20010002 && Number((value >> 80n) & 0xffffn) === 0) return 'benchmarking';
+  // 2001::/23 IETF protocol assignments (Teredo 2001::/32 and ORCHID among them), 100::/64 discard-only.
+  if ((top32 >>> 9) === 0x20010000 >>> 9) return 'reserved';
+  if (value >> 64n === 0x0100000000000000n) return 'reserved';
   return undefined;
 }
 
