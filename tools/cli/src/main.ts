@@ -35,7 +35,7 @@ const flag = (name: string) => (typeof args.flags[name] === 'string' ? (args.fla
 try {
   switch (args.command) {
     case 'start':
-      await runStart({ localCluster: args.flags['local-cluster'] === true }, logger);
+      process.exit(await runStart({ localCluster: args.flags['local-cluster'] === true }, logger));
       break;
     case 'agent':
       await runAgent({ files: flag('files'), multilineStart: flag('multiline-start') }, logger);

@@ -1,4 +1,5 @@
 import type { SiemConfig } from '@siem/config';
+import type { AppStatus } from './app-supervisor';
 
 /** What `npm start` prints once everything answers: where to send logs and how to query them. */
 export function readyBanner(config: SiemConfig): string {
@@ -20,7 +21,19 @@ export function readyBanner(config: SiemConfig): string {
     `    npx siem search 'hello' --size 10`,
     '',
     `Bus: ${config.deployment.bus}, store: ${config.deployment.store}${config.deployment.bus === 'embedded' || config.deployment.store === 'embedded' ? ` (data in ${config.deployment.dataDir})` : ''}.`,
-    'Ctrl-C stops everything; workers finish their chunk and commit first.',
+    'An app that exits is restarted; the others keep running.',
+    'Ctrl-C (SIGINT) or SIGTERM stops everything; workers finish their chunk and commit first.',
     '',
   ].join('\n');
+}
+
+/** Printed when an app goes down or comes back after the first start, e.g. "SIEM apps: collector up, processor up, api DOWN (restarting; 1 restart so far)." */
+export function appStatusLine(statuses: readonly AppStatus[]): string {
+  const describe = ({ app, state, restarts }: AppStatus) => {
+    const count = `${restarts} restart${restarts === 1 ? '' : 's'} so far`;
+    if (state === 'down') return `${app} DOWN (restarting; ${count})`;
+    if (state === 'starting') return `${app} starting (${count})`;
+    return restarts === 0 ? `${app} ${state}` : `${app} ${state} (${count})`;
+  };
+  return `SIEM apps: ${statuses.map(describe).join(', ')}.\n`;
 }

@@ -1,18 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ensureInfra, stopInfra } from '@siem/infra';
 import { loadConfig } from '@siem/config';
 import type { Logger } from '@siem/telemetry';
-import { readyBanner } from './ready-banner';
+import { AppSupervisor } from './app-supervisor';
+import { appStatusLine, readyBanner } from './ready-banner';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../../..');
 const READY_MESSAGES: Record<string, string> = {
   collector: 'The collector is listening.',
   processor: 'The processor worker is consuming.',
   api: 'The API is listening.',
 };
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const PARENT_CHECK_MS = 1_000;
 
 export interface StartOptions {
   /** Start the project's own single-node Kafka and OpenSearch and run against them (cluster mode on one host). */
@@ -20,11 +23,12 @@ export interface StartOptions {
 }
 
 /**
- * Runs collector, processor and API as child processes and prints where to send
- * logs once all three are ready. The embedded default needs nothing else.
- * Resolves never: the process exits on Ctrl-C after the apps drained.
+ * Runs collector, processor and API as supervised child processes and prints
+ * where to send logs once all three are ready. The embedded default needs
+ * nothing else. Resolves with the exit code once everything stopped: 0 after
+ * SIGINT, SIGTERM or SIGHUP when every app drained and exited cleanly.
  */
-export async function runStart(options: StartOptions, logger: Logger): Promise<void> {
+export async function runStart(options: StartOptions, logger: Logger): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (options.localCluster) {
     logger.info('Starting the local Kafka and OpenSearch (the first run downloads them from Maven Central).');
@@ -36,44 +40,63 @@ export async function runStart(options: StartOptions, logger: Logger): Promise<v
   const config = loadConfig(env);
   logger.info({ bus: config.deployment.bus, store: config.deployment.store, dataDir: config.deployment.dataDir }, 'Starting SIEM.');
 
-  const children: ChildProcess[] = [];
+  const supervisor = new AppSupervisor({
+    apps: Object.keys(READY_MESSAGES),
+    spawn: (app) =>
+      // Own process group: a terminal's Ctrl-C reaches only this process, which stops the apps once and in order.
+      // The IPC channel lets an app notice that this process died (stop-with-parent.js).
+      spawn(process.execPath, ['--import', 'tsx', '--import', path.join(here, 'stop-with-parent.js'), path.join(root, 'apps', app, 'src', 'main.ts')], {
+        cwd: process.cwd(),
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      }),
+    isReady: (app, line) => line.includes(READY_MESSAGES[app]!),
+    output: (line) => process.stdout.write(`${line}\n`),
+    onStatus: (statuses) => process.stdout.write(appStatusLine(statuses)),
+    logger,
+  });
+
   let stopping = false;
-  const stop = async (exitCode: number) => {
+  let exit: (code: number) => void = () => undefined;
+  const exitCode = new Promise<number>((resolve) => (exit = resolve));
+  const stop = async (reason: string, failed: boolean) => {
     if (stopping) return;
     stopping = true;
-    logger.info('Stopping: the apps drain and commit first.');
-    await Promise.all(
-      children
-        .filter((c) => c.exitCode === null && c.signalCode === null)
-        .map((child) => new Promise((resolve) => {
-          child.once('exit', resolve);
-          child.kill('SIGTERM');
-        })),
-    );
+    logger.info({ reason }, 'Stopping: the apps drain and commit first.');
+    const clean = await supervisor.stop();
     if (options.localCluster) await stopInfra();
-    process.exit(exitCode);
+    logger.info({ clean }, clean ? 'Every app stopped cleanly.' : 'Not every app stopped cleanly; see the lines above.');
+    exit(clean && !failed ? 0 : 1);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  for (const signal of STOP_SIGNALS) process.on(signal, () => void stop(signal, false));
+  watchNpmParent(() => void stop('the npm process that started siem exited', false));
 
-  const ready = Object.keys(READY_MESSAGES).map(
-    (app) =>
-      new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', app, 'src', 'main.ts')], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'inherit'] });
-        children.push(child);
-        readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-          process.stdout.write(`${line}\n`);
-          if (line.includes(READY_MESSAGES[app]!)) resolve();
-        });
-        child.once('exit', (code) => {
-          reject(new Error(`${app} exited with code ${code} before it was ready; see its log lines above.`));
-          if (!stopping) {
-            logger.error({ app, code }, 'An app exited; stopping the others.');
-            void stop(1);
-          }
-        });
-      }),
+  supervisor.start().then(
+    () => {
+      if (!stopping) process.stdout.write(readyBanner(config));
+    },
+    (error: unknown) => {
+      logger.error({ err: error }, 'An app failed to start; stopping the others.');
+      void stop('an app failed to start', true);
+    },
   );
-  await Promise.all(ready);
-  process.stdout.write(readyBanner(config));
+  return exitCode;
+}
+
+/**
+ * Under `npm start` or `npx siem start`, a killed npm (or the `sh -c` between
+ * npm and node, which dies of SIGTERM without passing it on) leaves this process
+ * to its own: it then stops as if signalled. Started any other way, the parent
+ * may exit on purpose (`siem start &` in a script), so the parent is not watched.
+ */
+function watchNpmParent(onGone: () => void): void {
+  if (process.env.npm_lifecycle_event === undefined) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, PARENT_CHECK_MS);
+  timer.unref();
 }
