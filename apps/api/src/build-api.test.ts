@@ -35,7 +35,7 @@ describe('GET /api/v1/search', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json().hits[0].event.message).toBe('hi');
     expect(store.requests.at(-1)).toEqual({
-      query: { clauses: [{ field: 'host.name', value: 'web-1', phrase: false, negated: false }, { field: undefined, value: 'failed', phrase: false, negated: false }] },
+      query: { root: { kind: 'and', children: [{ kind: 'term', field: 'host.name', value: 'web-1', phrase: false }, { kind: 'term', field: undefined, value: 'failed', phrase: false }] } },
       from: '2026-11-01T00:00:00Z',
       to: undefined,
       size: 5,
@@ -70,7 +70,7 @@ describe('GET /api/v1/search', () => {
     const response = await app.inject({ url: '/api/v1/count?q=failed' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ count: 12345 });
-    expect(store.requests.at(-1)?.query.clauses[0]?.value).toBe('failed');
+    expect(store.requests.at(-1)?.query.root).toEqual({ kind: 'term', field: undefined, value: 'failed', phrase: false });
   });
 
   it('answers 400 to a bad query on /count', async () => {

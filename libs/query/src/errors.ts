@@ -3,7 +3,9 @@ import { SiemError } from '@siem/schema';
 export const QueryErrorCodes = {
   syntax: 'SIEM_QUERY_SYNTAX',
   tooLong: 'SIEM_QUERY_TOO_LONG',
+  tooComplex: 'SIEM_QUERY_TOO_COMPLEX',
   badField: 'SIEM_QUERY_BAD_FIELD',
+  badValue: 'SIEM_QUERY_BAD_VALUE',
 } as const;
 
 export type QueryErrorCode = (typeof QueryErrorCodes)[keyof typeof QueryErrorCodes];

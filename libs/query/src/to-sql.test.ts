@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseQuery } from './parse-query';
-import { analyzeText, keywordToken, toSqlWhere, type SqlCompileOptions } from './to-sql';
+import { analyzeText, keywordToken } from './analyze';
+import { registerSqlFunctions, toSqlWhere, type SqlCompileOptions } from './to-sql';
 
 const OPTIONS: SqlCompileOptions = { documentColumn: 'doc', fullTextTable: 'events_fts' };
 const TERM_FIELDS = ['host.name', 'tags', 'user.name'];
@@ -25,6 +26,7 @@ function scalars(value: unknown): string[] {
 /** A miniature of the embedded store's schema: the JSON document, and an FTS table of the analysed message and the keyword tokens. */
 beforeEach(() => {
   db = new Database(':memory:');
+  registerSqlFunctions(db);
   db.exec(`
     CREATE TABLE events (time_key INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL);
     CREATE VIRTUAL TABLE events_fts USING fts5(message, terms, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'");
@@ -97,7 +99,7 @@ describe('toSqlWhere', () => {
       'host.name:Wéb*', 'tags:prod', 'tags:7', 'tags:false', 'tags:nested', 'tags:object', 'tags:*', 'user.name:*', 'user.name:root -tags:ssh',
     ];
     for (const query of queries) expect(ids(query, WITH_TERMS), query).toEqual(ids(query));
-    expect(toSqlWhere(parseQuery('host.name:web-1'), WITH_TERMS).where).toBe('(rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?))');
+    expect(toSqlWhere(parseQuery('host.name:web-1'), WITH_TERMS).where).toBe('rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)');
   });
 
   it('writes keyword tokens that keep case and never split', () => {
@@ -108,7 +110,7 @@ describe('toSqlWhere', () => {
 
   it('matches a number by value and an array by any element, never an object by its members', () => {
     expect(ids('source.port:22')).toEqual(['a', 'c']);
-    expect(ids('source.port:22.0')).toEqual(['a']);
+    expect(ids('source.port:22.0')).toEqual(['a', 'c']);
     expect(ids('tags:prod')).toEqual(['b']);
     expect(ids('ok:true')).toEqual(['b']);
     expect(ids('user:root')).toEqual([]);
@@ -117,7 +119,7 @@ describe('toSqlWhere', () => {
   it('treats * and ? as wildcards and [ as a plain character', () => {
     expect(ids('host.name:?eb-?')).toEqual(['a', 'b']);
     expect(ids('host.name:w*')).toEqual(['a']);
-    expect(ids('user.name:[a]*')).toEqual([]);
+    expect(ids('user.name:\\[a]*')).toEqual([]);
     expect(ids('host.name:"w*"')).toEqual([]);
   });
 
@@ -135,8 +137,9 @@ describe('toSqlWhere', () => {
   });
 
   it('matches nothing for text without a token, and everything for its negation, like OpenSearch', () => {
-    expect(ids('message:*')).toEqual([]);
-    expect(ids('password -message:*')).toEqual(['a', 'b', 'c']);
+    expect(ids('message:--')).toEqual([]);
+    expect(ids('password -message:--')).toEqual(['a', 'b', 'c']);
+    expect(ids('message:*')).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(ids('')).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
@@ -152,11 +155,11 @@ describe('toSqlWhere', () => {
 
   it('treats FTS5 syntax in free text as text', () => {
     expect(ids('NEAR(x)')).toEqual(['d']);
-    expect(ids('AND')).toEqual(['d']);
+    expect(ids('\\AND')).toEqual(['d']);
     expect(ids('^start')).toEqual(['d']);
-    expect(ids('*star')).toEqual(['d']);
+    expect(ids('\\*star')).toEqual(['d']);
     expect(ids('"\\"quoted\\""')).toEqual(['d']);
-    expect(ids('OR NOT')).toEqual([]);
+    expect(ids('\\OR \\NOT')).toEqual([]);
     expect(() => ids('a" OR "b')).toThrow(/quote/);
   });
 
@@ -168,7 +171,85 @@ describe('toSqlWhere', () => {
   });
 
   it('refuses field names and identifiers that could break out of the SQL', () => {
-    expect(() => toSqlWhere({ clauses: [{ field: 'a"b', value: 'x', phrase: false, negated: false }] }, OPTIONS)).toThrow(/not a field name/);
-    expect(() => toSqlWhere({ clauses: [] }, { ...OPTIONS, documentColumn: 'doc; DROP' })).toThrow(/identifier/);
+    expect(() => toSqlWhere({ root: { kind: 'term', field: 'a"b', value: 'x', phrase: false } }, OPTIONS)).toThrow(/not a field name/);
+    expect(() => toSqlWhere({ root: { kind: 'all' } }, { ...OPTIONS, documentColumn: 'doc; DROP' })).toThrow(/identifier/);
+  });
+});
+
+describe('toSqlWhere – boolean structure and typed fields', () => {
+  const TYPED: Record<string, Record<string, unknown>> = {
+    p: { '@timestamp': '2026-03-01T10:00:00.000Z', message: 'Failed password for root', host: { name: 'web-1' }, user: { name: 'root' }, source: { ip: '10.1.2.3', port: 22 } },
+    q: { '@timestamp': '2026-03-01T23:59:59.999Z', message: 'Accepted password for alice', host: { name: 'web-2' }, user: { name: 'alice' }, source: { ip: '2001:db8::5', port: '2222' } },
+    r: { '@timestamp': '2026-03-02T00:00:00.000+00:00', message: 'failure on db', host: { name: 'db-1' }, source: { ip: '::ffff:192.168.0.9', port: 1024 } },
+    s: { '@timestamp': Date.parse('2026-03-02T00:05:00Z'), message: 'FAILING connection', source: { ip: 'not-an-ip' } },
+  };
+  const TYPED_TERMS = ['host.name', 'user.name', 'source.ip'];
+  const NOW = Date.parse('2026-03-02T00:10:00Z');
+
+  function typedIds(query: string, termFields: readonly string[]): string[] {
+    const memory = new Database(':memory:');
+    try {
+      registerSqlFunctions(memory);
+      memory.exec(`
+        CREATE TABLE events (time_key INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL);
+        CREATE VIRTUAL TABLE events_fts USING fts5(message, terms, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'");
+      `);
+      Object.entries(TYPED).forEach(([id, doc], key) => {
+        memory.prepare('INSERT INTO events (time_key, id, doc) VALUES (?, ?, ?)').run(key, id, JSON.stringify(doc));
+        const terms = termFields.flatMap((field) => scalars(field.split('.').reduce<unknown>((value, name) => (value as Record<string, unknown> | undefined)?.[name], doc)).map((value) => keywordToken(field, value)));
+        memory.prepare('INSERT INTO events_fts (rowid, message, terms) VALUES (?, ?, ?)').run(key, analyzeText(String(doc.message)).join(' '), terms.join(' '));
+      });
+      const compiled = toSqlWhere(parseQuery(query), { ...OPTIONS, termFields: new Set(termFields), now: NOW });
+      return (memory.prepare(`SELECT id FROM events WHERE ${compiled.where} ORDER BY id`).all(...compiled.params) as { id: string }[]).map((row) => row.id);
+    } finally {
+      memory.close();
+    }
+  }
+
+  const CASES: [string, string[]][] = [
+    ['user.name:root OR user.name:alice', ['p', 'q']],
+    ['failed OR host.name:db-1', ['p', 'r']],
+    ['NOT (user.name:root OR host.name:db-1)', ['q', 's']],
+    ['host.name:(web-1 OR db-1) -failure', ['p']],
+    ['password AND NOT (alice OR source.port:22)', []],
+    ['(password OR connection) AND NOT alice', ['p', 's']],
+    ['fail*', ['p', 'r', 's']],
+    ['source.port:[22 TO 1024}', ['p']],
+    ['source.port:>=1024', ['q', 'r']],
+    ['source.port:{22 TO *]', ['q', 'r']],
+    ['source.port:2222', ['q']],
+    ['source.ip:10.0.0.0/8', ['p']],
+    ['source.ip:192.168.0.0/16', ['r']],
+    ['source.ip:2001:db8::/32', ['q']],
+    ['source.ip:[10.0.0.0 TO 192.168.255.255]', ['p', 'r']],
+    ['source.ip:::ffff:10.1.2.3', ['p']],
+    ['source.ip:2001:db8:0:0:0:0:0:5', ['q']],
+    ['source.ip:::/0', ['p', 'q', 'r']],
+    ['@timestamp:2026-03-01', ['p', 'q']],
+    ['@timestamp:[2026-03-01T12:00 TO 2026-03-02]', ['q', 'r', 's']],
+    ['@timestamp:{2026-03-01 TO *]', ['r', 's']],
+    ['@timestamp:<2026-03-02', ['p', 'q']],
+    ['@timestamp:>=now-10m', ['r', 's']],
+    ['@timestamp:>now-10m', ['s']],
+    ['@timestamp:>now-15m', ['q', 'r', 's']],
+    ['@timestamp:[now-1d/d TO now-1d/d]', ['p', 'q']],
+    ['host.name:[db TO web-1]', ['p', 'r']],
+    ['host.name:{db-1 TO web-2}', ['p']],
+  ];
+
+  it('nests AND, OR and NOT over full-text and document conditions, and compares numbers, dates and addresses by value', () => {
+    for (const [query, expected] of CASES) expect(typedIds(query, []), query).toEqual(expected);
+  });
+
+  it('gives the same answers when some fields are in the full-text index', () => {
+    for (const [query, expected] of CASES) expect(typedIds(query, TYPED_TERMS), query).toEqual(expected);
+  });
+
+  it('drives from the FTS table with the full-text parts every hit meets, the rest in where', () => {
+    const separate = (query: string) => toSqlWhere(parseQuery(query), { ...WITH_TERMS, fullText: 'separate' });
+    expect(separate('failed OR host.name:web-1')).toEqual({ where: '1', params: [], match: '(message : ("failed")) OR (terms : "host.name=web-1")' });
+    expect(separate('failed -root source.port:22').match).toBe('(message : ("failed")) NOT (message : ("root"))');
+    expect(separate('failed OR source.port:22').match).toBeUndefined();
+    expect(separate('host.name:w?b-1').match).toBe('terms : "host.name=w" *');
   });
 });

@@ -1,33 +1,37 @@
-import type { QueryAst, QueryClause } from './ast';
+import { MAX_KEYWORD_LENGTH, analyzeText, encodeKeyword, keywordToken } from './analyze';
+import type { QueryAst, QueryNode, RangeNode } from './ast';
 import { QueryError, QueryErrorCodes } from './errors';
+import { DEFAULT_FIELD, fieldType } from './field-types';
+import { FIELD_NAME } from './parse-query';
+import type { CompileOptions } from './to-opensearch';
+import { dateSpan, ipKey, ipSpan, numberOf } from './values';
+import { globOf, isPrefixPattern, literalPrefix } from './wildcard';
 
 /**
  * Compiles a parsed query to a parameterised SQLite WHERE expression for the embedded
  * store, with the semantics of `toOpenSearchQuery`:
- * - free text and `message:` match analysed tokens (all of them, or the phrase) in an
- *   FTS5 column whose text was tokenised by `analyzeText`, the standard analyzer's twin;
- * - any other `field:value` is an exact, case-sensitive match: on the field's keyword
- *   tokens (`keywordToken`) in another FTS5 column for the fields the store indexes so,
- *   on the JSON document for the rest (a number matches its numeric value, an array
- *   matches when one element does);
+ * - free text and `message:` match analysed tokens (all of them, the phrase, or a word's
+ *   start) in an FTS5 column whose text was tokenised by `analyzeText`, the standard analyzer's twin;
+ * - keyword fields match exactly and case-sensitively: on the field's keyword tokens
+ *   (`keywordToken`) in another FTS5 column for the fields the store indexes so, on the
+ *   JSON document for the rest (a number matches its numeric value, an array matches
+ *   when one element does); their ranges compare strings by code point, as Lucene does;
+ * - number, date and ip fields compare values: numbers numerically, dates as instants
+ *   (a date stands for its span: `2026-12-04` is the whole day), addresses through
+ *   `siem_ip_key` (see `registerSqlFunctions`), so CIDR blocks are key ranges;
  * - `*` and `?` are wildcards (GLOB; a literal prefix uses the FTS index), `field:*`
- *   means the field has a value, `-` negates.
+ *   means the field has a value; AND, OR and NOT nest as in the query, and a negation
+ *   holds for documents without the field, as OpenSearch's must_not does.
  * User values only ever travel as bound parameters, field names as bound JSON paths or
  * inside quoted FTS5 strings; the identifiers interpolated into the SQL come from the
  * caller's options and are checked.
  */
 
-/** Fields analysed as text (the twin of TEXT_FIELDS in to-opensearch). */
-const TEXT_FIELDS = new Set(['message']);
-const FIELD_NAME = /^[A-Za-z_@][A-Za-z0-9_.@-]{0,127}$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-/** Longer keyword values are not indexed, like the keyword fields' ignore_above in the OpenSearch template. */
-export const MAX_KEYWORD_LENGTH = 2048;
 
 export type SqlValue = string | number | null;
 
-export interface SqlCompileOptions {
+export interface SqlCompileOptions extends CompileOptions {
   /** The column holding the event as JSON text. */
   readonly documentColumn: string;
   /** The FTS5 table whose rowid is the event row's rowid. */
@@ -42,8 +46,8 @@ export interface SqlCompileOptions {
   readonly tableAlias?: string;
   /**
    * 'subquery' (default): full-text conditions are `rowid IN (SELECT … MATCH ?)` inside `where`.
-   * 'separate': the FTS5 conditions are returned as one expression in `match` (when any is
-   * positive), for a query that drives from the FTS table.
+   * 'separate': the FTS5 conditions that every hit must meet are returned as one expression
+   * in `match` (when there is one), for a query that drives from the FTS table.
    */
   readonly fullText?: 'subquery' | 'separate';
 }
@@ -56,122 +60,42 @@ export interface SqlQuery {
   readonly match?: string;
 }
 
-// One token of Lucene's standard tokenizer (UAX #29 word boundaries): letters and digits
-// stay joined across '_', across . ' ’ ‘ : · between letters and across . , ; ' ’ ‘ between
-// digits; so `192.168.1.10`, `example.com`, `don't` and `user_id` are single tokens.
-const TOKEN =
-  /(?:[\p{L}\p{N}\p{M}_]|(?<=[\p{L}\p{M}])[.:'’‘·](?=\p{L})|(?<=\p{N})[.,;'’‘](?=\p{N}))+/gu;
-const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
-const IDEOGRAPHIC_OR_REST = /[\p{sc=Han}\p{sc=Hiragana}]|[^\p{sc=Han}\p{sc=Hiragana}]+/gu;
-const NON_ASCII = /[^\x00-\x7f]/;
-const MAX_TOKEN_LENGTH = 255;
+/** The SQL function that turns an address into its sortable key; the connection running the query must have it. */
+const IP_KEY_FUNCTION = 'siem_ip_key';
+
+/** The part of better-sqlite3's Database that registers a function. */
+export interface SqlFunctionHost {
+  function(name: string, options: { deterministic: boolean }, implementation: (value: unknown) => string | null): unknown;
+}
+
+/** Registers the SQL functions compiled queries call (`siem_ip_key`) on a connection. */
+export function registerSqlFunctions(db: SqlFunctionHost): void {
+  db.function(IP_KEY_FUNCTION, { deterministic: true }, (value) => (typeof value === 'string' ? (ipKey(value) ?? null) : null));
+}
 
 /**
- * Splits text into lowercase tokens the way OpenSearch's standard analyzer does for the
- * cases logs contain (ASCII words, numbers, addresses, host names; Han and Hiragana one
- * character per token; tokens longer than 255 split). The embedded store indexes
- * `message` with it and the compiler tokenises queries with it, so both sides agree.
+ * A compiled node: a SQL boolean (never NULL) with its parameters, or a constant; `fts`
+ * is the same condition as a positive FTS5 expression when it has one, `notFts` the
+ * condition's negation so expressed (FTS5 has only a binary NOT), `hint` an FTS5
+ * expression every match also meets.
  */
-export function analyzeText(text: string): string[] {
-  return NON_ASCII.test(text) ? analyzeUnicode(text) : analyzeAscii(text);
+interface Fragment {
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
+  readonly constant?: boolean;
+  readonly fts?: string;
+  readonly notFts?: string;
+  readonly hint?: string;
+  /** For an AND, its parts, so a query that drives from the FTS table can pick the full-text ones. */
+  readonly parts?: readonly Fragment[];
 }
 
-function analyzeUnicode(text: string): string[] {
-  const tokens: string[] = [];
-  for (const match of text.matchAll(TOKEN)) {
-    const word = match[0];
-    if (!HAS_WORD_CHARACTER.test(word)) continue;
-    if (NON_ASCII.test(word)) {
-      for (const part of word.matchAll(IDEOGRAPHIC_OR_REST)) {
-        if (HAS_WORD_CHARACTER.test(part[0])) pushToken(tokens, part[0]);
-      }
-    } else {
-      pushToken(tokens, word);
-    }
-  }
-  return tokens;
-}
-
-const enum Ascii {
-  Other = 0,
-  Letter = 1,
-  Digit = 2,
-  Underscore = 3,
-}
-
-function asciiClass(code: number): Ascii {
-  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90)) return Ascii.Letter;
-  if (code >= 48 && code <= 57) return Ascii.Digit;
-  return code === 95 ? Ascii.Underscore : Ascii.Other;
-}
-
-/** The same rules as TOKEN for ASCII text, without a regular expression: logs are mostly ASCII and this runs per event. */
-function analyzeAscii(text: string): string[] {
-  const tokens: string[] = [];
-  const length = text.length;
-  let i = 0;
-  while (i < length) {
-    if (asciiClass(text.charCodeAt(i)) === Ascii.Other) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let hasWordCharacter = false;
-    while (i < length) {
-      const kind = asciiClass(text.charCodeAt(i));
-      if (kind !== Ascii.Other) {
-        hasWordCharacter ||= kind !== Ascii.Underscore;
-        i++;
-        continue;
-      }
-      const connector = text.charCodeAt(i);
-      const before = asciiClass(text.charCodeAt(i - 1));
-      const after = i + 1 < length ? asciiClass(text.charCodeAt(i + 1)) : Ascii.Other;
-      // . : ' join letters; . , ; ' join digits.
-      const joinsLetters = before === Ascii.Letter && after === Ascii.Letter && (connector === 46 || connector === 58 || connector === 39);
-      const joinsDigits = before === Ascii.Digit && after === Ascii.Digit && (connector === 46 || connector === 44 || connector === 59 || connector === 39);
-      if (!joinsLetters && !joinsDigits) break;
-      i++;
-    }
-    if (hasWordCharacter) pushToken(tokens, text.slice(start, i));
-  }
-  return tokens;
-}
-
-function pushToken(tokens: string[], word: string): void {
-  const lower = word.toLowerCase();
-  for (let start = 0; start < lower.length; start += MAX_TOKEN_LENGTH) tokens.push(lower.slice(start, start + MAX_TOKEN_LENGTH));
-}
+const TRUE: Fragment = { sql: '1', params: [], constant: true };
+const FALSE: Fragment = { sql: '0', params: [], constant: false };
 
 /** An FTS5 string literal: inside double quotes every character is text, `"` is doubled. */
 function ftsString(text: string): string {
   return `"${text.replaceAll('"', '""')}"`;
-}
-
-/** Characters that stand for themselves in a keyword token: printable ASCII but space, A-Z and `~`. */
-const PLAIN_KEYWORD = /^[\x21-\x40\x5b-\x7d]*$/;
-
-/**
- * Writes a keyword so that the FTS tokenizer neither splits nor case-folds it, and so
- * that a prefix of the keyword encodes to a prefix of its encoding: `~` escapes an
- * uppercase letter (`~w`), itself (`~~`) and any other character (`~#e9;`).
- */
-export function encodeKeyword(text: string): string {
-  if (PLAIN_KEYWORD.test(text)) return text;
-  let encoded = '';
-  for (const character of text) {
-    const code = character.codePointAt(0)!;
-    if (code >= 0x41 && code <= 0x5a) encoded += `~${character.toLowerCase()}`;
-    else if (code === 0x7e) encoded += '~~';
-    else if (code > 0x20 && code < 0x7f) encoded += character;
-    else encoded += `~#${code.toString(16)};`;
-  }
-  return encoded;
-}
-
-/** The token standing for `field` having the keyword `value`; a token of the same field with a longer value never starts with it unless the value does. */
-export function keywordToken(field: string, value: string): string {
-  return `${encodeKeyword(field)}=${encodeKeyword(value)}`;
 }
 
 /** A JSON path that names the field's object keys; `"` cannot occur because the name was checked. */
@@ -187,23 +111,22 @@ function checkIdentifier(name: string, what: string): string {
   return name;
 }
 
-/** GLOB pattern of an OpenSearch wildcard: `*` and `?` stay, `[` (a GLOB class) becomes literal. */
-function globPattern(value: string): string {
-  return value.replaceAll('[', '[[]');
+function group(expressions: readonly string[], operator: 'AND' | 'OR'): string {
+  return expressions.length === 1 ? expressions[0]! : expressions.map((expression) => `(${expression})`).join(` ${operator} `);
 }
 
+// The value of an element `j` of json_each, read as a number, an instant in epoch milliseconds, or an address key.
+const NUMERIC = `(j.type IN ('integer', 'real') OR (j.type = 'text' AND j.value GLOB '*[0-9]*' AND j.value NOT GLOB '*[^0-9.eE+-]*'))`;
+const NUMBER_VALUE = 'CAST(j.value AS REAL)';
+const DATE_VALUE = `(CASE WHEN j.type = 'text' THEN round(unixepoch(j.value, 'subsec') * 1000) WHEN j.type IN ('integer', 'real') THEN j.value END)`;
+const IP_VALUE = `${IP_KEY_FUNCTION}(j.value)`;
+
 class Compiler {
-  readonly params: SqlValue[] = [];
-  /** SQL conditions on the document, AND-ed. */
-  readonly conditions: string[] = [];
-  /** FTS5 expressions every hit matches, and ones no hit matches. */
-  readonly positive: string[] = [];
-  readonly negative: string[] = [];
-  matchesNothing = false;
   private readonly qualifier: string;
   private readonly documentColumn: string;
   private readonly textColumn: string;
   private readonly termColumn: string;
+  private readonly now: number;
 
   constructor(private readonly options: SqlCompileOptions) {
     this.qualifier = options.tableAlias ? `${checkIdentifier(options.tableAlias, 'Table alias')}.` : '';
@@ -211,116 +134,218 @@ class Compiler {
     this.textColumn = checkIdentifier(options.textColumn ?? 'message', 'Text column');
     this.termColumn = checkIdentifier(options.termColumn ?? 'terms', 'Term column');
     checkIdentifier(options.fullTextTable, 'Full-text table');
+    this.now = options.now ?? Date.now();
   }
 
-  add(clause: QueryClause): void {
-    const field = clause.field ?? 'message';
+  compile(node: QueryNode): Fragment {
+    switch (node.kind) {
+      case 'all':
+        return TRUE;
+      case 'not':
+        return this.not(this.compile(node.child));
+      case 'and':
+        return this.and(node.children.map((child) => this.compile(child)));
+      case 'or':
+        return this.or(node.children.map((child) => this.compile(child)));
+      default:
+        return this.leaf(node);
+    }
+  }
+
+  fullTextSubquery(expression: string): Fragment {
+    const table = this.options.fullTextTable;
+    return { sql: `${this.qualifier}rowid IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?)`, params: [expression] };
+  }
+
+  private not(child: Fragment): Fragment {
+    if (child.constant !== undefined) return child.constant ? FALSE : TRUE;
+    return { sql: `NOT (${child.sql})`, params: child.params, ...(child.fts === undefined ? {} : { notFts: child.fts }) };
+  }
+
+  private and(children: readonly Fragment[]): Fragment {
+    if (children.some((child) => child.constant === false)) return FALSE;
+    const parts = children.filter((child) => child.constant === undefined);
+    if (parts.length === 0) return TRUE;
+    if (parts.length === 1) return parts[0]!;
+    const positive = parts.filter((part) => part.fts !== undefined).map((part) => part.fts!);
+    const negative = parts.filter((part) => part.notFts !== undefined).map((part) => part.notFts!);
+    let fts: string | undefined;
+    if (positive.length > 0 && positive.length + negative.length === parts.length) {
+      fts = group(positive, 'AND');
+      if (negative.length > 0) fts = `(${fts}) NOT (${group(negative, 'OR')})`;
+    }
+    return { sql: group(parts.map((part) => part.sql), 'AND'), params: parts.flatMap((part) => part.params), parts, ...(fts === undefined ? {} : { fts }) };
+  }
+
+  private or(children: readonly Fragment[]): Fragment {
+    if (children.some((child) => child.constant === true)) return TRUE;
+    const parts = children.filter((child) => child.constant === undefined);
+    if (parts.length === 0) return FALSE;
+    if (parts.length === 1) return parts[0]!;
+    const fts = parts.every((part) => part.fts !== undefined) ? group(parts.map((part) => part.fts!), 'OR') : undefined;
+    return { sql: group(parts.map((part) => part.sql), 'OR'), params: parts.flatMap((part) => part.params), ...(fts === undefined ? {} : { fts }) };
+  }
+
+  private fullText(expression: string): Fragment {
+    return { ...this.fullTextSubquery(expression), fts: expression };
+  }
+
+  private leaf(node: QueryNode & { kind: 'term' | 'wildcard' | 'exists' | 'range' }): Fragment {
+    const field = node.field ?? DEFAULT_FIELD;
     if (!FIELD_NAME.test(field)) {
       throw new QueryError(QueryErrorCodes.badField, `"${field}" is not a field name; field names are letters, digits, '.', '_', '@' and '-'.`, 0);
     }
-    if (TEXT_FIELDS.has(field)) this.addText(clause);
-    else if (this.options.termFields?.has(field)) this.addTerm(field, clause);
-    else this.addCondition(this.documentCondition(field, clause.value, clause.phrase), clause.negated);
+    const type = fieldType(field);
+    if (node.kind === 'exists') return this.exists(field);
+    if (type === 'text') return this.text(field, node);
+    if (type === 'number') return this.number(field, node);
+    if (type === 'date') return this.date(field, node);
+    if (type === 'ip') return this.ip(field, node);
+    return this.keyword(field, node);
   }
 
-  bind(value: SqlValue): string {
-    this.params.push(value);
-    return '?';
+  private exists(field: string): Fragment {
+    if (this.isTermField(field)) return this.fullText(`${this.termColumn} : ${ftsString(`${encodeKeyword(field)}=`)} *`);
+    // Like `exists`: some value that is not null, inside arrays and objects too.
+    return {
+      sql: `EXISTS (SELECT 1 FROM json_tree(${this.documentColumn}, ?) AS j WHERE j.type NOT IN ('null', 'array', 'object'))`,
+      params: [jsonPathOf(field)],
+    };
   }
 
-  private addText(clause: QueryClause): void {
-    const tokens = analyzeText(clause.value);
-    // No token: OpenSearch's match query matches nothing, so the clause fails and its negation holds.
-    if (tokens.length === 0) {
-      this.matchesNothing ||= !clause.negated;
-      return;
+  private text(field: string, node: QueryNode & { kind: 'term' | 'wildcard' | 'range' }): Fragment {
+    if (node.kind === 'range') throw unsupported(field, 'a range');
+    if (node.kind === 'wildcard') {
+      if (!isPrefixPattern(node.pattern)) throw unsupported(field, `the wildcard ${node.pattern}`);
+      return this.fullText(`${this.textColumn} : ${ftsString(literalPrefix(node.pattern).toLowerCase())} *`);
     }
-    const phrases = clause.phrase ? ftsString(tokens.join(' ')) : tokens.map(ftsString).join(' AND ');
-    this.addFullText(`${this.textColumn} : (${phrases})`, clause.negated);
+    const tokens = analyzeText(node.value);
+    // No token: OpenSearch's match query matches nothing.
+    if (tokens.length === 0) return FALSE;
+    const phrases = node.phrase ? ftsString(tokens.join(' ')) : tokens.map(ftsString).join(' AND ');
+    return this.fullText(`${this.textColumn} : (${phrases})`);
   }
 
-  private addTerm(field: string, clause: QueryClause): void {
-    const { value } = clause;
-    if (value === '*') {
-      this.addFullText(`${this.termColumn} : ${ftsString(`${encodeKeyword(field)}=`)} *`, clause.negated);
-      return;
+  private keyword(field: string, node: QueryNode & { kind: 'term' | 'wildcard' | 'range' }): Fragment {
+    if (node.kind === 'range') return this.keywordRange(field, node);
+    if (node.kind === 'wildcard') {
+      const prefix = literalPrefix(node.pattern);
+      const condition = this.elements(field, `j.type = 'text' AND j.value GLOB ?`, [globOf(node.pattern)]);
+      if (!this.isTermField(field)) return condition;
+      const prefixExpression = `${this.termColumn} : ${ftsString(keywordToken(field, prefix))} *`;
+      if (isPrefixPattern(node.pattern)) return this.fullText(prefixExpression);
+      // The literal prefix narrows the candidates through the FTS index; the document decides.
+      return prefix === '' ? condition : { ...condition, hint: prefixExpression };
     }
-    const wildcard = clause.phrase ? -1 : value.search(/[*?]/);
-    if (wildcard < 0) {
-      if (value.length > MAX_KEYWORD_LENGTH) this.matchesNothing ||= !clause.negated;
-      else this.addFullText(`${this.termColumn} : ${ftsString(keywordToken(field, value))}`, clause.negated);
-      return;
-    }
-    const prefix = `${this.termColumn} : ${ftsString(keywordToken(field, value.slice(0, wildcard)))} *`;
-    if (wildcard === value.length - 1 && value.endsWith('*')) {
-      this.addFullText(prefix, clause.negated);
-      return;
-    }
-    // The literal prefix narrows the candidates through the FTS index; the document decides.
-    if (!clause.negated && wildcard > 0) this.positive.push(prefix);
-    this.addCondition(this.documentCondition(field, value, false), clause.negated);
+    const { value } = node;
+    // Longer values are not indexed, like ignore_above in OpenSearch.
+    if (value.length > MAX_KEYWORD_LENGTH) return FALSE;
+    if (this.isTermField(field)) return this.fullText(`${this.termColumn} : ${ftsString(keywordToken(field, value))}`);
+    const number = numberOf(value);
+    if (number !== undefined) return this.elements(field, `((j.type = 'text' AND j.value = ?) OR (j.type IN ('integer', 'real') AND j.value = ?))`, [value, number]);
+    if (value === 'true' || value === 'false') return this.elements(field, `((j.type = 'text' AND j.value = ?) OR j.type = ?)`, [value, value]);
+    return this.elements(field, `j.type = 'text' AND j.value = ?`, [value]);
   }
 
-  private addFullText(expression: string, negated: boolean): void {
-    (negated ? this.negative : this.positive).push(expression);
+  /** Strings compare by code point; with numeric bounds, numbers compare as numbers (a field OpenSearch mapped as a number). */
+  private keywordRange(field: string, node: RangeNode): Fragment {
+    const text = this.comparisons('j.value', node, (value) => value);
+    const lower = node.lower === undefined ? undefined : numberOf(node.lower.value);
+    const upper = node.upper === undefined ? undefined : numberOf(node.upper.value);
+    const numeric = (node.lower === undefined || lower !== undefined) && (node.upper === undefined || upper !== undefined);
+    if (!numeric) return this.elements(field, `j.type = 'text' AND ${text.sql}`, text.params);
+    const number = this.comparisons('j.value', node, (value) => numberOf(value)!);
+    return this.elements(field, `((j.type = 'text' AND ${text.sql}) OR (j.type IN ('integer', 'real') AND ${number.sql}))`, [...text.params, ...number.params]);
   }
 
-  private addCondition(condition: string, negated: boolean): void {
-    // A missing field makes a comparison NULL; its negation must then hold, as must_not does.
-    this.conditions.push(negated ? `NOT ifnull(${condition}, 0)` : condition);
+  private number(field: string, node: QueryNode & { kind: 'term' | 'wildcard' | 'range' }): Fragment {
+    if (node.kind === 'wildcard') throw unsupported(field, 'a wildcard');
+    if (node.kind === 'term') return this.elements(field, `${NUMERIC} AND ${NUMBER_VALUE} = ?`, [numberOf(node.value)!]);
+    const bounds = this.comparisons(NUMBER_VALUE, node, (value) => numberOf(value)!);
+    return this.elements(field, `${NUMERIC} AND ${bounds.sql}`, bounds.params);
   }
 
-  private documentCondition(field: string, value: string, phrase: boolean): string {
-    const path = jsonPathOf(field);
-    if (value === '*') {
-      // Like `exists`: some value that is not null, inside arrays and objects too.
-      return `EXISTS (SELECT 1 FROM json_tree(${this.documentColumn}, ${this.bind(path)}) AS j WHERE j.type NOT IN ('null', 'array', 'object'))`;
+  private date(field: string, node: QueryNode & { kind: 'term' | 'wildcard' | 'range' }): Fragment {
+    if (node.kind === 'wildcard') throw unsupported(field, 'a wildcard');
+    const span = (value: string) => dateSpan(value, this.now)!;
+    if (node.kind === 'term') return this.elements(field, `${DATE_VALUE} BETWEEN ? AND ?`, [...span(node.value)]);
+    const conditions: string[] = [];
+    const params: SqlValue[] = [];
+    if (node.lower) {
+      conditions.push(`${DATE_VALUE} ${node.lower.inclusive ? '>=' : '>'} ?`);
+      params.push(span(node.lower.value)[node.lower.inclusive ? 0 : 1]);
     }
-    if (!phrase && /[*?]/.test(value)) {
-      return `${this.elements(path)} AND j.type = 'text' AND j.value GLOB ${this.bind(globPattern(value))})`;
+    if (node.upper) {
+      conditions.push(`${DATE_VALUE} ${node.upper.inclusive ? '<=' : '<'} ?`);
+      params.push(span(node.upper.value)[node.upper.inclusive ? 1 : 0]);
     }
-    if (NUMBER.test(value) && Number.isFinite(Number(value))) {
-      return `${this.elements(path)} AND ((j.type = 'text' AND j.value = ${this.bind(value)}) OR (j.type IN ('integer', 'real') AND j.value = ${this.bind(Number(value))})))`;
-    }
-    if (value === 'true' || value === 'false') {
-      return `${this.elements(path)} AND ((j.type = 'text' AND j.value = ${this.bind(value)}) OR j.type = ${this.bind(value)}))`;
-    }
-    return `${this.elements(path)} AND j.type = 'text' AND j.value = ${this.bind(value)})`;
+    return this.elements(field, conditions.join(' AND '), params);
   }
 
-  /** Opens an EXISTS over the field's value, or each element when it is an array (never an object's members). */
-  private elements(path: string): string {
-    return `EXISTS (SELECT 1 FROM json_each(${this.documentColumn}, ${this.bind(path)}) AS j WHERE typeof(j.key) != 'text'`;
+  private ip(field: string, node: QueryNode & { kind: 'term' | 'wildcard' | 'range' }): Fragment {
+    if (node.kind === 'wildcard') throw unsupported(field, 'a wildcard');
+    if (node.kind === 'term') {
+      const [low, high] = ipSpan(node.value)!;
+      return low === high
+        ? this.elements(field, `j.type = 'text' AND ${IP_VALUE} = ?`, [low])
+        : this.elements(field, `j.type = 'text' AND ${IP_VALUE} BETWEEN ? AND ?`, [low, high]);
+    }
+    const bounds = this.comparisons(IP_VALUE, node, (value) => ipKey(value)!);
+    return this.elements(field, `j.type = 'text' AND ${bounds.sql}`, bounds.params);
   }
 
-  fullTextSubquery(expression: string): string {
-    const table = this.options.fullTextTable;
-    return `${this.qualifier}rowid IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ${this.bind(expression)})`;
+  private comparisons(expression: string, node: RangeNode, convert: (value: string) => SqlValue): { sql: string; params: SqlValue[] } {
+    const conditions: string[] = [];
+    const params: SqlValue[] = [];
+    if (node.lower) {
+      conditions.push(`${expression} ${node.lower.inclusive ? '>=' : '>'} ?`);
+      params.push(convert(node.lower.value));
+    }
+    if (node.upper) {
+      conditions.push(`${expression} ${node.upper.inclusive ? '<=' : '<'} ?`);
+      params.push(convert(node.upper.value));
+    }
+    return { sql: conditions.join(' AND '), params };
+  }
+
+  /** Whether some value of the field, or some element when it is an array (never an object's members), meets the condition on `j`. */
+  private elements(field: string, condition: string, params: readonly SqlValue[]): Fragment {
+    return {
+      sql: `EXISTS (SELECT 1 FROM json_each(${this.documentColumn}, ?) AS j WHERE typeof(j.key) != 'text' AND ${condition})`,
+      params: [jsonPathOf(field), ...params],
+    };
+  }
+
+  private isTermField(field: string): boolean {
+    return this.options.termFields?.has(field) === true;
   }
 }
 
-function group(expressions: readonly string[], operator: 'AND' | 'OR'): string {
-  return expressions.length === 1 ? expressions[0]! : expressions.map((expression) => `(${expression})`).join(` ${operator} `);
+function unsupported(field: string, what: string): QueryError {
+  return new QueryError(QueryErrorCodes.badValue, `The ${fieldType(field)} field ${field} does not take ${what}.`, 0);
+}
+
+/** The `match` and `where` of a query that drives from the FTS table: the full-text parts every hit meets go to `match`. */
+function separate(root: Fragment): SqlQuery {
+  if (root.fts !== undefined) return { where: '1', params: [], match: root.fts };
+  const parts = root.parts ?? [root];
+  const positive = parts.filter((part) => part.fts !== undefined);
+  const hints = parts.filter((part) => part.hint !== undefined).map((part) => part.hint!);
+  const rest = parts.filter((part) => part.fts === undefined && !(positive.length > 0 && part.notFts !== undefined));
+  if (positive.length === 0 && hints.length === 0) return { where: root.sql, params: root.params };
+  let match = group([...positive.map((part) => part.fts!), ...hints], 'AND');
+  const negative = parts.filter((part) => part.notFts !== undefined).map((part) => part.notFts!);
+  if (positive.length > 0 && negative.length > 0) match = `(${match}) NOT (${group(negative, 'OR')})`;
+  if (rest.length === 0) return { where: '1', params: [], match };
+  return { where: group(rest.map((part) => part.sql), 'AND'), params: rest.flatMap((part) => part.params), match };
 }
 
 export function toSqlWhere(ast: QueryAst, options: SqlCompileOptions): SqlQuery {
   const compiler = new Compiler(options);
-  for (const clause of ast.clauses) compiler.add(clause);
-  if (compiler.matchesNothing) return { where: '0', params: [] };
-
-  let match: string | undefined;
-  const conditions = [...compiler.conditions];
-  if (compiler.positive.length > 0) {
-    match = group(compiler.positive, 'AND');
-    if (compiler.negative.length > 0) match = `(${match}) NOT (${group(compiler.negative, 'OR')})`;
-    if (options.fullText !== 'separate') {
-      conditions.push(compiler.fullTextSubquery(match));
-      match = undefined;
-    }
-  } else if (compiler.negative.length > 0) {
-    conditions.push(`NOT (${compiler.fullTextSubquery(group(compiler.negative, 'OR'))})`);
-  }
-  // Parameters were bound in this order: document conditions first, then full text.
-  const where = conditions.length === 0 ? '1' : conditions.map((condition) => `(${condition})`).join(' AND ');
-  return { where, params: compiler.params, ...(match === undefined ? {} : { match }) };
+  const root = compiler.compile(ast.root);
+  if (root.constant !== undefined) return { where: root.constant ? '1' : '0', params: [] };
+  if (options.fullText === 'separate') return separate(root);
+  // One MATCH for a query that is all full text.
+  const query = root.fts === undefined ? root : compiler.fullTextSubquery(root.fts);
+  return { where: query.sql, params: query.params };
 }

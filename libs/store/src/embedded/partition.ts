@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { toSqlWhere, type QueryAst, type SqlQuery, type SqlValue } from '@siem/query';
+import { registerSqlFunctions, toSqlWhere, type QueryAst, type SqlQuery, type SqlValue } from '@siem/query';
 import type { RejectedEvent } from '../types';
 import { TERM_FIELD_SET } from './fields';
 import { SEQUENCE_SPAN, firstKeyOf, timeOfKey, windowStart } from './time-key';
@@ -148,6 +148,8 @@ export class Partition {
       db.pragma(`cache_size = -${options.cacheSizeKib}`);
       db.pragma('temp_store = MEMORY');
       db.pragma('journal_size_limit = 67108864');
+      // Compiled queries call these (siem_ip_key for ip fields); every connection that runs one needs them.
+      registerSqlFunctions(db);
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) throw new Error(`${file} has schema version ${version}; this version of the store reads ${SCHEMA_VERSION} at most.`);
       // A version 1 day stays as it is: every statement reads and writes both.
