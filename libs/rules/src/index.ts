@@ -1,0 +1,15 @@
+export { RuleSchema, ruleJsonSchema, RULE_LEVELS, RULE_STATUSES, DetectionSchema, LogSourceSchema } from './schema';
+export type { Rule, Detection, LogSource, RuleLevel } from './schema';
+export { RuleValidationError, RULE_ERROR_CODES } from './errors';
+export type { RuleErrorCode, RuleIssue } from './errors';
+export { validateRule, ruleState, MAX_RULE_BYTES } from './validate';
+export type { CompileOptions, RuleState } from './validate';
+export { parseSigmaYaml } from './sigma-yaml';
+export type { SigmaImportResult } from './sigma-yaml';
+export { compileRules } from './rule-set';
+export type { CompiledRuleSet, RuleCounters, RuleMatch } from './rule-set';
+export { attackFromTags, alertId, ATTACK_TACTICS } from './attack';
+export { MODIFIERS } from './compile-rule';
+export { logSourceOf, logSourceKey, DEFAULT_FIELD_MAPPINGS, FieldMappingTableSchema, LogSourceMappingSchema } from './log-sources';
+export type { FieldMappingTable, LogSourceMapping } from './log-sources';
+export { parseFieldMappings, loadFieldMappings } from './mapping-file';
