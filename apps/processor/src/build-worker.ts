@@ -4,7 +4,8 @@ import type { Enricher } from '@siem/enrich';
 import type { Parser } from '@siem/parsers';
 import type { EventStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
-import { createChunkProcessor } from './process-chunk';
+import type { WorkerDetection } from './detection/worker-detection';
+import { createChunkProcessor, type StageTimes } from './process-chunk';
 
 export interface WorkerDeps {
   readonly consumer: BusConsumer;
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   readonly enricher: Enricher;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
+  /** The detection rules, run on every parsed event. */
+  readonly detection?: WorkerDetection;
 }
 
 export interface ProcessorWorker {
@@ -24,6 +27,7 @@ export interface ProcessorWorker {
 
 export function buildWorker(config: SiemConfig, deps: WorkerDeps): ProcessorWorker {
   let running = false;
+  const stageTimes: StageTimes = { parse: 0, index: 0, alerts: 0, deadLetters: 0 };
   const handleChunk = createChunkProcessor({
     parser: deps.parser,
     enricher: deps.enricher,
@@ -34,10 +38,13 @@ export function buildWorker(config: SiemConfig, deps: WorkerDeps): ProcessorWork
     logger: deps.logger,
     metrics: deps.metrics,
     shouldRetry: () => running,
+    detector: deps.detection?.detector,
+    stageTimes,
   });
   return {
     async start() {
       await deps.store.ensureReady();
+      await deps.detection?.start();
       await deps.producer.connect();
       await deps.consumer.connect();
       running = true;
@@ -48,10 +55,14 @@ export function buildWorker(config: SiemConfig, deps: WorkerDeps): ProcessorWork
       await deps.consumer.disconnect();
       await deps.producer.disconnect();
       await deps.store.close();
+      await deps.detection?.stop();
       deps.enricher.close();
-      // What this worker took from the machine's cores, which it shares with the store and the bus.
+      // What this worker took from the machine's cores, which it shares with the store and the bus, and
+      // where its time went: the rest of its life it was reading the bus, committing, or waiting for records.
       const cpu = process.cpuUsage();
-      deps.logger.info({ cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, 'The processor worker stopped.');
+      const stagesMs = Object.fromEntries(Object.entries(stageTimes).map(([stage, ms]) => [stage, Math.round(ms)]));
+      const storeLockWaitMs = Math.round(deps.store.writeLockWaitMs?.() ?? 0);
+      deps.logger.info({ cpuMs: Math.round((cpu.user + cpu.system) / 1000), stagesMs, storeLockWaitMs }, 'The processor worker stopped.');
     },
   };
 }

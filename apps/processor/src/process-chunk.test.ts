@@ -5,7 +5,7 @@ import { createParser } from '@siem/parsers';
 import type { EcsEvent } from '@siem/schema';
 import { StoreError, type BulkIndexResult, type EventStore, type IndexableEvent } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
-import { createChunkProcessor } from './process-chunk';
+import { createChunkProcessor, type StageTimes } from './process-chunk';
 
 /** An in-memory store whose next answers can be scripted: the real one is covered by the integration suite. */
 class ScriptedStore implements EventStore {
@@ -105,6 +105,43 @@ describe('createChunkProcessor', () => {
     await process([replayed]);
     expect(store.indexed.size).toBe(1);
     expect(store.indexed.get(id)!.document.message).toBe('fixed');
+  });
+
+  it('adds up where a chunk spends its time: the store and the dead letters apart from parsing', async () => {
+    const slowStore = new (class extends ScriptedStore {
+      override async bulkIndex(events: readonly IndexableEvent[]): Promise<BulkIndexResult> {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        return super.bulkIndex(events);
+      }
+    })();
+    const slowProducer = new (class extends CollectingProducer {
+      override async send(topic: string, records: readonly BusRecord[]) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await super.send(topic, records);
+      }
+    })();
+    const stageTimes: StageTimes = { parse: 0, index: 0, alerts: 0, deadLetters: 0 };
+    const process = createChunkProcessor({
+      parser: createParser('auto', {}),
+      enricher,
+      store: slowStore,
+      producer: slowProducer,
+      deadLetterTopic: 'siem.dlq',
+      bulkSize: 1,
+      logger: createLogger('test', 'silent'),
+      metrics: new MetricsRegistry(),
+      shouldRetry: () => true,
+      stageTimes,
+    });
+    const started = performance.now();
+    await process([message(1, '{"message":"one"}'), message(2, '{"message":"two"}'), message(3, '')]);
+    const elapsed = performance.now() - started;
+    expect(slowStore.bulkSizes).toEqual([1, 1, 1]);
+    expect(stageTimes.index).toBeGreaterThanOrEqual(3 * 39);
+    expect(stageTimes.deadLetters).toBeGreaterThanOrEqual(19);
+    expect(stageTimes.alerts).toBe(0);
+    expect(stageTimes.parse).toBeGreaterThan(0);
+    expect(stageTimes.parse + stageTimes.index + stageTimes.deadLetters).toBeLessThanOrEqual(elapsed + 1);
   });
 
   it('retries while the store is down and resolves once it is back', async () => {
