@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { removeOpenSearchScratch, scratchNames } from '@siem/testing';
 import { describeStoreConformance } from '../store-conformance';
 import { OpenSearchStore } from './opensearch-store';
 
-const indexPrefix = `siem-conformance-${randomBytes(4).toString('hex')}-`;
+const indexPrefix = scratchNames().indexPrefix;
+afterAll(() => removeOpenSearchScratch(inject('opensearchUrl'), indexPrefix));
 
 describeStoreConformance(
   'opensearch',
@@ -13,42 +14,98 @@ describeStoreConformance(
   },
 );
 
+async function putTemplate(name: string, pattern: string, priority: number): Promise<void> {
+  const response = await fetch(`${inject('opensearchUrl')}/_index_template/${name}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ index_patterns: [pattern], priority, template: { settings: { number_of_shards: 1, number_of_replicas: 0 } } }),
+  });
+  expect(response.status).toBe(200);
+}
+
+describe('OpenSearchStore – index template', () => {
+  it('installs its template next to a leftover one whose pattern overlaps at priority 100, and indexes under its own mapping', async () => {
+    const { indexPrefix: prefix } = scratchNames();
+    // What an older test run left: a template for a longer prefix under the product's pattern, at the priority the product used to have.
+    await putTemplate(`${prefix}old-events`, `${prefix}old-*`, 100);
+    const store = new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix: prefix, replicas: 0 });
+    try {
+      await store.ensureReady();
+      await store.ensureReady();
+      const result = await store.bulkIndex([{ id: 't1', timestamp: '2026-11-23T12:00:00.000Z', document: { '@timestamp': '2026-11-23T12:00:00.000Z', source: { ip: '192.0.2.7' } } }]);
+      expect(result).toEqual({ indexed: 1, rejected: [] });
+      const mapping = (await (await fetch(`${inject('opensearchUrl')}/${prefix}2026.11.23/_mapping`)).json()) as Record<string, { mappings: { properties: { source: { properties: { ip: { type: string } } } } } }>;
+      expect(mapping[`${prefix}2026.11.23`]!.mappings.properties.source.properties.ip.type).toBe('ip');
+    } finally {
+      await store.close();
+      await removeOpenSearchScratch(inject('opensearchUrl'), prefix);
+    }
+  });
+
+  it('fails with SIEM_STORE_TEMPLATE_CONFLICT, naming the template, when an overlapping one has its priority', async () => {
+    const { indexPrefix: prefix } = scratchNames();
+    await putTemplate(`${prefix}rival`, `${prefix}rival-*`, 300);
+    const store = new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix: prefix, replicas: 0, templatePriority: 300 });
+    try {
+      const error = await store.ensureReady().then(
+        () => undefined,
+        (failure: unknown) => failure as { code: string; message: string; retryable: boolean },
+      );
+      expect(error).toMatchObject({ code: 'SIEM_STORE_TEMPLATE_CONFLICT', retryable: false });
+      expect(error!.message).toContain(`${prefix}rival`);
+      expect(error!.message).toContain('SIEM_INDEX_TEMPLATE_PRIORITY');
+      // Another priority resolves it.
+      const resolved = new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix: prefix, replicas: 0, templatePriority: 301 });
+      await resolved.ensureReady();
+      await resolved.close();
+    } finally {
+      await store.close();
+      await removeOpenSearchScratch(inject('opensearchUrl'), prefix);
+    }
+  });
+});
+
 describe('OpenSearchStore – retention', () => {
   it('deletes the daily indices older than the retention and keeps the rest', async () => {
-    const prefix = `siem-retention-${randomBytes(4).toString('hex')}-`;
+    const { indexPrefix: prefix } = scratchNames();
     const store = new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix: prefix, replicas: 0, retentionDays: 2 });
-    await store.ensureReady();
-    const days = ['2026-11-10', '2026-11-19', '2026-11-20', '2026-11-21'];
-    const result = await store.bulkIndex(days.map((day, i) => ({ id: `r${i}`, timestamp: `${day}T12:00:00.000Z`, document: { '@timestamp': `${day}T12:00:00.000Z`, message: 'x' } })));
-    expect(result.rejected).toEqual([]);
-    const deleted = await store.applyRetention(new Date('2026-11-21T08:00:00.000Z'));
-    expect(deleted).toEqual([`${prefix}2026.11.10`]);
-    const left = (await (await fetch(`${inject('opensearchUrl')}/_cat/indices/${prefix}*?h=index&format=json`)).json()) as { index: string }[];
-    expect(left.map((row) => row.index).sort()).toEqual([`${prefix}2026.11.19`, `${prefix}2026.11.20`, `${prefix}2026.11.21`]);
-    await fetch(`${inject('opensearchUrl')}/${prefix}*`, { method: 'DELETE' });
-    await store.close();
+    try {
+      await store.ensureReady();
+      const days = ['2026-11-10', '2026-11-19', '2026-11-20', '2026-11-21'];
+      const result = await store.bulkIndex(days.map((day, i) => ({ id: `r${i}`, timestamp: `${day}T12:00:00.000Z`, document: { '@timestamp': `${day}T12:00:00.000Z`, message: 'x' } })));
+      expect(result.rejected).toEqual([]);
+      const deleted = await store.applyRetention(new Date('2026-11-21T08:00:00.000Z'));
+      expect(deleted).toEqual([`${prefix}2026.11.10`]);
+      const left = (await (await fetch(`${inject('opensearchUrl')}/_cat/indices/${prefix}*?h=index&format=json`)).json()) as { index: string }[];
+      expect(left.map((row) => row.index).sort()).toEqual([`${prefix}2026.11.19`, `${prefix}2026.11.20`, `${prefix}2026.11.21`]);
+    } finally {
+      await store.close();
+      await removeOpenSearchScratch(inject('opensearchUrl'), prefix);
+    }
   });
 });
 
 describe('OpenSearchStore – bulk requests', () => {
   for (const compression of ['gzip', 'none'] as const) {
     it(`indexes chunks handed over at once through one open request (compression ${compression})`, async () => {
-      const prefix = `siem-bulkgate-${randomBytes(4).toString('hex')}-`;
+      const { indexPrefix: prefix } = scratchNames();
       const store = new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix: prefix, replicas: 0, bulkRequests: 1, compression });
-      await store.ensureReady();
-      const chunk = (n: number) => Array.from({ length: 50 }, (_, i) => ({ id: `c${n}-${i}`, timestamp: '2026-11-23T12:00:00.000Z', document: { '@timestamp': '2026-11-23T12:00:00.000Z', message: `chunk ${n} event ${i} – ü` } }));
-      const results = await Promise.all([0, 1, 2].map((n) => store.bulkIndex(chunk(n))));
-      expect(results.map((result) => [result.indexed, result.rejected.length])).toEqual([
-        [50, 0],
-        [50, 0],
-        [50, 0],
-      ]);
-      await fetch(`${inject('opensearchUrl')}/${prefix}*/_refresh`, { method: 'POST' });
-      const counted = (await (await fetch(`${inject('opensearchUrl')}/${prefix}*/_count?q=message:%C3%BC`)).json()) as { count: number };
-      expect(counted.count).toBe(150);
-      await fetch(`${inject('opensearchUrl')}/${prefix}*`, { method: 'DELETE' });
-      await fetch(`${inject('opensearchUrl')}/_index_template/${prefix}events`, { method: 'DELETE' });
-      await store.close();
+      try {
+        await store.ensureReady();
+        const chunk = (n: number) => Array.from({ length: 50 }, (_, i) => ({ id: `c${n}-${i}`, timestamp: '2026-11-23T12:00:00.000Z', document: { '@timestamp': '2026-11-23T12:00:00.000Z', message: `chunk ${n} event ${i} – ü` } }));
+        const results = await Promise.all([0, 1, 2].map((n) => store.bulkIndex(chunk(n))));
+        expect(results.map((result) => [result.indexed, result.rejected.length])).toEqual([
+          [50, 0],
+          [50, 0],
+          [50, 0],
+        ]);
+        await fetch(`${inject('opensearchUrl')}/${prefix}*/_refresh`, { method: 'POST' });
+        const counted = (await (await fetch(`${inject('opensearchUrl')}/${prefix}*/_count?q=message:%C3%BC`)).json()) as { count: number };
+        expect(counted.count).toBe(150);
+      } finally {
+        await store.close();
+        await removeOpenSearchScratch(inject('opensearchUrl'), prefix);
+      }
     });
   }
 });

@@ -8,13 +8,14 @@ import { startApp, type AppProcess } from '../app-process';
 import { freePort } from '../free-port';
 import { waitFor } from '../wait-for';
 import { countDocuments } from './opensearch-http';
-import { pipelineEnv } from './pipeline-env';
+import { pipelineEnv, type PipelineEnv } from './pipeline-env';
 import { sample, scrape } from './prometheus-text';
 
 const OUTAGE_MS = 30_000;
 const EVENTS_PER_SECOND = 200;
 
 const apps: AppProcess[] = [];
+const setups: PipelineEnv[] = [];
 let kafka: ScratchKafka | undefined;
 let stateDir: string | undefined;
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop()));
+  await Promise.all(setups.map((setup) => setup.cleanup()));
   await kafka?.stop(10_000);
   if (stateDir) await rm(stateDir, { recursive: true, force: true });
 });
@@ -103,6 +105,7 @@ describe('bus outage', () => {
   it('keeps every event a TCP sender sent while Kafka is stopped for 30 s, spooled to disk and replayed once, in order', async () => {
     const kafka = scratch();
     const setup = await pipelineEnv(kafka.brokers, inject('opensearchUrl'), { SIEM_DATA_DIR: path.join(scratchDir(), 'tcp-data'), SIEM_PROCESSOR_WORKERS: '1' });
+    setups.push(setup);
     const collector = startApp('collector', setup.env);
     const processor = startApp('processor', setup.env);
     apps.push(collector, processor);
@@ -162,6 +165,7 @@ describe('bus outage', () => {
   it('answers 503 once a full spool stops HTTP intake, and delivers every 200-acknowledged event after a collector restart', async () => {
     const kafka = scratch();
     const setup = await pipelineEnv(kafka.brokers, inject('opensearchUrl'), { SIEM_DATA_DIR: path.join(scratchDir(), 'http-data'), SIEM_COLLECTOR_SPOOL_MB: '1', SIEM_PROCESSOR_WORKERS: '1' });
+    setups.push(setup);
     const ingest = `http://127.0.0.1:${setup.httpPort}/ingest`;
     const metricsUrl = `http://127.0.0.1:${setup.metricsPort}/metrics`;
     const firstCollector = startApp('collector', setup.env);

@@ -53,6 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const codes = await Promise.all(apps.map((app) => app.stop()));
   rmSync(scratch, { recursive: true, force: true });
+  await setup?.cleanup();
   expect(codes).toEqual([0, 0, 0]);
 });
 

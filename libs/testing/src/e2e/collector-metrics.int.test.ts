@@ -20,7 +20,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  expect(await collector.stop()).toBe(0);
+  const code = await collector.stop();
+  await setup?.cleanup();
+  expect(code).toBe(0);
 });
 
 describe('collector metrics on GET /metrics', () => {

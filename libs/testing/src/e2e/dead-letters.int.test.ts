@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { startApp, startCli, type AppProcess } from '../app-process';
 import { waitFor } from '../wait-for';
 import { deploymentEnv, type Deployment, type PipelineEnv } from './pipeline-env';
@@ -34,6 +34,7 @@ const deployments: [string, () => Deployment][] = [
 describe.each(deployments)('dead letters (%s)', (_name, deployment) => {
   it('are searchable with their reason, and `siem dlq replay` re-parses them in place after a parser fix', async () => {
     const setup = await deploymentEnv(deployment());
+    onTestFinished(() => setup.cleanup());
     const marker = `dlq${setup.runId}`;
     const collector = startApp('collector', setup.env);
     const api = startApp('api', setup.env);

@@ -83,8 +83,10 @@ afterAll(async () => {
     syslogNg.kill('SIGTERM');
     await exited;
   }
-  expect(await processor.stop()).toBe(0);
+  const code = await processor.stop();
   await rm(workDir, { recursive: true, force: true });
+  await setup?.cleanup();
+  expect(code).toBe(0);
 });
 
 describe('Kafka passthrough: senders that produce straight to siem.raw', () => {

@@ -88,6 +88,7 @@ afterAll(async () => {
   }
   await rm(workDir, { recursive: true, force: true });
   const codes = await Promise.all(apps.map((app) => app.stop()));
+  await setup?.cleanup();
   expect(codes).toEqual([0, 0]);
 });
 

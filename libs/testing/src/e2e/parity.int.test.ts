@@ -82,6 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(deployments.flatMap((d) => d.apps.map((app) => app.stop())));
   rmSync(dataDir, { recursive: true, force: true });
+  await Promise.all(deployments.map((d) => d.setup.cleanup()));
 });
 
 describe('parity: the embedded default and Kafka + OpenSearch return the same hits', () => {

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../free-port';
+import { removeKafkaScratch, removeOpenSearchScratch, scratchNames } from '../scratch';
 
 export interface PipelineEnv {
   readonly runId: string;
@@ -13,6 +14,13 @@ export interface PipelineEnv {
   readonly rawTopic: string;
   readonly deadLetterTopic: string;
   readonly indexPrefix: string;
+  readonly consumerGroup: string;
+  /**
+   * Deletes what the run created in the shared Kafka and OpenSearch (topics, consumer group,
+   * indices, index template) and its own data directory; an embedded run's directory is the caller's.
+   * Call it in afterAll, once the apps have stopped.
+   */
+  cleanup(): Promise<void>;
 }
 
 export type Deployment = { readonly kind: 'cluster'; readonly kafkaBrokers: string; readonly opensearchUrl: string } | { readonly kind: 'embedded'; readonly dataDir: string };
@@ -23,11 +31,8 @@ export async function pipelineEnv(kafkaBrokers: string, opensearchUrl: string, o
 }
 
 export async function deploymentEnv(deployment: Deployment, overrides: Record<string, string> = {}): Promise<PipelineEnv> {
-  const runId = randomBytes(4).toString('hex');
+  const { runId, rawTopic, deadLetterTopic, indexPrefix, consumerGroup } = scratchNames();
   const [syslogPort, httpPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const rawTopic = `siem.raw.${runId}`;
-  const deadLetterTopic = `siem.dlq.${runId}`;
-  const indexPrefix = `siem-events-${runId}-`;
   const backends: Record<string, string> =
     deployment.kind === 'cluster'
       ? // The collector's spool lives in the data directory: one per run, so parallel runs never share it.
@@ -38,7 +43,7 @@ export async function deploymentEnv(deployment: Deployment, overrides: Record<st
     SIEM_TOPIC_RAW: rawTopic,
     SIEM_TOPIC_DLQ: deadLetterTopic,
     SIEM_TOPIC_PARTITIONS: '2',
-    SIEM_CONSUMER_GROUP: `siem-processor-${runId}`,
+    SIEM_CONSUMER_GROUP: consumerGroup,
     SIEM_INDEX_PREFIX: indexPrefix,
     SIEM_COLLECTOR_HOST: '127.0.0.1',
     SIEM_SYSLOG_PORT: String(syslogPort),
@@ -50,5 +55,11 @@ export async function deploymentEnv(deployment: Deployment, overrides: Record<st
     SIEM_LOG_LEVEL: 'info',
     ...overrides,
   };
-  return { runId, env, syslogPort, httpPort, apiPort, metricsPort, rawTopic, deadLetterTopic, indexPrefix };
+  const cleanup = async (): Promise<void> => {
+    if (deployment.kind === 'embedded') return;
+    await removeKafkaScratch(deployment.kafkaBrokers, [env.SIEM_TOPIC_RAW, env.SIEM_TOPIC_DLQ], [env.SIEM_CONSUMER_GROUP]);
+    await removeOpenSearchScratch(deployment.opensearchUrl, env.SIEM_INDEX_PREFIX);
+    await rm(backends.SIEM_DATA_DIR!, { recursive: true, force: true });
+  };
+  return { runId, env, syslogPort, httpPort, apiPort, metricsPort, rawTopic, deadLetterTopic, indexPrefix, consumerGroup, cleanup };
 }

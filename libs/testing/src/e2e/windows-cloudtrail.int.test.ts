@@ -32,6 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const codes = await Promise.all(apps.map((app) => app.stop()));
+  await setup?.cleanup();
   expect(codes).toEqual([0, 0, 0]);
 });
 

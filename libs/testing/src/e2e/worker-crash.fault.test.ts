@@ -5,14 +5,16 @@ import { createLogger } from '@siem/telemetry';
 import { startApp, type AppProcess } from '../app-process';
 import { waitFor } from '../wait-for';
 import { collectField, countDocuments } from './opensearch-http';
-import { pipelineEnv } from './pipeline-env';
+import { pipelineEnv, type PipelineEnv } from './pipeline-env';
 
 const TOTAL = 50_000;
 const BATCH = 1_000;
 
 const apps: AppProcess[] = [];
+const setups: PipelineEnv[] = [];
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop()));
+  await Promise.all(setups.map((setup) => setup.cleanup()));
 });
 
 /** The primary's node children; tsx's esbuild service is a child too and is left out. */
@@ -28,6 +30,7 @@ function workerPids(primaryPid: number): number[] {
 describe('processor crash safety', () => {
   it('restarts a worker killed with SIGKILL mid-stream and ends with every event indexed exactly once', async () => {
     const setup = await pipelineEnv(inject('kafkaBrokers'), inject('opensearchUrl'), { SIEM_PROCESSOR_CHUNK_SIZE: '250' });
+    setups.push(setup);
     const logger = createLogger('fault-test', 'silent');
     const kafka = createKafka({ brokers: [inject('kafkaBrokers')], clientId: 'fault-test', logger });
     await ensureKafkaTopics(kafka, [{ topic: setup.rawTopic, partitions: 2, replicationFactor: 1 }]);

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import kafkajs from 'kafkajs';
+
+/**
+ * Every name a test creates in the shared Kafka and OpenSearch starts with this, and the
+ * product's own names (`siem-events-*`, `siem.raw`) never do: a leftover of a test run can
+ * then never overlap the product's index template, and one pattern finds all leftovers.
+ */
+export const SCRATCH_PREFIX = 'siemtest';
+
+/** Names of one test run's topics, consumer group and event indices. */
+export interface ScratchNames {
+  readonly runId: string;
+  readonly indexPrefix: string;
+  readonly rawTopic: string;
+  readonly deadLetterTopic: string;
+  readonly consumerGroup: string;
+}
+
+export function scratchNames(runId = randomBytes(4).toString('hex')): ScratchNames {
+  return {
+    runId,
+    indexPrefix: `${SCRATCH_PREFIX}-${runId}-`,
+    rawTopic: `${SCRATCH_PREFIX}.${runId}.raw`,
+    deadLetterTopic: `${SCRATCH_PREFIX}.${runId}.dlq`,
+    consumerGroup: `${SCRATCH_PREFIX}-${runId}-processor`,
+  };
+}
+
+/** Deletes the indices and index templates under `indexPrefix` (the store names its template `<prefix>events`). */
+export async function removeOpenSearchScratch(opensearchUrl: string, indexPrefix: string): Promise<void> {
+  if (!indexPrefix.startsWith(SCRATCH_PREFIX)) throw new Error(`Refusing to delete ${indexPrefix}*: only test names (${SCRATCH_PREFIX}…) are removed.`);
+  for (const path of [`${indexPrefix}*?expand_wildcards=all`, `_index_template/${indexPrefix}*`]) {
+    const response = await fetch(`${opensearchUrl}/${path}`, { method: 'DELETE' });
+    if (!response.ok && response.status !== 404) throw new Error(`DELETE ${path} answered ${response.status}: ${await response.text()}`);
+  }
+}
+
+/** Deletes test topics and consumer groups; names that do not exist (any more) are skipped. */
+export async function removeKafkaScratch(kafkaBrokers: string, topics: readonly string[], groups: readonly string[] = []): Promise<void> {
+  const names = [...topics, ...groups];
+  const foreign = names.find((name) => !name.startsWith(SCRATCH_PREFIX));
+  if (foreign !== undefined) throw new Error(`Refusing to delete ${foreign}: only test names (${SCRATCH_PREFIX}…) are removed.`);
+  const admin = new kafkajs.Kafka({ clientId: 'siemtest-cleanup', brokers: kafkaBrokers.split(','), logLevel: kafkajs.logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const existingTopics = new Set(await admin.listTopics());
+    const present = topics.filter((topic) => existingTopics.has(topic));
+    if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 30_000 });
+    if (groups.length > 0) {
+      const existingGroups = new Set((await admin.listGroups()).groups.map((group) => group.groupId));
+      const presentGroups = groups.filter((group) => existingGroups.has(group));
+      if (presentGroups.length > 0) await admin.deleteGroups(presentGroups);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
