@@ -1,0 +1,57 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { QueryError, parseQuery } from '@siem/query';
+import type { DetectionStore } from '@siem/store';
+import type { EventWindow } from '../rules';
+
+export interface AlertRoutesOptions {
+  readonly detection: DetectionStore;
+  readonly events: EventWindow;
+}
+
+const AlertListQuerystring = Type.Object(
+  {
+    q: Type.String({ maxLength: 4096, default: '', description: 'Query language over the alert fields (host.name:web-1, threat.technique.id:T1059.001, free text on the rule title).' }),
+    rule: Type.Optional(Type.String({ maxLength: 128, description: 'Alerts of this rule id.' })),
+    level: Type.Optional(Type.String({ maxLength: 32, description: 'Alerts of rules of this level.' })),
+    status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('closed')])),
+    from: Type.Optional(Type.String({ format: 'date-time', description: "Earliest event @timestamp, ISO 8601." })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: "Latest event @timestamp, ISO 8601." })),
+    size: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Alerts to return, newest detection first.' }),
+  },
+  { additionalProperties: false },
+);
+type AlertListQuerystring = Static<typeof AlertListQuerystring>;
+
+const AlertIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
+type AlertIdParams = Static<typeof AlertIdParams>;
+
+/** /api/v1/alerts: what the processor's rules raised, searchable with the query language. */
+export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, { detection, events }) => {
+  app.get<{ Querystring: AlertListQuerystring }>('/alerts', { schema: { querystring: AlertListQuerystring } }, async (request, reply) => {
+    const { q, rule, level, status, from, to, size } = request.query;
+    if (from && to && Date.parse(from) > Date.parse(to)) {
+      return reply.code(400).send({ error: { code: 'SIEM_API_BAD_RANGE', message: `"from" (${from}) is after "to" (${to}); swap them.` } });
+    }
+    let query;
+    try {
+      query = q === '' ? undefined : parseQuery(q);
+    } catch (failure) {
+      if (failure instanceof QueryError) return reply.code(400).send({ error: { code: failure.code, message: failure.message } });
+      throw failure;
+    }
+    return detection.searchAlerts({ query, ruleId: rule, level, status, from, to, size });
+  });
+
+  app.get<{ Params: AlertIdParams }>('/alerts/:id', { schema: { params: AlertIdParams } }, async (request, reply) => {
+    const stored = await detection.getAlert(request.params.id);
+    if (!stored) {
+      return reply.code(404).send({ error: { code: 'SIEM_API_ALERT_NOT_FOUND', message: `No alert has the id ${request.params.id}; list them with GET /api/v1/alerts.` } });
+    }
+    // The event is found by its time, which the alert carries, then by its id among the events of that millisecond.
+    const time = stored.alert['@timestamp'];
+    const candidates = await events({ from: time, to: time, size: 1000 });
+    const event = candidates.find((hit) => hit.id === stored.alert.event.id)?.event ?? null;
+    return { id: stored.id, alert: stored.alert, event };
+  });
+};
