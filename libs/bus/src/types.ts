@@ -6,6 +6,12 @@ export interface BusRecord {
 }
 
 export interface ConsumedMessage {
+  /**
+   * Which incarnation of the topic the message comes from: a short token that changes when the
+   * topic is deleted and created again, or the cluster (Kafka) or log directory (embedded) is
+   * replaced, all of which restart offsets at 0. (incarnation, topic, partition, offset) never repeats.
+   */
+  readonly incarnation: string;
   readonly topic: string;
   readonly partition: number;
   /** Decimal string: Kafka offsets are 64-bit. */
