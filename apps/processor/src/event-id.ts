@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
+import type { ConsumedMessage } from '@siem/bus';
 
 /**
- * The document id of the event at (topic, partition, offset). Redelivery after a
- * crash yields the same id, so the store overwrites instead of duplicating.
+ * The document id of the event at (incarnation, topic, partition, offset). Redelivery after a
+ * crash yields the same id, so the store overwrites instead of duplicating; the incarnation
+ * keeps a recreated topic, cluster or log directory, whose offsets start again at 0, from
+ * overwriting the events of the one before. With a 16-character incarnation and the usual
+ * topic names the input stays within one SHA-256 block.
  */
-export function eventId(topic: string, partition: number, offset: string): string {
-  return createHash('sha256').update(`${topic}\u0000${partition}\u0000${offset}`).digest('base64url').slice(0, 32);
+export function eventId(message: Pick<ConsumedMessage, 'incarnation' | 'topic' | 'partition' | 'offset'>): string {
+  return createHash('sha256').update(`${message.incarnation}\u0000${message.topic}\u0000${message.partition}\u0000${message.offset}`).digest('base64url').slice(0, 32);
 }
 
 /**

@@ -7,6 +7,7 @@ import { createKafka } from './kafka/client';
 import { KafkaBusConsumer } from './kafka/consumer';
 import { kafkaPositions, readKafkaRange } from './kafka/offset-range';
 import { KafkaBusProducer } from './kafka/producer';
+import { describeTopicIdentity, incarnationToken } from './kafka/topic-identity';
 import { ensureKafkaTopics } from './kafka/topics';
 import type { OffsetRange, PartitionPosition, ReadRangeOptions } from './offset-range';
 import type { BusConsumer, BusProducer, TopicSpec } from './types';
@@ -42,15 +43,22 @@ export function pipelineTopics(config: SiemConfig): TopicSpec[] {
 /** The one place that chooses between Kafka and the embedded log. */
 export function createBus(config: SiemConfig, logger: Logger, clientName: string): Bus {
   if (config.deployment.bus === 'kafka') {
-    const kafka = createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-${clientName}`, logger });
+    const clientId = `${config.kafka.clientId}-${clientName}`;
+    const kafka = createKafka({ brokers: config.kafka.brokers, clientId, logger });
+    const topicIncarnation = async (topic: string): Promise<string> => {
+      const identity = await describeTopicIdentity(config.kafka.brokers, topic, { clientId });
+      const incarnation = incarnationToken(identity);
+      logger.info({ topic, ...identity, incarnation }, 'Read the ids of the cluster and the topic; event ids carry them.');
+      return incarnation;
+    };
     return {
       kind: 'kafka',
       ensureTopics: () => ensureKafkaTopics(kafka, pipelineTopics(config)),
       producer: (options) =>
-        new KafkaBusProducer(options?.retries === undefined ? kafka : createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-${clientName}`, logger, retries: options.retries })),
+        new KafkaBusProducer(options?.retries === undefined ? kafka : createKafka({ brokers: config.kafka.brokers, clientId, logger, retries: options.retries })),
       // Only the processor's group overlaps chunks; a replay keeps strict order.
       consumer: (_member, groupId = config.kafka.consumerGroup) =>
-        new KafkaBusConsumer(kafka, groupId, { logger, chunksInFlight: groupId === config.kafka.consumerGroup ? config.processor.chunksInFlight : 1 }),
+        new KafkaBusConsumer(kafka, groupId, { logger, topicIncarnation, chunksInFlight: groupId === config.kafka.consumerGroup ? config.processor.chunksInFlight : 1 }),
       positions: (topic, groupId) => kafkaPositions(kafka, topic, groupId),
       readRange: (topic, ranges, options) => readKafkaRange(kafka, topic, ranges, options),
       applyRetention: async () => ({ deletedSegments: 0, deletedBytes: 0 }),

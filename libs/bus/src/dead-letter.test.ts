@@ -8,7 +8,7 @@ const reason = { code: 'SIEM_PARSE_BAD_PRIORITY', message: 'bad', stage: 'syslog
 const receivedAt = '2026-11-23T10:00:00.000Z';
 
 function consumed(value: Buffer): ConsumedMessage {
-  return { topic: 'siem.dlq', partition: 0, offset: '0', value, headers: {} };
+  return { incarnation: 'dlq-incarnation1', topic: 'siem.dlq', partition: 0, offset: '0', value, headers: {} };
 }
 
 describe('buildDeadLetter', () => {

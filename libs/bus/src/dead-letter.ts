@@ -54,7 +54,7 @@ export function deadLetterHash(reason: DeadLetterReason): string {
   return createHash('sha1').update(`${reason.stage}\u0000${reason.code}`).digest('hex').slice(0, 16);
 }
 
-export function buildDeadLetter(message: ConsumedMessage, record: RawRecord, reason: DeadLetterReason, eventId: string, envelopeIndex?: number): DeadLetter {
+export function buildDeadLetter(message: Omit<ConsumedMessage, 'incarnation'>, record: RawRecord, reason: DeadLetterReason, eventId: string, envelopeIndex?: number): DeadLetter {
   const text = decodeIfUtf8(record.payload);
   const letter: DeadLetter = {
     '@timestamp': new Date().toISOString(),
@@ -77,7 +77,7 @@ export function encodeDeadLetter(letter: DeadLetter, headers: Readonly<Record<st
 }
 
 /** Reads a message of the dead-letter topic; undefined when it is not a dead letter this version wrote. */
-export function decodeDeadLetter(message: ConsumedMessage): DeadLetter | undefined {
+export function decodeDeadLetter(message: Omit<ConsumedMessage, 'incarnation'>): DeadLetter | undefined {
   let value: unknown;
   try {
     value = JSON.parse(message.value.toString('utf8'));

@@ -9,6 +9,7 @@ export const BusErrorCodes = {
   spoolFull: 'SIEM_BUS_SPOOL_FULL',
   spoolLocked: 'SIEM_BUS_SPOOL_LOCKED',
   envelopeInvalid: 'SIEM_BUS_ENVELOPE_INVALID',
+  topicIdentity: 'SIEM_BUS_TOPIC_IDENTITY',
 } as const;
 
 export type BusErrorCode = (typeof BusErrorCodes)[keyof typeof BusErrorCodes];

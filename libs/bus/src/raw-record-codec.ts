@@ -24,7 +24,7 @@ export function encodeRawRecord(record: RawRecord): BusRecord {
  * party without our headers (kcat, rsyslog omkafka) is still a valid record:
  * its receive time falls back to the broker timestamp or now.
  */
-export function decodeRawRecord(message: ConsumedMessage, fallbackReceivedAt: string): RawRecord {
+export function decodeRawRecord(message: Omit<ConsumedMessage, 'incarnation'>, fallbackReceivedAt: string): RawRecord {
   const headers = message.headers;
   const record: RawRecord = {
     payload: message.value,

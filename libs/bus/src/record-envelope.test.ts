@@ -5,7 +5,7 @@ import { ENVELOPE_HEADER, ENVELOPE_MAX_PAYLOAD_BYTES, packRawRecords, rawRecordC
 import type { BusRecord, ConsumedMessage } from './types';
 
 const at = '2026-11-23T10:00:00.000Z';
-const consumed = (record: BusRecord, offset = '5'): ConsumedMessage => ({ topic: 'siem.raw', partition: 1, offset, ...(record.key !== undefined && { key: record.key }), value: record.value, headers: record.headers ?? {} });
+const consumed = (record: BusRecord, offset = '5'): ConsumedMessage => ({ incarnation: 'raw-incarnation1', topic: 'siem.raw', partition: 1, offset, ...(record.key !== undefined && { key: record.key }), value: record.value, headers: record.headers ?? {} });
 const line = (text: string, extra: Partial<RawRecord> = {}): RawRecord => ({ payload: Buffer.from(text), receivedAt: at, sourceAddress: '10.0.0.1', input: 'syslog_tcp', ...extra });
 
 describe('batch envelope', () => {
@@ -57,7 +57,7 @@ describe('batch envelope', () => {
   });
 
   it('reads a message without the envelope header as one record', () => {
-    const message: ConsumedMessage = { topic: 't', partition: 0, offset: '1', key: 'web-7', value: Buffer.from('plain line'), headers: { 'siem.input': 'edge' } };
+    const message: ConsumedMessage = { incarnation: 'raw-incarnation1', topic: 't', partition: 0, offset: '1', key: 'web-7', value: Buffer.from('plain line'), headers: { 'siem.input': 'edge' } };
     expect(rawRecordCount(message)).toBe(1);
     expect(unpackRawRecords(message, at)).toEqual([{ payload: Buffer.from('plain line'), receivedAt: at, sourceAddress: 'web-7', input: 'edge' }]);
   });

@@ -128,7 +128,7 @@ export function rawRecordCount(message: Pick<BusRecord, 'headers' | 'value'>): n
   return message.value.length >= 4 ? message.value.readUInt32BE(0) : 0;
 }
 
-function invalid(message: ConsumedMessage, what: string): BusError {
+function invalid(message: Omit<ConsumedMessage, 'incarnation'>, what: string): BusError {
   return new BusError(
     BusErrorCodes.envelopeInvalid,
     `The batch envelope at ${message.topic}/${message.partition}@${message.offset} is invalid: ${what}. Only the collector should set the ${ENVELOPE_HEADER} header; send single records without it.`,
@@ -141,7 +141,7 @@ function invalid(message: ConsumedMessage, what: string): BusError {
  * message itself. Throws SIEM_BUS_ENVELOPE_INVALID when an envelope does not
  * decode whole; the caller dead-letters the message as it is.
  */
-export function unpackRawRecords(message: ConsumedMessage, fallbackReceivedAt: string): RawRecord[] {
+export function unpackRawRecords(message: Omit<ConsumedMessage, 'incarnation'>, fallbackReceivedAt: string): RawRecord[] {
   if (!isEnvelope(message)) return [decodeRawRecord(message, fallbackReceivedAt)];
   const version = message.headers[ENVELOPE_HEADER];
   if (version !== ENVELOPE_VERSION) throw invalid(message, `version ${JSON.stringify(version)} is not ${ENVELOPE_VERSION}`);

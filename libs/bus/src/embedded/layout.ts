@@ -5,6 +5,7 @@ import path from 'node:path';
  * Where things live under the data directory:
  *
  *   <dataDir>/bus/<topic>/topic.json                          partition count
+ *   <dataDir>/bus/<topic>/incarnation                         random token that event ids carry (topics.ts)
  *   <dataDir>/bus/<topic>/<partition>/<baseOffset:20>.log     segments, oldest first
  *   <dataDir>/bus/<topic>/<partition>/append.lock             held by the appending process
  *   <dataDir>/bus/<topic>/<partition>/durable-end             how far the partition is fsynced

@@ -1,9 +1,11 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import type { ConsumedMessage } from '../types';
 import { DurableEndFile, type DurableEnd } from './durable-end';
 import type { BusLogger } from './logger';
 import { durableEndPath, listSegments, segmentFileName, segmentPath } from './layout';
 import { checkRecord, decodeRecord, RECORD_HEADER_BYTES, readOffset, RECORD_MAGIC, type RecordCheck } from './record-format';
+import { readIncarnationIn } from './topics';
 
 /** Where a partition is read from: the logical offset, and the segment and byte where that record starts. */
 export interface LogPosition {
@@ -53,6 +55,8 @@ export class PartitionReader {
   private bufferLimit = -1;
   private bufferReachesLimit = false;
   private readonly durableEnd: DurableEndFile;
+  /** The topic's incarnation token (see readTopicIncarnation), read at the first read. */
+  private incarnation: string | undefined;
   private unpublished: { readonly end: string; readonly since: number } | undefined;
   private reportedCorruptionAt: string | undefined;
 
@@ -83,6 +87,8 @@ export class PartitionReader {
 
   /** Up to `max` durable messages from the current position (fewer once they hold `maxBytes` of values), without moving it. */
   async read(max: number, maxBytes = Infinity): Promise<ReadResult> {
+    // The partition folder sits in its topic's folder, which holds the token.
+    const incarnation = (this.incarnation ??= await readIncarnationIn(path.dirname(this.options.dir), this.options.topic));
     const messages: ConsumedMessage[] = [];
     let valueBytes = 0;
     const end = await this.durableEnd.read();
@@ -103,7 +109,7 @@ export class PartitionReader {
         const record = decodeRecord(this.buffer, at, check.length);
         if (record) {
           if (position.offset >= this.deliverFrom) {
-            messages.push({ topic: this.options.topic, partition: this.options.partition, offset: String(record.offset), key: record.key, value: record.value, headers: record.headers });
+            messages.push({ incarnation, topic: this.options.topic, partition: this.options.partition, offset: String(record.offset), key: record.key, value: record.value, headers: record.headers });
             valueBytes += record.value.length;
           }
           position = { offset: position.offset + 1, segmentBase: position.segmentBase, bytePosition: position.bytePosition + check.length };

@@ -15,6 +15,21 @@ function metadataPath(dataDir: string, topic: string): string {
   return path.join(topicDir(dataDir, topic), 'topic.json');
 }
 
+/** Writes `text` to `target` unless it exists; link() lets exactly one of racing processes win. Returns whether this one did. */
+async function publishOnce(target: string, text: string): Promise<boolean> {
+  const staged = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(staged, text, { flush: true });
+  try {
+    await link(staged, target);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(staged);
+  }
+}
+
 /**
  * Creates the topics that are missing, each a folder with a topic.json that
  * fixes its partition count; returns the names created. An existing topic
@@ -56,18 +71,10 @@ async function createTopic(dataDir: string, spec: TopicSpec): Promise<boolean> {
   const dir = topicDir(dataDir, spec.topic);
   await mkdir(dir, { recursive: true });
   for (let partition = 0; partition < spec.partitions; partition++) await mkdir(partitionDir(dataDir, spec.topic, partition), { recursive: true });
-  const target = metadataPath(dataDir, spec.topic);
-  const staged = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  // Before topic.json, so that whoever finds the topic finds its incarnation too.
+  await readTopicIncarnation(dataDir, spec.topic);
   const metadata: TopicMetadata = { partitions: spec.partitions };
-  await writeFile(staged, `${JSON.stringify(metadata)}\n`, { flush: true });
-  try {
-    await link(staged, target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await unlink(staged);
-  }
+  if (!(await publishOnce(metadataPath(dataDir, spec.topic), `${JSON.stringify(metadata)}\n`))) return false;
   await syncDirectory(dir);
   await syncDirectory(busDir(dataDir));
   return true;
@@ -103,4 +110,34 @@ function unknownTopic(topic: string, why: string, cause?: unknown): BusError {
     `The embedded bus has no topic "${topic}" (${why}). Create it with ensureEmbeddedTopics, as the collector and processor do at start, or check the topic name.`,
     { cause, retryable: false },
   );
+}
+
+/**
+ * The topic's incarnation token (ConsumedMessage.incarnation): random, written once into the
+ * topic's folder, so a topic or bus directory deleted and created again gets a new one. A topic
+ * created before tokens existed gets one the first time it is asked.
+ */
+export function readTopicIncarnation(dataDir: string, topic: string): Promise<string> {
+  return readIncarnationIn(topicDir(dataDir, topic), topic);
+}
+
+/** readTopicIncarnation for the topic folder `folder`. */
+export async function readIncarnationIn(folder: string, topic: string): Promise<string> {
+  const file = path.join(folder, 'incarnation');
+  for (;;) {
+    try {
+      const token = (await readFile(file, 'utf8')).trim();
+      if (/^[A-Za-z0-9_-]{16}$/.test(token)) return token;
+      throw new BusError(BusErrorCodes.topicSetupFailed, `${file} does not hold an incarnation token (16 base64url characters); delete it only together with the topic's records, since a new token makes new event ids.`, { retryable: false });
+    } catch (error) {
+      if (error instanceof BusError) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw storageUnavailable(file, error, false);
+    }
+    try {
+      if (await publishOnce(file, `${randomBytes(12).toString('base64url')}\n`)) await syncDirectory(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw unknownTopic(topic, `no folder ${folder}`, error);
+      throw storageUnavailable(file, error, false);
+    }
+  }
 }

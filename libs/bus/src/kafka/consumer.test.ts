@@ -8,9 +8,14 @@ import { KafkaBusConsumer } from './consumer';
 type EachBatch = (payload: EachBatchPayload) => Promise<void>;
 
 /** A kafkajs stand-in that hands over the eachBatch callback instead of fetching. */
-function fakeKafka(): { kafka: Kafka; eachBatch: () => EachBatch } {
+function fakeKafka(): { kafka: Kafka; eachBatch: () => EachBatch; rejoin: () => void } {
   let captured: EachBatch | undefined;
+  let onJoin: (() => void) | undefined;
   const consumer = {
+    events: { GROUP_JOIN: 'consumer.group_join' },
+    on: (event: string, listener: () => void) => {
+      if (event === 'consumer.group_join') onJoin = listener;
+    },
     connect: async () => undefined,
     subscribe: async () => undefined,
     run: async (config: { eachBatch: EachBatch }) => {
@@ -18,7 +23,7 @@ function fakeKafka(): { kafka: Kafka; eachBatch: () => EachBatch } {
     },
     disconnect: async () => undefined,
   };
-  return { kafka: { consumer: () => consumer } as unknown as Kafka, eachBatch: () => captured! };
+  return { kafka: { consumer: () => consumer } as unknown as Kafka, eachBatch: () => captured!, rejoin: () => onJoin?.() };
 }
 
 /** Lets the consumer run until it waits on a handler again (it yields to I/O between chunks). */
@@ -33,15 +38,15 @@ function envelopeOf(records: number): Buffer {
   return value;
 }
 
-function batchOf(count: number, resolved: string[], recordsPerMessage = 1): EachBatchPayload {
+function batchOf(count: number, resolved: string[], recordsPerMessage = 1, firstOffset = 0): EachBatchPayload {
   return {
     batch: {
       topic: 'siem.raw',
       partition: 0,
       messages: Array.from({ length: count }, (_, i) =>
         recordsPerMessage === 1
-          ? { offset: String(i), key: null, value: Buffer.from(`line ${i}`), headers: {}, timestamp: '0', attributes: 0 }
-          : { offset: String(i), key: null, value: envelopeOf(recordsPerMessage), headers: { [ENVELOPE_HEADER]: Buffer.from('1') }, timestamp: '0', attributes: 0 },
+          ? { offset: String(firstOffset + i), key: null, value: Buffer.from(`line ${i}`), headers: {}, timestamp: '0', attributes: 0 }
+          : { offset: String(firstOffset + i), key: null, value: envelopeOf(recordsPerMessage), headers: { [ENVELOPE_HEADER]: Buffer.from('1') }, timestamp: '0', attributes: 0 },
       ),
     },
     resolveOffset: (offset: string) => void resolved.push(offset),
@@ -63,7 +68,7 @@ async function settleInTurn(calls: readonly { done: { resolve: () => void } }[],
 async function started(chunksInFlight: number, chunkSize = 2) {
   const { kafka, eachBatch } = fakeKafka();
   const calls: { first: string; count: number; done: ReturnType<typeof deferred> }[] = [];
-  const consumer = new KafkaBusConsumer(kafka, 'group', { chunksInFlight });
+  const consumer = new KafkaBusConsumer(kafka, 'group', { chunksInFlight, topicIncarnation: async () => 'raw-incarnation1' });
   await consumer.run({
     topic: 'siem.raw',
     chunkSize,
@@ -155,5 +160,73 @@ describe('KafkaBusConsumer', () => {
     await running;
     expect(calls.map((call) => call.count)).toEqual([1, 1]);
     expect(resolved).toEqual(['0', '1']);
+  });
+
+  describe('incarnation', () => {
+    async function recording() {
+      const { kafka, eachBatch, rejoin } = fakeKafka();
+      const asked: string[] = [];
+      let current = 'first-incarnation';
+      const seen: string[] = [];
+      const consumer = new KafkaBusConsumer(kafka, 'group', {
+        topicIncarnation: async (topic) => {
+          asked.push(topic);
+          return current;
+        },
+      });
+      await consumer.run({
+        topic: 'siem.raw',
+        chunkSize: 100,
+        handleChunk: async (messages) => void seen.push(...new Set(messages.map((message) => message.incarnation))),
+      });
+      return { eachBatch: eachBatch(), rejoin, asked, seen, recreate: (incarnation: string) => (current = incarnation) };
+    }
+
+    it('stamps every message with the topic incarnation asked once at the start, not per batch', async () => {
+      const { eachBatch, asked, seen } = await recording();
+      await eachBatch(batchOf(3, []));
+      await eachBatch(batchOf(3, [], 1, 3));
+      expect(asked).toEqual(['siem.raw']);
+      expect(seen).toEqual(['first-incarnation', 'first-incarnation']);
+    });
+
+    it('asks again when the offsets of a partition go back, as they do in a recreated topic', async () => {
+      const { eachBatch, asked, seen, recreate } = await recording();
+      await eachBatch(batchOf(5, []));
+      recreate('second-incarnation');
+      await eachBatch(batchOf(2, []));
+      expect(asked).toHaveLength(2);
+      expect(seen).toEqual(['first-incarnation', 'second-incarnation']);
+    });
+
+    it('asks again after a rebalance', async () => {
+      const { eachBatch, rejoin, asked, seen, recreate } = await recording();
+      await eachBatch(batchOf(2, []));
+      recreate('second-incarnation');
+      rejoin();
+      await eachBatch(batchOf(2, [], 1, 2));
+      expect(asked).toHaveLength(2);
+      expect(seen).toEqual(['first-incarnation', 'second-incarnation']);
+    });
+
+    it('fails the batch when the incarnation cannot be read, and asks again for the next one', async () => {
+      const { kafka, eachBatch } = fakeKafka();
+      let answers = 0;
+      const consumer = new KafkaBusConsumer(kafka, 'group', {
+        topicIncarnation: async () => {
+          answers++;
+          if (answers === 2) throw new Error('brokers unreachable');
+          return 'the-incarnation';
+        },
+      });
+      const handled: string[] = [];
+      await consumer.run({ topic: 'siem.raw', chunkSize: 100, handleChunk: async (messages) => void handled.push(messages[0]!.incarnation) });
+      await eachBatch()(batchOf(2, []));
+      // Redelivered from offset 0 after a failure: offsets went back, so the incarnation is asked again, and that fails.
+      await expect(eachBatch()(batchOf(2, []))).rejects.toThrow('brokers unreachable');
+      await eachBatch()(batchOf(2, []));
+      expect(handled).toEqual(['the-incarnation', 'the-incarnation']);
+      expect(answers).toBe(3);
+    });
   });
 });

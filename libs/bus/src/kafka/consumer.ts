@@ -3,12 +3,13 @@ import type { Logger } from '@siem/telemetry';
 import { rawRecordCount } from '../record-envelope';
 import type { BusConsumer, ChunkHandler, ConsumedMessage } from '../types';
 
-function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
+function toConsumed(incarnation: string, topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
   }
   return {
+    incarnation,
     topic,
     partition,
     offset: message.offset,
@@ -19,6 +20,12 @@ function toConsumed(topic: string, partition: number, message: KafkaMessage): Co
 }
 
 export interface KafkaBusConsumerOptions {
+  /**
+   * The incarnation token of a topic (see ConsumedMessage.incarnation); `describeTopicIdentity`
+   * and `incarnationToken` in production. Asked at the start, after each rebalance, and when a
+   * partition's offsets go back (a topic recreated under a running consumer starts again at 0).
+   */
+  readonly topicIncarnation: (topic: string) => Promise<string>;
   /** Receives debug lines per chunk (messages, time from start to commit, idle time before it) when debug is enabled. */
   readonly logger?: Logger;
   /**
@@ -48,9 +55,13 @@ export class KafkaBusConsumer implements BusConsumer {
   private readonly consumer: Consumer;
   private readonly logger: Logger | undefined;
   private readonly chunksInFlight: number;
+  private readonly topicIncarnation: (topic: string) => Promise<string>;
+  /** The incarnation of the consumed topic, asked again when cleared; a failed answer is not kept. */
+  private incarnation: Promise<string> | undefined;
 
-  constructor(kafka: Kafka, groupId: string, options: KafkaBusConsumerOptions = {}) {
+  constructor(kafka: Kafka, groupId: string, options: KafkaBusConsumerOptions) {
     this.logger = options.logger;
+    this.topicIncarnation = options.topicIncarnation;
     this.chunksInFlight = Math.max(1, options.chunksInFlight ?? 1);
     this.consumer = kafka.consumer({
       groupId,
@@ -70,7 +81,13 @@ export class KafkaBusConsumer implements BusConsumer {
   }
 
   async run(options: { topic: string; chunkSize: number; handleChunk: ChunkHandler }): Promise<void> {
+    await this.incarnationOf(options.topic);
     await this.consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.incarnation = undefined;
+    });
+    // Where each partition's next batch should start; an earlier start is a redelivery or a recreated topic.
+    const nextOffsets = new Map<number, bigint>();
     const timing = this.logger?.isLevelEnabled('debug') ? this.logger : undefined;
     let idleSince = performance.now();
     await this.consumer.run({
@@ -79,6 +96,11 @@ export class KafkaBusConsumer implements BusConsumer {
       autoCommitInterval: 1_000,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
         const messages = batch.messages;
+        if (messages.length === 0) return;
+        const expected = nextOffsets.get(batch.partition);
+        if (expected !== undefined && BigInt(messages[0]!.offset) < expected) this.incarnation = undefined;
+        const incarnation = await this.incarnationOf(batch.topic);
+        nextOffsets.set(batch.partition, BigInt(messages[messages.length - 1]!.offset) + 1n);
         const pending: PendingChunk[] = [];
         const settleOldest = async (): Promise<void> => {
           const oldest = pending[0]!;
@@ -99,7 +121,7 @@ export class KafkaBusConsumer implements BusConsumer {
             // Cut by records, not messages: a batch envelope holds many, and a chunk should fill one bulk request without spilling into a small second one.
             const chunk: ConsumedMessage[] = [];
             for (let records = 0; next < messages.length; next++) {
-              const message = toConsumed(batch.topic, batch.partition, messages[next]!);
+              const message = toConsumed(incarnation, batch.topic, batch.partition, messages[next]!);
               const count = Math.max(1, rawRecordCount(message));
               if (chunk.length > 0 && records + count > options.chunkSize) break;
               chunk.push(message);
@@ -123,5 +145,15 @@ export class KafkaBusConsumer implements BusConsumer {
 
   async disconnect(): Promise<void> {
     await this.consumer.disconnect();
+  }
+
+  private incarnationOf(topic: string): Promise<string> {
+    if (this.incarnation) return this.incarnation;
+    const asked = this.topicIncarnation(topic);
+    this.incarnation = asked;
+    asked.catch(() => {
+      if (this.incarnation === asked) this.incarnation = undefined;
+    });
+    return asked;
   }
 }
