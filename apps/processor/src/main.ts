@@ -3,9 +3,10 @@ import { createBus } from '@siem/bus';
 import { createEnricher } from '@siem/enrich';
 import { loadConfig } from '@siem/config';
 import { createInputRouter, loadParserRoutesFile, parseRoutePairs } from '@siem/parsers';
-import { createStore } from '@siem/store';
+import { createDetectionStore, createStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildWorker } from './build-worker';
+import { createWorkerDetection } from './detection/worker-detection';
 import { SHUTDOWN_MESSAGE, Supervisor, WORKER_SLOT_VARIABLE } from './supervisor';
 
 const config = loadConfig();
@@ -28,6 +29,9 @@ if (cluster.isPrimary) {
     createEnricher(config.enrich, { logger }).close();
     await bus.ensureTopics();
     await store.ensureReady();
+    const detection = createDetectionStore(config);
+    await detection.ensureReady();
+    await detection.close();
   } catch (error) {
     logger.fatal({ err: error, code: (error as { code?: string }).code }, 'The processor could not prepare its parsers, enrichment files, topics or store.');
     process.exit(1);
@@ -61,14 +65,24 @@ if (cluster.isPrimary) {
 } else {
   const logger = createLogger('processor-worker', config.log.level);
   const bus = createBus(config, logger, 'processor');
+  const producer = bus.producer();
+  const metrics = new MetricsRegistry();
   const worker = buildWorker(config, {
     consumer: bus.consumer({ index: Number(process.env[WORKER_SLOT_VARIABLE] ?? 0), count: config.processor.workers }),
-    producer: bus.producer(),
+    producer,
     store: createStore(config, logger),
     parser: createPipelineParser(),
     enricher: createEnricher(config.enrich, { logger }),
     logger,
-    metrics: new MetricsRegistry(),
+    metrics,
+    detection: createWorkerDetection({
+      store: createDetectionStore(config),
+      pollMs: config.processor.rulesPollMs,
+      // Downstream tools read alerts from Kafka; the embedded deployment has none, its API serves them.
+      alertsTopic: bus.kind === 'kafka' ? { producer, topic: config.kafka.alertsTopic } : undefined,
+      logger,
+      metrics,
+    }),
   });
   let stopping = false;
   const stop = async () => {

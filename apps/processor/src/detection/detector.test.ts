@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BusProducer, BusRecord } from '@siem/bus';
+import { alertId, compileRules, validateRule, type CompiledRuleSet } from '@siem/rules';
+import { EmbeddedDetectionStore, type StoredAlert } from '@siem/store';
+import { MetricsRegistry, createLogger } from '@siem/telemetry';
+import { createDetector } from './detector';
+import { watchRules } from './rule-watcher';
+import { createWorkerDetection } from './worker-detection';
+
+const logger = createLogger('test', 'silent');
+
+/** A sshd line as linux_auth parses it (message text from OpenSSH's packet.c). */
+function sshdEvent(message: string) {
+  return {
+    '@timestamp': '2026-06-02T08:00:00.000Z',
+    message,
+    event: { dataset: 'linux_auth', category: ['authentication'] },
+    host: { name: 'bastion' },
+    process: { name: 'sshd', pid: 812 },
+    source: { ip: '203.0.113.9' },
+  };
+}
+
+const corruptedMacRule = validateRule({
+  id: '7c1c2b3d-0000-4000-8000-000000000001',
+  title: 'SSH corrupted MAC',
+  level: 'medium',
+  tags: ['attack.initial-access', 'attack.t1190'],
+  logsource: { product: 'linux', service: 'sshd' },
+  detection: { keywords: ['*Corrupted MAC on input*'], condition: 'keywords' },
+});
+
+class CollectingProducer implements BusProducer {
+  readonly sent: { topic: string; records: readonly BusRecord[] }[] = [];
+  async connect() {}
+  async send(topic: string, records: readonly BusRecord[]) {
+    this.sent.push({ topic, records });
+  }
+  async disconnect() {}
+}
+
+describe('createDetector', () => {
+  it('turns each match into an alert with the rule, ATT&CK ids, pivot fields and a deterministic id, written at flush', async () => {
+    const written: StoredAlert[][] = [];
+    const producer = new CollectingProducer();
+    const rules = compileRules([corruptedMacRule]);
+    const detector = createDetector({
+      rules: () => rules,
+      store: { writeAlerts: async (alerts) => (written.push([...alerts]), { rejected: [] }) },
+      alertsTopic: { producer, topic: 'siem.alerts' },
+      logger,
+      metrics: new MetricsRegistry(),
+    });
+    const chunk = detector.begin();
+    chunk.inspect(sshdEvent('Corrupted MAC on input. [preauth]'), 'event-1');
+    chunk.inspect(sshdEvent('Accepted publickey for alice'), 'event-2');
+    expect(written).toEqual([]);
+    await chunk.flush();
+    expect(written).toHaveLength(1);
+    const [alert] = written[0]!;
+    expect(alert!.id).toBe(alertId(corruptedMacRule.id, 'event-1'));
+    expect(alert!.alert).toMatchObject({
+      '@timestamp': '2026-06-02T08:00:00.000Z',
+      message: 'SSH corrupted MAC',
+      rule: { id: corruptedMacRule.id, title: 'SSH corrupted MAC', level: 'medium', tags: ['attack.initial-access', 'attack.t1190'] },
+      threat: { technique: { id: ['T1190'] }, tactic: { name: ['initial-access'] } },
+      alert: { status: 'open' },
+      event: { id: 'event-1', dataset: 'linux_auth', category: ['authentication'] },
+      host: { name: 'bastion' },
+      source: { ip: '203.0.113.9' },
+      process: { name: 'sshd', pid: 812 },
+    });
+    expect(Date.parse(alert!.alert.alert.detected_at)).not.toBeNaN();
+    expect(producer.sent).toHaveLength(1);
+    expect(producer.sent[0]!.topic).toBe('siem.alerts');
+    expect(producer.sent[0]!.records[0]!.key).toBe(alert!.id);
+    expect(JSON.parse(producer.sent[0]!.records[0]!.value.toString())).toMatchObject({ id: alert!.id, rule: { id: corruptedMacRule.id } });
+  });
+
+  it('counts a rule set that throws and goes on without alerts for that event', async () => {
+    const metrics = new MetricsRegistry();
+    const throwing = { ...compileRules([]), match: () => { throw new Error('boom'); } } as CompiledRuleSet;
+    const detector = createDetector({ rules: () => throwing, store: { writeAlerts: async () => ({ rejected: [] }) }, logger, metrics });
+    const chunk = detector.begin();
+    chunk.inspect(sshdEvent('x'), 'event-1');
+    await chunk.flush();
+    expect(metrics.render()).toContain('siem_processor_detection_errors_total 1');
+  });
+});
+
+describe('rule changes reach a running worker', () => {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'siem-rule-watcher-'));
+  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  it('compiles the enabled rules at start and picks up a new, a disabled and a deleted rule at the next poll', async () => {
+    const api = new EmbeddedDetectionStore({ dataDir: directory });
+    const worker = new EmbeddedDetectionStore({ dataDir: directory });
+    await api.saveRules([{ ...corruptedMacRule }]);
+    const watcher = watchRules({ store: worker, pollMs: 50, logger });
+    await watcher.start();
+    try {
+      expect(watcher.current().size).toBe(1);
+      const second = { ...corruptedMacRule, id: '7c1c2b3d-0000-4000-8000-000000000002', title: 'Second' };
+      await api.saveRules([second]);
+      await expect.poll(() => watcher.current().size, { timeout: 2000 }).toBe(2);
+      await api.saveRules([{ ...second, enabled: false }]);
+      await expect.poll(() => watcher.current().size, { timeout: 2000 }).toBe(1);
+      await api.deleteRule(corruptedMacRule.id);
+      await expect.poll(() => watcher.current().size, { timeout: 2000 }).toBe(0);
+    } finally {
+      watcher.stop();
+      await Promise.all([api.close(), worker.close()]);
+    }
+  });
+
+  it('counts evaluations and matches per rule in the worker metrics, across recompiles', async () => {
+    const store = new EmbeddedDetectionStore({ dataDir: fs.mkdtempSync(path.join(directory, 'metrics-')) });
+    await store.saveRules([{ ...corruptedMacRule }]);
+    const metrics = new MetricsRegistry();
+    const detection = createWorkerDetection({ store, pollMs: 50, logger, metrics });
+    await detection.start();
+    try {
+      const chunk = detection.detector.begin();
+      chunk.inspect(sshdEvent('Corrupted MAC on input.'), 'a');
+      chunk.inspect(sshdEvent('Corrupted MAC on input again'), 'b');
+      await chunk.flush();
+      expect((await store.searchAlerts({ size: 10 })).total).toBe(2);
+      expect(metrics.render()).toContain(`siem_rule_matched_total{rule_id="${corruptedMacRule.id}"} 2`);
+      await store.saveRules([{ ...corruptedMacRule, level: 'high' }]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const next = detection.detector.begin();
+      next.inspect(sshdEvent('Corrupted MAC on input, third'), 'c');
+      await next.flush();
+      expect(metrics.render()).toContain(`siem_rule_matched_total{rule_id="${corruptedMacRule.id}"} 3`);
+      expect(metrics.render()).toMatch(new RegExp(`siem_rule_seconds_total\\{rule_id="${corruptedMacRule.id}"\\} [0-9.e-]+`));
+    } finally {
+      await detection.stop();
+    }
+  });
+});
