@@ -87,9 +87,8 @@ export function finishJsonEvent(fields: JsonObject, line: string, record: RawRec
   if (sourceAddress !== undefined) {
     const log = isJsonObject(fields.log) ? fields.log : (fields.log = {});
     const source = isJsonObject(log.source) ? log.source : (log.source = {});
+    // Only here: a shipper or a proxy can be the sender, so its address says nothing about the event's host.
     source.address = sourceAddress;
-    if (fields.host === undefined) fields.host = { name: sourceAddress };
-    else if (isJsonObject(fields.host) && fields.host.name === undefined) fields.host.name = sourceAddress;
   }
   return fields as EcsEvent;
 }

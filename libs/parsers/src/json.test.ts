@@ -98,9 +98,11 @@ describe('json – ECS fields', () => {
     expect(parseWith({ keepOriginal: false }, '{"event": {"original": "raw"}}').event).toEqual({ ingested: INGESTED, dataset: 'json' });
   });
 
-  it('json – takes host.name from the sender address only when the line has none', () => {
-    expect(parse('{"message": "x"}').host).toEqual({ name: '192.0.2.10' });
-    expect(parse('{"host": {"ip": "10.0.0.1"}}').host).toEqual({ ip: '10.0.0.1', name: '192.0.2.10' });
+  it('json – leaves host as the line has it: the sender address goes to log.source.address only', () => {
+    const event = parse('{"message": "x"}');
+    expect(event).not.toHaveProperty('host');
+    expect(event.log).toEqual({ source: { address: '192.0.2.10' } });
+    expect(parse('{"host": {"ip": "10.0.0.1"}}').host).toEqual({ ip: '10.0.0.1' });
     expect(parse('{"host": {"name": "web-1"}}').host).toEqual({ name: 'web-1' });
   });
 

@@ -114,8 +114,10 @@ export function buildSyslogEvent(
     log,
   };
   if (parts.message !== undefined) event.message = parts.message;
-  const hostName = parts.hostname ?? sourceAddress;
-  if (hostName !== undefined) event.host = { name: hostName };
+  // host.hostname, as Elastic's system integration sets it, only from the line itself; the sender's address stands in for host.name alone.
+  const hostname = parts.hostname;
+  if (hostname !== undefined) event.host = { name: hostname, hostname };
+  else if (sourceAddress !== undefined) event.host = { name: sourceAddress };
   if (parts.appname !== undefined) {
     const pid = parts.procid === undefined ? undefined : parsePid(parts.procid);
     event.process = pid === undefined ? { name: parts.appname } : { name: parts.appname, pid };

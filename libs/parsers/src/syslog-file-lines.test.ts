@@ -31,7 +31,7 @@ describe('syslog – lines without PRI, as written to files', () => {
     for (const parser of [syslog, auto]) {
       const event = parse(line, parser);
       expect(event['@timestamp']).toBe('2026-12-04T10:00:00.000Z');
-      expect(event.host).toEqual({ name: 'web-2' });
+      expect(event.host).toEqual({ name: 'web-2', hostname: 'web-2' });
       expect(event.process).toEqual({ name: 'sshd', pid: 1000 });
       expect(event.user).toEqual({ name: 'admin' });
       expect(event.source).toEqual({ ip: '198.51.100.146', address: '198.51.100.146', port: 30481 });
@@ -44,7 +44,7 @@ describe('syslog – lines without PRI, as written to files', () => {
   it('syslog – reads an RSYSLOG_FileFormat line: RFC 3339 time with microseconds and an offset', () => {
     const event = parse('2026-12-04T10:00:00.123456+01:00 db-1 sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/systemctl restart postgresql');
     expect(event['@timestamp']).toBe('2026-12-04T09:00:00.123Z');
-    expect(event.host).toEqual({ name: 'db-1' });
+    expect(event.host).toEqual({ name: 'db-1', hostname: 'db-1' });
     expect(event.user).toEqual({ name: 'alice', effective: { name: 'root' } });
     expect(event.process).toMatchObject({ name: 'sudo', command_line: '/usr/bin/systemctl restart postgresql' });
   });
@@ -52,7 +52,7 @@ describe('syslog – lines without PRI, as written to files', () => {
   it('syslog – reads a macOS line whose ISO time has a space between date and time and a ±hhmm offset', () => {
     const event = parse('2020-03-24 08:38:44.727732-0700 mac-7 loginwindow[153]: -[SessionAgentNotificationCenter sendBSDNotification:withData:] | sending BSD notification');
     expect(event['@timestamp']).toBe('2020-03-24T15:38:44.727Z');
-    expect(event.host).toEqual({ name: 'mac-7' });
+    expect(event.host).toEqual({ name: 'mac-7', hostname: 'mac-7' });
     expect(event.process).toEqual({ name: 'loginwindow', pid: 153 });
     expect(event.message).toBe('-[SessionAgentNotificationCenter sendBSDNotification:withData:] | sending BSD notification');
   });

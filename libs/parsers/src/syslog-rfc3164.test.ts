@@ -22,7 +22,7 @@ describe('syslog_rfc3164 – RFC 3164 section 5.4 examples', () => {
       '@timestamp': '2026-10-11T22:14:15.000Z',
       message: "'su root' failed for lonvick on /dev/pts/8",
       event: { original: line, ingested: '2026-11-23T12:00:00.000Z', dataset: 'syslog_rfc3164' },
-      host: { name: 'mymachine' },
+      host: { name: 'mymachine', hostname: 'mymachine' },
       log: {
         source: { address: '192.0.2.10' },
         level: 'critical',
@@ -41,7 +41,7 @@ describe('syslog_rfc3164 – RFC 3164 section 5.4 examples', () => {
   it('syslog_rfc3164 – parses example 2: a space-padded day, an IP as hostname and no tag', () => {
     const event = parse('<13>Feb  5 17:32:18 10.0.0.99 Use the BFG!');
     expect(event['@timestamp']).toBe('2026-02-05T17:32:18.000Z');
-    expect(event.host).toEqual({ name: '10.0.0.99' });
+    expect(event.host).toEqual({ name: '10.0.0.99', hostname: '10.0.0.99' });
     expect(event.message).toBe('Use the BFG!');
     expect(event).not.toHaveProperty('process');
   });
@@ -63,7 +63,7 @@ describe('syslog_rfc3164 – RFC 3164 section 5.4 examples', () => {
 
   it('syslog_rfc3164 – parses example 5: the word after the hostname is not a tag, so it stays in the message', () => {
     const event = parse("<0>Oct 22 10:52:12 scapegoat.dmz.example.org 10.1.2.3 sched[0]: That's All Folks!");
-    expect(event.host).toEqual({ name: 'scapegoat.dmz.example.org' });
+    expect(event.host).toEqual({ name: 'scapegoat.dmz.example.org', hostname: 'scapegoat.dmz.example.org' });
     expect(event.message).toBe("10.1.2.3 sched[0]: That's All Folks!");
   });
 });
@@ -72,7 +72,7 @@ describe('syslog_rfc3164 – real-world shapes', () => {
   it('syslog_rfc3164 – parses the shape util-linux logger sends', () => {
     const event = parse('<13>Nov 23 11:22:01 myhost root: hello');
     expect(event['@timestamp']).toBe('2026-11-23T11:22:01.000Z');
-    expect(event.host).toEqual({ name: 'myhost' });
+    expect(event.host).toEqual({ name: 'myhost', hostname: 'myhost' });
     expect(event.process).toEqual({ name: 'root' });
     expect(event.message).toBe('hello');
     expect(event.log?.syslog).toMatchObject({ facility: { code: 1, name: 'user' }, severity: { code: 5, name: 'notice' } });
@@ -106,7 +106,7 @@ describe('syslog_rfc3164 – real-world shapes', () => {
 
   it('syslog_rfc3164 – keeps an IPv6 address as hostname rather than reading it as a tag', () => {
     const event = parse('<13>Oct 11 22:14:15 fe80::1 app: hi', '2026-10-12T00:00:00.000Z');
-    expect(event.host).toEqual({ name: 'fe80::1' });
+    expect(event.host).toEqual({ name: 'fe80::1', hostname: 'fe80::1' });
     expect(event.process).toEqual({ name: 'app' });
   });
 
@@ -117,7 +117,7 @@ describe('syslog_rfc3164 – real-world shapes', () => {
   ])('syslog_rfc3164 – accepts a single-digit day %s', (_, line) => {
     const event = parse(line, '2026-10-02T00:00:00.000Z');
     expect(event['@timestamp']).toBe('2026-10-01T22:14:15.000Z');
-    expect(event.host).toEqual({ name: 'host' });
+    expect(event.host).toEqual({ name: 'host', hostname: 'host' });
   });
 
   it('syslog_rfc3164 – accepts lower-case month names and fractional seconds', () => {
@@ -127,7 +127,7 @@ describe('syslog_rfc3164 – real-world shapes', () => {
   it('syslog_rfc3164 – accepts an ISO 8601 timestamp in place of the BSD one', () => {
     const event = parse('<13>2026-11-23T11:22:01.123456+01:00 myhost app[12]: hello');
     expect(event['@timestamp']).toBe('2026-11-23T10:22:01.123Z');
-    expect(event.host).toEqual({ name: 'myhost' });
+    expect(event.host).toEqual({ name: 'myhost', hostname: 'myhost' });
     expect(event.process).toEqual({ name: 'app', pid: 12 });
   });
 
@@ -138,7 +138,7 @@ describe('syslog_rfc3164 – real-world shapes', () => {
 
   it('syslog_rfc3164 – parses a line with a hostname and no content', () => {
     const event = parse('<13>Nov 23 11:22:01 myhost');
-    expect(event.host).toEqual({ name: 'myhost' });
+    expect(event.host).toEqual({ name: 'myhost', hostname: 'myhost' });
     expect(event).not.toHaveProperty('message');
   });
 

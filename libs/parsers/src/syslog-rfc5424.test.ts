@@ -29,7 +29,7 @@ describe('syslog_rfc5424 – RFC 5424 section 6.5 examples', () => {
       '@timestamp': '2003-10-11T22:14:15.003Z',
       message: "'su root' failed for lonvick on /dev/pts/8",
       event: { original: line, ingested: '2026-11-23T12:00:00.000Z', dataset: 'syslog_rfc5424' },
-      host: { name: 'mymachine.example.com' },
+      host: { name: 'mymachine.example.com', hostname: 'mymachine.example.com' },
       log: {
         source: { address: '192.0.2.10' },
         level: 'critical',
@@ -51,7 +51,7 @@ describe('syslog_rfc5424 – RFC 5424 section 6.5 examples', () => {
     const event = parse("<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% It's time to make the do-nuts.");
     expect(event['@timestamp']).toBe('2003-08-24T12:14:15.000Z');
     expect(event.message).toBe("%% It's time to make the do-nuts.");
-    expect(event.host).toEqual({ name: '192.0.2.1' });
+    expect(event.host).toEqual({ name: '192.0.2.1', hostname: '192.0.2.1' });
     expect(event.process).toEqual({ name: 'myproc', pid: 8710 });
     expect(event.log?.syslog).toMatchObject({
       priority: 165,
@@ -136,7 +136,7 @@ describe('syslog_rfc5424 – header fields', () => {
     );
     expect(event['@timestamp']).toBe('2026-11-23T11:22:01.123Z');
     expect(event.message).toBe('hello');
-    expect(event.host).toEqual({ name: 'myhost' });
+    expect(event.host).toEqual({ name: 'myhost', hostname: 'myhost' });
     expect(event.process).toEqual({ name: 'root', pid: 1234 });
     expect(event.log?.syslog?.structured_data).toEqual({ timeQuality: { tzKnown: '1', isSynced: '1', syncAccuracy: '58000' } });
     expect(event.log?.level).toBe('notice');

@@ -396,7 +396,8 @@ describe('windows – missing parts and bad input', () => {
     expect(event['@timestamp']).toBe('2026-11-23T11:59:59.000Z');
     expect(event.event).toMatchObject({ code: '4624', kind: 'event' });
     expect(event).not.toHaveProperty('user');
-    expect(event.host.name).toBe('192.0.2.10');
+    expect(event).not.toHaveProperty('host');
+    expect(event.log.source.address).toBe('192.0.2.10');
   });
 
   it('windows – ignores "-" values, invalid addresses and out-of-range ports', () => {
