@@ -53,8 +53,8 @@ export const MODIFIERS = [
 export type Modifier = (typeof MODIFIERS)[number];
 const MODIFIER_SET: ReadonlySet<string> = new Set(MODIFIERS);
 
-/** The field of Sigma keyword searches. */
-export const KEYWORD_FIELD = 'message';
+/** Where Sigma keywords are searched: the message, else the whole line as received (access logs have no message). */
+const KEYWORD_ACCESS: FieldAccess = { kind: 'paths', paths: ['message', 'event.original'] };
 
 export type Predicate = (view: EventView) => boolean;
 
@@ -140,8 +140,8 @@ function compileEntry(key: string, rawValue: unknown, pointer: string, context: 
     issues.add('SIEM_RULE_BAD_VALUE', pointer, 'an empty list of values matches nothing; give at least one value or null');
     return undefined;
   }
-  const name = field === '' ? KEYWORD_FIELD : field;
-  const access = resolveField(name, context);
+  const name = field === '' ? 'keywords' : field;
+  const access = field === '' ? KEYWORD_ACCESS : resolveField(name, context);
   if (access === undefined) {
     issues.add(
       'SIEM_RULE_UNMAPPED_FIELD',
@@ -205,7 +205,7 @@ function compileEntry(key: string, rawValue: unknown, pointer: string, context: 
       issues.add('SIEM_RULE_BAD_VALUE', valuePointer, 'a value must be a string, number, boolean or null');
       return undefined;
     }
-    const compiled = compileValue(value, modifiers, kind, valuePointer, context, issues);
+    const compiled = compileValue(value, field === '', modifiers, kind, valuePointer, context, issues);
     if (compiled === undefined) return undefined;
     tests.push(...compiled.map((test) => ({ ...test, group: index })));
     if (compiled.length === 0) return undefined;
@@ -270,6 +270,7 @@ function needOf(slot: number, groups: readonly (readonly ValueTest[])[], all: bo
 
 function compileValue(
   value: string | number | boolean,
+  keyword: boolean,
   modifiers: readonly Modifier[],
   kind: 'cidr' | 'gt' | 'gte' | 'lt' | 'lte' | 're' | undefined,
   pointer: string,
@@ -362,8 +363,9 @@ function compileValue(
     issues.add('SIEM_RULE_BAD_VALUE', pointer, (error as Error).message);
     return undefined;
   }
-  const leading = has('contains') || has('endswith');
-  const trailing = has('contains') || has('startswith');
+  // Keywords are found anywhere in the message, as if written with contains.
+  const leading = keyword || has('contains') || has('endswith');
+  const trailing = keyword || has('contains') || has('startswith');
   const cased = has('cased');
   return variants.map((variant) => {
     const compiled = compileString(withWildcards(variant, leading, trailing), cased);

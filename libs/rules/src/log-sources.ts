@@ -222,8 +222,8 @@ const CLOUDTRAIL_FIELDS: Readonly<Record<string, string>> = {
   'userIdentity.sessionContext.attributes.mfaAuthenticated': 'aws.cloudtrail.user_identity.session_context.mfa_authenticated',
 };
 
-const LINUX_AUTH_FIELDS: Readonly<Record<string, string>> = {
-  USER: 'user.name',
+const LINUX_AUTH_FIELDS: Readonly<Record<string, string | string[]>> = {
+  USER: ['system.auth.sudo.user', 'user.effective.name'],
   User: 'user.name',
   COMMAND: 'system.auth.sudo.command',
   PWD: 'system.auth.sudo.pwd',
@@ -267,7 +267,7 @@ export const DEFAULT_FIELD_MAPPINGS: FieldMappingTable = {
   logsources: [
     ...windowsSources(),
     { product: 'linux', producedBy: ['syslog', 'linux_auth', 'auditd', 'iptables'], fields: {} },
-    { product: 'linux', service: 'auditd', producedBy: ['auditd'], fields: { SYSCALL: 'auditd.log.syscall' }, passthrough: 'auditd.log.' },
+    { product: 'linux', service: 'auditd', producedBy: ['auditd'], fields: { type: 'auditd.message_type', SYSCALL: ['auditd.enriched.SYSCALL', 'auditd.log.syscall'] }, passthrough: 'auditd.log.' },
     ...LINUX_SYSLOG_SERVICES.map((service) => ({ product: 'linux', service, producedBy: ['syslog', 'linux_auth'], fields: { ...LINUX_AUTH_FIELDS } })),
     { product: 'linux', service: 'syslog', producedBy: ['syslog'], fields: {} },
     { category: 'webserver', producedBy: ['apache_access', 'nginx_access'], fields: { ...WEB_FIELDS } },
