@@ -9,7 +9,7 @@ import { loadConfig } from '@siem/config';
 // for what can go wrong without one: app names, settings and ports.
 const here = path.dirname(fileURLToPath(import.meta.url));
 const compose = parse(readFileSync(path.join(here, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { environment?: Record<string, string>; ports?: string[]; image?: string }>;
+  services: Record<string, { environment?: Record<string, string>; ports?: string[]; image?: string; command?: string[]; init?: boolean }>;
 };
 const appServices = Object.entries(compose.services).filter(([, service]) => service.image === 'siem:local');
 
@@ -19,11 +19,11 @@ describe('docker-compose.yml', () => {
     expect(appServices.map(([name]) => name).sort()).toEqual(['api', 'collector', 'processor']);
   });
 
-  it.each(appServices)('%s starts an existing app with settings the config accepts', (name, service) => {
-    const { APP, ...env } = service.environment ?? {};
-    expect(APP).toBe(name);
-    expect(existsSync(path.join(here, '..', 'apps', APP!, 'src', 'main.ts'))).toBe(true);
-    const config = loadConfig(env);
+  it.each(appServices)('%s runs node on an existing app directly, behind an init, with settings the config accepts', (name, service) => {
+    expect(service.command).toEqual(['node', '--import', 'tsx', `apps/${name}/src/main.ts`]);
+    expect(existsSync(path.join(here, '..', 'apps', name, 'src', 'main.ts'))).toBe(true);
+    expect(service.init).toBe(true);
+    const config = loadConfig(service.environment ?? {});
     expect(config.kafka.brokers).toEqual(['kafka:9092']);
   });
 
@@ -31,6 +31,12 @@ describe('docker-compose.yml', () => {
     const defaults = loadConfig({});
     expect(compose.services.collector!.ports).toEqual([`${defaults.collector.syslogPort}:5514/udp`, `${defaults.collector.syslogPort}:5514/tcp`, `${defaults.collector.httpPort}:8088`]);
     expect(compose.services.api!.ports).toEqual([`${defaults.api.port}:8080`]);
+  });
+
+  it('runs siem start by default, with node as the command itself (no shell to swallow SIGTERM)', () => {
+    const dockerfile = readFileSync(path.join(here, 'Dockerfile'), 'utf8');
+    const cmd = /^CMD (\[.*\])$/m.exec(dockerfile);
+    expect(JSON.parse(cmd![1]!)).toEqual(['node', '--import', 'tsx', 'tools/cli/src/main.ts', 'start']);
   });
 
   it('copies only folders that exist into the image', () => {
