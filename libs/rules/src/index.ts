@@ -13,3 +13,5 @@ export { MODIFIERS } from './compile-rule';
 export { logSourceOf, logSourceKey, DEFAULT_FIELD_MAPPINGS, FieldMappingTableSchema, LogSourceMappingSchema } from './log-sources';
 export type { FieldMappingTable, LogSourceMapping } from './log-sources';
 export { parseFieldMappings, loadFieldMappings } from './mapping-file';
+export { sigmaCoverage, renderCoverageMarkdown, sigmaFiles, coverageGroup, COVERAGE_GROUPS } from './sigma-coverage';
+export type { CoverageReport, CoverageEntry, CoverageGroup, GroupCounts } from './sigma-coverage';
