@@ -10,6 +10,7 @@ export const BusErrorCodes = {
   spoolLocked: 'SIEM_BUS_SPOOL_LOCKED',
   envelopeInvalid: 'SIEM_BUS_ENVELOPE_INVALID',
   topicIdentity: 'SIEM_BUS_TOPIC_IDENTITY',
+  rangeUnreadable: 'SIEM_BUS_RANGE_UNREADABLE',
 } as const;
 
 export type BusErrorCode = (typeof BusErrorCodes)[keyof typeof BusErrorCodes];

@@ -4,6 +4,7 @@
  * offsets. `siem dlq replay` uses them to replay exactly the dead letters that
  * existed when it started, never the ones its own replay produces.
  */
+import { BusError, BusErrorCodes } from '../errors';
 import type { OffsetRange, PartitionPosition, ReadRangeOptions } from '../offset-range';
 import { DurableEndFile } from './durable-end';
 import { durableEndPath, listSegments, partitionDir } from './layout';
@@ -33,7 +34,14 @@ export async function embeddedPositions(dataDir: string, topic: string, groupId:
   return positions;
 }
 
-export async function readEmbeddedRange(dataDir: string, topic: string, ranges: readonly OffsetRange[], options: ReadRangeOptions, logger: BusLogger = silentLogger): Promise<void> {
+export async function readEmbeddedRange(
+  dataDir: string,
+  topic: string,
+  ranges: readonly OffsetRange[],
+  options: ReadRangeOptions,
+  logger: BusLogger = silentLogger,
+  stalledAfterMs = STALLED_AFTER_MS,
+): Promise<void> {
   for (const range of ranges) {
     const until = Number(range.until);
     if (Number(range.from) >= until) continue;
@@ -48,8 +56,12 @@ export async function readEmbeddedRange(dataDir: string, topic: string, ranges: 
         // Offsets in the embedded log have no gaps, so asking for `until - position` messages stops at the range's end.
         const { messages, next } = await reader.read(Math.min(options.chunkSize, until - position), CHUNK_MAX_BYTES);
         if (messages.length === 0) {
-          if (Date.now() - progressAt > STALLED_AFTER_MS) {
-            throw new Error(`Offsets ${position} to ${until - 1} of ${topic} partition ${range.partition} could not be read for ${STALLED_AFTER_MS / 1000} s; the log lines before say why.`);
+          if (Date.now() - progressAt > stalledAfterMs) {
+            throw new BusError(
+              BusErrorCodes.rangeUnreadable,
+              `Offsets ${position} to ${until - 1} of ${topic} partition ${range.partition} stayed unreadable for ${stalledAfterMs / 1000} s; the error logged before this names the damaged segment.`,
+              { retryable: false },
+            );
           }
           await new Promise((resolve) => setTimeout(resolve, EMPTY_READ_PAUSE_MS));
           continue;
