@@ -194,7 +194,7 @@ describe('printQuery', () => {
   const queries = [
     'failed host.name:web-1 -user.name:root "bad password"', 'a AND NOT b OR c', '(a OR b) (c OR (d e))', 'user.name:(alice OR "bob smith")',
     'source.port:[1 TO 1023}', 'source.port:{* TO 5]', '@timestamp:>=now-15m', 'source.ip:2001:db8::/32', 'host.name:w?b-\\*x*', 'url.original:http://x/(y)',
-    'a\\:b', '\\AND \\-x', 'host.name:"" tags:\\[x\\]', 'host.name:[\\] TO \\}]', 'fail* x:*', '*', '10.0.0.1:80', '"a \\\\ b"', 'host.name:-x',
+    'a\\:b', '\\AND \\-x', 'host.name:"" tags:\\[x\\]', 'host.name:[\\] TO \\}]', 'fail* x:*', '*', '10.0.0.1:80', '"a \\\\ b"', 'host.name:-x', 'host.name:>\\=1024',
   ];
 
   it('prints a query that parses to the same tree', () => {

@@ -43,9 +43,11 @@ function phrase(value: string): string {
   return `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
-/** A range bound or a compared value; an empty one (from `""`) stays a phrase. */
+/** A range bound or a compared value; an empty one (from `""`) stays a phrase, and a leading `=` would join the comparison. */
 function boundValue(value: string): string {
-  return value === '' ? '""' : word(value, 'bound');
+  if (value === '') return '""';
+  const text = word(value, 'bound');
+  return text.startsWith('=') ? `\\${text}` : text;
 }
 
 function bound(value: RangeBound | undefined): string {
