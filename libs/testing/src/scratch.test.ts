@@ -8,7 +8,7 @@ describe('scratch names', () => {
     for (const names of [a, b]) {
       expect(names.indexPrefix).toMatch(/^siemtest-[0-9a-f]{8}-$/);
       expect(`${names.indexPrefix}2026.11.23`.startsWith('siem-events-')).toBe(false);
-      expect([names.rawTopic, names.deadLetterTopic, names.consumerGroup].every((name) => name.startsWith('siemtest'))).toBe(true);
+      expect([names.rawTopic, names.deadLetterTopic, names.alertsTopic, names.consumerGroup].every((name) => name.startsWith('siemtest'))).toBe(true);
     }
   });
 

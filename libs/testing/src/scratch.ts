@@ -14,6 +14,7 @@ export interface ScratchNames {
   readonly indexPrefix: string;
   readonly rawTopic: string;
   readonly deadLetterTopic: string;
+  readonly alertsTopic: string;
   readonly consumerGroup: string;
 }
 
@@ -23,14 +24,20 @@ export function scratchNames(runId = randomBytes(4).toString('hex')): ScratchNam
     indexPrefix: `${SCRATCH_PREFIX}-${runId}-`,
     rawTopic: `${SCRATCH_PREFIX}.${runId}.raw`,
     deadLetterTopic: `${SCRATCH_PREFIX}.${runId}.dlq`,
+    alertsTopic: `${SCRATCH_PREFIX}.${runId}.alerts`,
     consumerGroup: `${SCRATCH_PREFIX}-${runId}-processor`,
   };
 }
 
-/** Deletes the indices and index templates under `indexPrefix` (the store names its template `<prefix>events`). */
+/**
+ * Deletes the indices and index templates under `indexPrefix` (the store names its template
+ * `<prefix>events`), and the rule and alert indices beside them (`siemtest-1a2b3c4d.rules` for
+ * `siemtest-1a2b3c4d-`, see detectionIndexNames).
+ */
 export async function removeOpenSearchScratch(opensearchUrl: string, indexPrefix: string): Promise<void> {
   if (!indexPrefix.startsWith(SCRATCH_PREFIX)) throw new Error(`Refusing to delete ${indexPrefix}*: only test names (${SCRATCH_PREFIX}…) are removed.`);
-  for (const path of [`${indexPrefix}*?expand_wildcards=all`, `_index_template/${indexPrefix}*`]) {
+  const detection = `${indexPrefix.replace(/[-_.]+$/, '')}.*`;
+  for (const path of [`${indexPrefix}*,${detection}?expand_wildcards=all`, `_index_template/${indexPrefix}*`]) {
     const response = await fetch(`${opensearchUrl}/${path}`, { method: 'DELETE' });
     if (!response.ok && response.status !== 404) throw new Error(`DELETE ${path} answered ${response.status}: ${await response.text()}`);
   }

@@ -31,7 +31,7 @@ export async function pipelineEnv(kafkaBrokers: string, opensearchUrl: string, o
 }
 
 export async function deploymentEnv(deployment: Deployment, overrides: Record<string, string> = {}): Promise<PipelineEnv> {
-  const { runId, rawTopic, deadLetterTopic, indexPrefix, consumerGroup } = scratchNames();
+  const { runId, rawTopic, deadLetterTopic, alertsTopic, indexPrefix, consumerGroup } = scratchNames();
   const [syslogPort, httpPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const backends: Record<string, string> =
     deployment.kind === 'cluster'
@@ -42,6 +42,7 @@ export async function deploymentEnv(deployment: Deployment, overrides: Record<st
     ...backends,
     SIEM_TOPIC_RAW: rawTopic,
     SIEM_TOPIC_DLQ: deadLetterTopic,
+    SIEM_TOPIC_ALERTS: alertsTopic,
     SIEM_TOPIC_PARTITIONS: '2',
     SIEM_CONSUMER_GROUP: consumerGroup,
     SIEM_INDEX_PREFIX: indexPrefix,
@@ -57,7 +58,7 @@ export async function deploymentEnv(deployment: Deployment, overrides: Record<st
   };
   const cleanup = async (): Promise<void> => {
     if (deployment.kind === 'embedded') return;
-    await removeKafkaScratch(deployment.kafkaBrokers, [env.SIEM_TOPIC_RAW, env.SIEM_TOPIC_DLQ], [env.SIEM_CONSUMER_GROUP]);
+    await removeKafkaScratch(deployment.kafkaBrokers, [env.SIEM_TOPIC_RAW, env.SIEM_TOPIC_DLQ, env.SIEM_TOPIC_ALERTS], [env.SIEM_CONSUMER_GROUP, `${env.SIEM_CONSUMER_GROUP}-dlq-replay`]);
     await removeOpenSearchScratch(deployment.opensearchUrl, env.SIEM_INDEX_PREFIX);
     await rm(backends.SIEM_DATA_DIR!, { recursive: true, force: true });
   };
