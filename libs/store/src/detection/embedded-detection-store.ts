@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { QueryError, toSqlWhere, type SqlValue } from '@siem/query';
+import { QueryError, registerSqlFunctions, toSqlWhere, type SqlValue } from '@siem/query';
 import { StoreError, StoreErrorCodes } from '../errors';
 import { TERM_FIELD_SET, fullTextOf, termsOf } from '../embedded/fields';
 import { storeErrorFrom, unavailable } from '../embedded/sqlite-errors';
@@ -208,6 +208,8 @@ export class EmbeddedDetectionStore implements DetectionStore {
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // Compiled alert queries call siem_ip_key for ip fields.
+      registerSqlFunctions(db);
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) throw new Error(`${this.file} has schema version ${version}; this version of the store reads ${SCHEMA_VERSION} at most.`);
       if (version < SCHEMA_VERSION) {
