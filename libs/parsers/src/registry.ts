@@ -21,6 +21,7 @@ import { syslogParser } from './syslog';
 import { syslogRfc3164Parser } from './syslog-rfc3164';
 import { syslogRfc5424Parser } from './syslog-rfc5424';
 import { resolveParserOptions } from './options';
+import { fillRelated } from './related';
 import type { Parser, ParserConfig, ParserDefinition } from './types';
 
 const NO_OPTIONS = Type.Object({}, { additionalProperties: false });
@@ -88,9 +89,21 @@ export function createParserRegistry(definitions: readonly ParserDefinition[]): 
       }
       // Options are checked here for every type, so a type that takes none still refuses a misspelt one.
       const options = resolveParserOptions(type, definition.optionsSchema ?? NO_OPTIONS, config?.options ?? {});
-      return definition.create({ ...config, options });
+      return withRelatedFields(definition.create({ ...config, options }));
     },
   });
+}
+
+/** Every parser made by a registry fills `related.*` from what it parsed (see related.ts). */
+function withRelatedFields(parser: Parser): Parser {
+  return {
+    type: parser.type,
+    parse(record) {
+      const result = parser.parse(record);
+      if (result.ok) fillRelated(result.event);
+      return result;
+    },
+  };
 }
 
 export const parserRegistry: ParserRegistry = createParserRegistry(PARSER_DEFINITIONS);
