@@ -2,6 +2,7 @@ import { loadConfig } from '@siem/config';
 import { createLogger } from '@siem/telemetry';
 import { runAgent } from './agent-command';
 import { parseArgs } from './args';
+import { DETECTION_USAGE, runDetectionCommand } from './detection-commands';
 import { replaySummary, runDlqReplay } from './dlq-command';
 import { runSearch } from './search-command';
 import { runSend, sendSummary } from './send-command';
@@ -10,7 +11,8 @@ import { runStart } from './start-command';
 const USAGE = `Usage:
   siem start [--local-cluster]          run collector, processor and API (embedded bus and store unless
                                         SIEM_KAFKA_BROKERS / SIEM_OPENSEARCH_URL are set; --local-cluster
-                                        starts the project's own Kafka and OpenSearch first)
+                                        starts the project's own Kafka and OpenSearch first, and stops
+                                        them at the end unless they were already running)
   siem agent [--files GLOB,GLOB] [--multiline-start REGEX]
                                         tail files into the bus (the collector without listeners;
                                         patterns default to SIEM_FILE_INPUTS, checkpoints under SIEM_DATA_DIR,
@@ -25,7 +27,7 @@ const USAGE = `Usage:
                                         for the processor and reports how many failed again; those stay
                                         for the next replay. Dead letters are searchable:
                                         siem search 'event.kind:pipeline_error'
-`;
+${DETECTION_USAGE}`;
 
 const args = parseArgs(process.argv.slice(2));
 const logger = createLogger('siem', process.env.SIEM_LOG_LEVEL ?? 'info');
@@ -34,6 +36,13 @@ const flag = (name: string) => (typeof args.flags[name] === 'string' ? (args.fla
 
 try {
   switch (args.command) {
+    case 'rules':
+    case 'alerts': {
+      const config = loadConfig();
+      const apiUrl = flag('api') ?? `http://${local(config.api.host)}:${config.api.port}`;
+      process.exitCode = await runDetectionCommand(args, apiUrl, (text) => process.stdout.write(text));
+      break;
+    }
     case 'start':
       process.exit(await runStart({ localCluster: args.flags['local-cluster'] === true }, logger));
       break;

@@ -30,9 +30,12 @@ export interface StartOptions {
  */
 export async function runStart(options: StartOptions, logger: Logger): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env };
+  // Stopped at the end only if this run started them: ones already running (`npm run infra -- up`, a test run) stay up.
+  let startedInfra = false;
   if (options.localCluster) {
     logger.info('Starting the local Kafka and OpenSearch (the first run downloads them from Maven Central).');
     const infra = await ensureInfra();
+    startedInfra = infra.startedKafka || infra.startedOpenSearch;
     env.SIEM_KAFKA_BROKERS = infra.kafkaBrokers;
     env.SIEM_OPENSEARCH_URL = infra.opensearchUrl;
     logger.info({ kafka: infra.kafkaBrokers, opensearch: infra.opensearchUrl, timings: infra.timings }, 'Kafka and OpenSearch are ready.');
@@ -65,7 +68,7 @@ export async function runStart(options: StartOptions, logger: Logger): Promise<n
     stopping = true;
     logger.info({ reason }, 'Stopping: the apps drain and commit first.');
     const clean = await supervisor.stop();
-    if (options.localCluster) await stopInfra();
+    if (startedInfra) await stopInfra();
     logger.info({ clean }, clean ? 'Every app stopped cleanly.' : 'Not every app stopped cleanly; see the lines above.');
     exit(clean && !failed ? 0 : 1);
   };
