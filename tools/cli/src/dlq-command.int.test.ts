@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { createBus } from '@siem/bus';
 import { loadConfig } from '@siem/config';
 import { createLogger } from '@siem/telemetry';
@@ -20,6 +20,7 @@ describe.each(deployments)('siem dlq replay (%s)', (_name, deployment) => {
   it('with unchanged parsers stops by itself, reports every letter failed again, and adds exactly one letter per event', async () => {
     // JSON lines sent to the CEF parser: every one is refused, before and after the replay.
     const setup = await deploymentEnv(deployment(), { SIEM_PARSERS: 'http_ndjson=cef', SIEM_PROCESSOR_WORKERS: '1' });
+    onTestFinished(() => setup.cleanup());
     const bus = createBus(loadConfig(setup.env), createLogger('test', 'silent'), 'test');
     const dlqSize = async () => (await bus.positions(setup.deadLetterTopic, 'nobody')).reduce((total, p) => total + Number(p.end), 0);
     const collector = startApp('collector', setup.env);
