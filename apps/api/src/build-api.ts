@@ -1,11 +1,16 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import type { EventStore } from '@siem/store';
-import type { Logger } from '@siem/telemetry';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger, MetricsRegistry } from '@siem/telemetry';
+import { apiMetrics } from './api-metrics';
+import { ApiError, ApiErrorCodes, errorBody } from './errors';
+import type { EventReader } from './event-reader';
+import { JobError } from './read-pool/read-pool';
+import { opsRoutes } from './routes/ops';
 import { searchRoutes } from './routes/search';
 
 export interface ApiDeps {
-  readonly store: EventStore;
+  readonly reader: EventReader;
   readonly logger: Logger;
+  readonly metrics: MetricsRegistry;
 }
 
 /** The Fastify app, unstarted: tests call `inject`, main.ts calls `listen`. */
@@ -16,22 +21,45 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
   });
+  const metrics = apiMetrics(deps.metrics);
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.validation) {
-      return reply.code(400).send({ error: { code: 'SIEM_API_BAD_REQUEST', message: `Invalid ${error.validationContext ?? 'request'}: ${error.message}.` } });
-    }
-    const retryable = (error as { retryable?: boolean }).retryable === true;
-    request.log.error({ err: error }, 'A request failed.');
-    return reply
-      .code(retryable ? 503 : 500)
-      .send({ error: { code: (error as { code?: string }).code ?? 'SIEM_API_INTERNAL', message: retryable ? 'The store is unavailable; retry shortly.' : 'Internal error; see the API log.' } });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.answered(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
+  app.addHook('onClose', async () => metrics.stop());
+
+  app.setErrorHandler((error: FastifyError, request, reply) => answerError(error, request, reply, metrics.budgetHit));
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'SIEM_API_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}; see GET /api/v1/search.` } }),
+    reply.code(404).send(errorBody(ApiErrorCodes.notFound, `No route ${request.method} ${request.url.split('?')[0]}; see GET /api/v1/search.`)),
   );
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.register(searchRoutes, { prefix: '/api/v1', store: deps.store });
+  app.register(opsRoutes, { reader: deps.reader, metrics: deps.metrics });
+  app.register(searchRoutes, { prefix: '/api/v1', reader: deps.reader });
   return app;
+}
+
+/** Every error leaves as `{error: {code, message, details}}` with its status; causes and stacks go to the log only. */
+function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, budgetHit: (code: string) => void) {
+  if (error.validation) {
+    return reply.code(400).send(errorBody(ApiErrorCodes.badRequest, `Invalid ${error.validationContext ?? 'request'}: ${error.message}.`));
+  }
+  if (error instanceof ApiError || (error instanceof JobError && error.statusCode !== undefined)) {
+    const status = (error as ApiError | JobError).statusCode!;
+    budgetHit(error.code);
+    if (status >= 500) request.log.warn({ code: error.code, url: request.url.split('?')[0] }, 'A request was refused: it hit a budget or the store failed.');
+    return reply.code(status).send(errorBody(error.code, error.message, error.details));
+  }
+  if (error instanceof JobError) {
+    // The query's own mistakes: the user corrects them, the message says how.
+    if (error.code.startsWith('SIEM_QUERY_')) return reply.code(400).send(errorBody(error.code, error.message, error.details));
+    request.log.error({ code: error.code, reason: error.message }, 'A read failed in the store.');
+    if (error.retryable) return reply.code(503).send(errorBody(error.code, 'The store is unavailable; retry shortly.'));
+    return reply.code(500).send(errorBody(ApiErrorCodes.internal, 'Internal error; see the API log.'));
+  }
+  // Fastify's own refusals (a malformed body, an unsupported media type) are the client's to fix.
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return reply.code(error.statusCode).send(errorBody(ApiErrorCodes.badRequest, error.message));
+  }
+  request.log.error({ err: error }, 'A request failed.');
+  return reply.code(500).send(errorBody(ApiErrorCodes.internal, 'Internal error; see the API log.'));
 }

@@ -1,14 +1,25 @@
 import { loadConfig } from '@siem/config';
-import { createStore } from '@siem/store';
-import { createLogger } from '@siem/telemetry';
+import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildApi } from './build-api';
+import { poolReader } from './event-reader';
+import type { ReadHandlerData } from './read-pool/read-handler';
+import { ReadPool } from './read-pool/read-pool';
 
 const config = loadConfig();
 const logger = createLogger('api', config.log.level);
-const store = createStore(config);
-const app = buildApi({ store, logger });
+const pool = new ReadPool({
+  handlerModule: new URL('./read-pool/read-handler.ts', import.meta.url),
+  handlerData: { config } satisfies ReadHandlerData,
+  workers: config.api.readWorkers,
+  budgetMs: config.api.budgetMs,
+  memoryMb: config.api.readWorkerMemoryMb,
+  logger,
+});
+const app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry() });
 
 try {
+  // Searches start once the read workers have loaded the query parser and opened the store.
+  await pool.ready();
   await app.listen({ host: config.api.host, port: config.api.port });
   logger.info({ url: `http://${config.api.host}:${config.api.port}/api/v1/search`, store: config.deployment.store }, 'The API is listening.');
 } catch (error) {
@@ -18,7 +29,7 @@ try {
 
 const shutdown = async () => {
   await app.close();
-  await store.close();
+  await pool.close();
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown());

@@ -1,53 +1,37 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { QueryError, parseQuery } from '@siem/query';
-import type { EventStore } from '@siem/store';
+import { ApiError, ApiErrorCodes } from '../../errors';
+import type { EventReader } from '../../event-reader';
 import { CountQuerystring, CountResponse, ErrorResponse, SearchQuerystring, SearchResponse } from './schema';
 
 export interface SearchRoutesOptions {
-  readonly store: EventStore;
+  readonly reader: EventReader;
 }
 
-export const searchRoutes: FastifyPluginAsync<SearchRoutesOptions> = async (app, { store }) => {
+export const searchRoutes: FastifyPluginAsync<SearchRoutesOptions> = async (app, { reader }) => {
   app.get<{ Querystring: SearchQuerystring }>(
     '/search',
-    { schema: { querystring: SearchQuerystring, response: { 200: SearchResponse, 400: ErrorResponse } } },
+    { schema: { querystring: SearchQuerystring, response: { 200: SearchResponse, '4xx': ErrorResponse, '5xx': ErrorResponse } } },
     async (request, reply) => {
       const { q, from, to, size } = request.query;
-      const bad = badRequest(from, to);
-      if (bad) return reply.code(400).send(bad);
-      try {
-        return await store.search({ query: parseQuery(q), from, to, size });
-      } catch (error) {
-        if (error instanceof QueryError) return reply.code(400).send(queryErrorBody(error));
-        throw error;
-      }
+      checkRange(from, to);
+      // The reader hands back the JSON it measured against the result cap: sent as is, not parsed and serialised again.
+      return reply.type('application/json; charset=utf-8').send(await reader.search({ q, from, to, size }));
     },
   );
 
   app.get<{ Querystring: CountQuerystring }>(
     '/count',
-    { schema: { querystring: CountQuerystring, response: { 200: CountResponse, 400: ErrorResponse } } },
-    async (request, reply) => {
+    { schema: { querystring: CountQuerystring, response: { 200: CountResponse, '4xx': ErrorResponse, '5xx': ErrorResponse } } },
+    async (request) => {
       const { q, from, to } = request.query;
-      const bad = badRequest(from, to);
-      if (bad) return reply.code(400).send(bad);
-      try {
-        return { count: await store.count({ query: parseQuery(q), from, to }) };
-      } catch (error) {
-        if (error instanceof QueryError) return reply.code(400).send(queryErrorBody(error));
-        throw error;
-      }
+      checkRange(from, to);
+      return { count: await reader.count({ q, from, to }) };
     },
   );
 };
 
-function badRequest(from: string | undefined, to: string | undefined) {
+function checkRange(from: string | undefined, to: string | undefined): void {
   if (from && to && Date.parse(from) > Date.parse(to)) {
-    return { error: { code: 'SIEM_API_BAD_RANGE', message: `"from" (${from}) is after "to" (${to}); swap them.` } };
+    throw new ApiError(ApiErrorCodes.badRange, `"from" (${from}) is after "to" (${to}); swap them.`, 400);
   }
-  return undefined;
-}
-
-function queryErrorBody(error: QueryError) {
-  return { error: { code: error.code, message: error.message, position: error.position } };
 }

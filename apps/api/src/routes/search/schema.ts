@@ -16,8 +16,9 @@ export const SearchResponse = Type.Object({
   hits: Type.Array(Type.Object({ id: Type.String(), index: Type.String(), event: Type.Record(Type.String(), Type.Unknown()) })),
 });
 
+/** The one error shape of every route; `details` carries what the code needs, e.g. a query error's `position`. */
 export const ErrorResponse = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String(), position: Type.Optional(Type.Integer()) }),
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
 });
 
 export const CountQuerystring = Type.Omit(SearchQuerystring, ['size']);

@@ -1,0 +1,33 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { MetricsRegistry } from '@siem/telemetry';
+import { ApiError, ApiErrorCodes } from '../../errors';
+import type { EventReader } from '../../event-reader';
+
+export interface OpsRoutesOptions {
+  readonly reader: EventReader;
+  readonly metrics: MetricsRegistry;
+}
+
+/**
+ * Liveness, readiness and metrics, without a credential. /healthz touches nothing but the
+ * event loop, which no search can hold (searches run in read workers), so it answers
+ * even while every read worker is busy or stuck.
+ */
+export const opsRoutes: FastifyPluginAsync<OpsRoutesOptions> = async (app, { reader, metrics }) => {
+  const alive = async () => ({ status: 'ok' });
+  app.get('/healthz', alive);
+  // The name the first versions answered on.
+  app.get('/health', alive);
+
+  app.get('/readyz', async () => {
+    try {
+      await reader.ping();
+    } catch (cause) {
+      const reason = (cause as { code?: string }).code ?? 'unknown';
+      throw new ApiError(ApiErrorCodes.notReady, `The store does not answer (${reason}); see the API log and check the store.`, 503, { retryable: true, cause });
+    }
+    return { status: 'ready' };
+  });
+
+  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));
+};
