@@ -216,7 +216,7 @@ class Parser {
     const word = this.readWord(true);
     if (word.pattern === '*') return undefined;
     if (word.value === '') throw this.syntax(`Expected a value at position ${at} in the range opened at position ${rangeStart}, found ${describe(char)}.`, at);
-    if (word.wildcard) throw this.badValue(`The range bound "${word.value}" at position ${at} has a wildcard; a bound is a plain value, or * for no bound.`, at);
+    if (word.wildcard) throw badValue(`The range bound "${word.value}" at position ${at} has a wildcard; a bound is a plain value, or * for no bound.`, at);
     return word.value;
   }
 
@@ -238,7 +238,7 @@ class Parser {
       value = this.readPhrase();
     } else {
       const word = this.readWord(false);
-      if (word.wildcard) throw this.badValue(`The value "${word.value}" at position ${at} has a wildcard; ${field}:${operator} compares with a plain value.`, at);
+      if (word.wildcard) throw badValue(`The value "${word.value}" at position ${at} has a wildcard; ${field}:${operator} compares with a plain value.`, at);
       value = word.value;
     }
     const bound: RangeBound = { value, inclusive: operator.length === 2 };
@@ -346,10 +346,6 @@ class Parser {
 
   private syntax(message: string, position: number): QueryError {
     return new QueryError(QueryErrorCodes.syntax, message, position);
-  }
-
-  private badValue(message: string, position: number): QueryError {
-    return new QueryError(QueryErrorCodes.badValue, message, position);
   }
 }
 
