@@ -176,6 +176,14 @@ describe('apache_access – bad input', () => {
     expect(parseWith(apacheAccessParser, `${APACHE_DOC_COMBINED} 1234`)).toMatchObject({ ok: false, error: { message: expect.stringContaining('extra text') } });
   });
 
+  it('apache_access – reads a time with a one-digit day, as some servers and converters write it', () => {
+    const line = '198.51.100.7 - - [1/Apr/2014:00:00:01 -0500] "GET /index.html HTTP/1.1" 200 512 "-" "curl/8.0"';
+    expect(event(apacheAccessParser, line)['@timestamp']).toBe('2014-04-01T05:00:01.000Z');
+    expect(event(nginxAccessParser, line)['@timestamp']).toBe('2014-04-01T05:00:01.000Z');
+    const noDay = parseWith(apacheAccessParser, '198.51.100.7 - - [/Apr/2014:00:00:01 -0500] "GET / HTTP/1.1" 200 512 "-" "curl/8.0"');
+    expect(noDay.ok).toBe(false);
+  });
+
   it('apache_access – answers NO_MATCH for an impossible date and for binary junk', () => {
     expect(parseWith(apacheAccessParser, '1.2.3.4 - - [31/Feb/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 1 "-" "-"')).toMatchObject({ ok: false, error: { code: 'SIEM_PARSE_NO_MATCH' } });
     expect(parseWith(apacheAccessParser, Buffer.from([0x01, 0x20, 0x02, 0x20, 0x5b, 0x22, 0x5c, 0x22, 0x7f]))).toMatchObject({ ok: false, error: { code: 'SIEM_PARSE_NO_MATCH' } });

@@ -7,7 +7,7 @@
  */
 import { Type, type TObject } from '@sinclair/typebox';
 import type { EcsEvent, RawRecord } from '@siem/schema';
-import { createParserContext, decodePayload, eventFields, type ParserContext } from './context';
+import { createParserContext, decodePayload, eventFields, TIMESTAMP_FROM_RECEIPT, type ParserContext } from './context';
 import { parseError, type ParseError } from './errors';
 import { isForbiddenKey } from './keys';
 import { resolveParserOptions } from './options';
@@ -115,16 +115,34 @@ function bodyTimestamp(value: unknown): string | undefined {
 export function applyBodyFields(event: EcsEvent, fields: EcsFields, dataset: string): EcsEvent {
   mergeFieldsExcept(event as Record<string, unknown>, fields, '@timestamp');
   if (typeof (fields.event as Record<string, unknown> | undefined)?.dataset !== 'string') event.event.dataset = dataset;
-  const timestamp = bodyTimestamp(fields['@timestamp']);
-  if (timestamp !== undefined) event['@timestamp'] = timestamp;
+  const found = fields['@timestamp'];
+  if (found !== undefined) {
+    const timestamp = bodyTimestamp(found);
+    if (timestamp !== undefined) event['@timestamp'] = timestamp;
+    else tagUnreadableTime(event);
+  }
   return event;
 }
 
 /** What applyBodyFields does after the merge, for a writer that wrote in place over `outerTimestamp`. */
 function finishWrittenEvent(event: EcsEvent, outerTimestamp: string, dataset: string): void {
   const written: unknown = event['@timestamp'];
-  if (written !== outerTimestamp) event['@timestamp'] = bodyTimestamp(written) ?? outerTimestamp;
+  if (written !== outerTimestamp) {
+    const timestamp = bodyTimestamp(written);
+    event['@timestamp'] = timestamp ?? outerTimestamp;
+    if (timestamp === undefined) tagUnreadableTime(event);
+  }
   event.event.dataset = dataset;
+}
+
+/**
+ * The body had a time that could not be read, so the event keeps the time of
+ * its header or of receipt: said by a tag rather than silently.
+ */
+function tagUnreadableTime(event: EcsEvent): void {
+  const tags = event.tags;
+  if (!Array.isArray(tags)) event.tags = [TIMESTAMP_FROM_RECEIPT];
+  else if (!tags.includes(TIMESTAMP_FROM_RECEIPT)) tags.push(TIMESTAMP_FROM_RECEIPT);
 }
 
 /** A compiled body parser, ready to run on bodies extracted by another parser. */

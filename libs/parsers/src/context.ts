@@ -10,6 +10,9 @@ import { parseError, type ParseError } from './errors';
 import { formatIsoTimestamp, TimeZone } from './time';
 import type { ParserConfig } from './types';
 
+/** Tag of an event stamped with its receive (or header) time because the line's own time could not be read. */
+export const TIMESTAMP_FROM_RECEIPT = '_timestamp_from_receipt';
+
 export class ParserContext {
   readonly config: Readonly<ParserConfig>;
   readonly decoder = new TextDecoder('utf-8', { fatal: true });

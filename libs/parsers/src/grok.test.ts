@@ -110,6 +110,13 @@ describe('grok – matching', () => {
     expect(event).toMatchObject({ '@timestamp': '2026-11-23T09:22:01.500Z', log: { level: 'WARN' }, message: 'disk almost full' });
   });
 
+  it('grok – tags an event whose @timestamp capture cannot be read, instead of silently stamping it with the receive time', () => {
+    const event = parse({ patterns: ['%{NOTSPACE:@timestamp} %{GREEDYDATA:message}'] }, '23.11.2026T10:22 disk almost full');
+    expect(event['@timestamp']).toBe('2026-11-23T11:59:59.000Z');
+    expect(event.tags).toEqual(['_timestamp_from_receipt']);
+    expect(parse({ patterns: ['%{GREEDYDATA:message}'] }, 'no time here')).not.toHaveProperty('tags');
+  });
+
   it('grok – puts every capture under the field option', () => {
     expect(parse({ patterns: ['%{WORD:user.name} %{INT:n:int}'], field: 'app.parsed' }, 'bob 7')).toMatchObject({ app: { parsed: { user: { name: 'bob' }, n: 7 } } });
   });

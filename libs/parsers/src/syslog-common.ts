@@ -18,9 +18,6 @@ export const SEVERITY_NAMES = [
 
 export const MAX_PRIORITY = 191;
 
-/** Tag of an event stamped with its receive time because the line's own time could not be read. */
-export const TIMESTAMP_FROM_RECEIPT = '_timestamp_from_receipt';
-
 export const BAD_PRIORITY_MESSAGE =
   'The line does not start with a valid syslog priority: expected "<" then 0 to 191 without leading zeros then ">", as in "<34>"; check that the sender speaks syslog and that the input is configured with the right format.';
 

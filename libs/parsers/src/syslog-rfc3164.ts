@@ -6,10 +6,10 @@
  * year and no zone: see parseBsdTimestamp.
  */
 import type { RawRecord } from '@siem/schema';
-import { createParserContext, decodePayload, receiptMillis, type ParserContext } from './context';
+import { createParserContext, decodePayload, receiptMillis, TIMESTAMP_FROM_RECEIPT, type ParserContext } from './context';
 import { parseError } from './errors';
 import { chainSyslogBody } from './syslog-chain';
-import { BAD_PRIORITY_MESSAGE, buildSyslogEvent, NO_PRIORITY, parsePriority, priorityEnd, TIMESTAMP_FROM_RECEIPT, type SyslogParts } from './syslog-common';
+import { BAD_PRIORITY_MESSAGE, buildSyslogEvent, NO_PRIORITY, parsePriority, priorityEnd, type SyslogParts } from './syslog-common';
 import { parseBsdTimestamp, parseIsoTimestamp } from './time';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
 

@@ -56,10 +56,19 @@ function fractionMillis(text: string, start: number, end: number): { millis: num
   return { millis: count === 1 ? millis * 100 : count === 2 ? millis * 10 : millis, end: index };
 }
 
-/** `dd/Mmm/yyyy:hh:mm:ss ±hhmm` exactly filling text[start, end); UTC millis or NaN. */
-export function parseClfTime(text: string, start: number, end: number): number {
-  if (end - start !== 26) return Number.NaN;
-  const day = digitsAt(text, start, 2);
+/** `dd/Mmm/yyyy:hh:mm:ss ±hhmm` (or `d/...`: some servers and converters write an unpadded day) exactly filling text[start, end); UTC millis or NaN. */
+export function parseClfTime(text: string, from: number, end: number): number {
+  let start = from;
+  let day: number;
+  if (end - start === 26) {
+    day = digitsAt(text, start, 2);
+  } else if (end - start === 25 && text.charCodeAt(start + 1) === 0x2f) {
+    day = digitsAt(text, start, 1);
+    // Every later part sits one character earlier: read it at the offsets of the padded form.
+    start--;
+  } else {
+    return Number.NaN;
+  }
   const month = monthAt(text, start + 3);
   const year = digitsAt(text, start + 7, 4);
   const hour = digitsAt(text, start + 12, 2);
