@@ -1,10 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deploymentEnv, startCli, waitFor, type LogLine, type PipelineEnv } from '@siem/testing';
+import { deploymentEnv, waitFor, type LogLine, type PipelineEnv } from '@siem/testing';
 
 // `siem start` on the embedded default: quick to start, and nothing shared with other tests.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -52,56 +52,77 @@ async function search(setup: PipelineEnv, query: string): Promise<number> {
   return response.ok ? ((await response.json()) as { hits: unknown[] }).hits.length : -1;
 }
 
+interface Launched {
+  readonly child: ChildProcess;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** The pino lines among it: the CLI's and those of the apps it relays. */
+  logs(): LogLine[];
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `command` in the repository as a user would (npm start, npx siem start), with the run's settings. */
+function launch(command: string, args: string[], setup: PipelineEnv): Launched {
+  const child = spawn(command, args, { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...setup.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const logs = () =>
+    output
+      .split('\n')
+      .filter((line) => line.startsWith('{"level"'))
+      .map((line) => JSON.parse(line) as LogLine);
+  return { child, output: () => output, logs, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+/** Waits for the banner, then checks that npm's child is node itself: no shell in between to drop a signal. */
+async function ready(launched: Launched): Promise<number[]> {
+  await waitFor(`the stack to be ready (output: ${launched.output().slice(-1500)})`, () => launched.output().includes('SIEM is running.'), 120_000, 200);
+  const [cli] = descendants(launched.child.pid!);
+  expect(execFileSync('ps', ['-o', 'args=', '-p', String(cli)], { encoding: 'utf8' })).toMatch(/^node .*(tools\/cli\/src\/main\.ts|bin\/siem)/);
+  return descendants(launched.child.pid!);
+}
+
+async function stopsCleanly(launched: Launched, tree: number[], signal: NodeJS.Signals): Promise<void> {
+  launched.child.kill(signal);
+  expect(await launched.exited).toBe(0);
+  expect(launched.output()).toContain('Every app stopped cleanly.');
+  expect(launched.output()).toContain('Every processor worker has stopped.');
+  const left = tree.filter(isAlive);
+  expect(left.length === 0 ? '' : execFileSync('ps', ['-o', 'pid,ppid,stat,args', '-p', left.join(',')], { encoding: 'utf8' })).toBe('');
+}
+
 describe('siem start', () => {
-  it('restarts a killed API within seconds while the collector and processor keep running', async () => {
+  it('under npm start, restarts a killed API within seconds while the collector and processor keep running, and stops on SIGTERM', async () => {
     const setup = await embeddedSetup('supervision');
-    const stack = startCli(['start'], setup.env);
-    const pidOf = (msg: string, logs: LogLine[] = stack.logs) => logs.find((l) => l.msg === msg)?.pid as number;
-    await stack.waitForLog('the stack to be ready', () => stack.stderr.join('').includes('SIEM is running.'), 120_000);
-    const [collector, processor, worker, api] = ['The collector is listening.', 'The processor primary started its workers.', 'The processor worker is consuming.', 'The API is listening.'].map((msg) => pidOf(msg));
+    const stack = launch('npm', ['start'], setup);
+    await ready(stack);
+    const pidOf = (msg: string) => stack.logs().find((l) => l.msg === msg)?.pid as number;
+    const [collector, processor, worker, api] = ['The collector is listening.', 'The processor primary started its workers.', 'The processor worker is consuming.', 'The API is listening.'].map(pidOf);
 
     process.kill(api!, 'SIGKILL');
     const body = Array.from({ length: 100 }, (_, i) => JSON.stringify({ message: `outage-${setup.runId} event ${i}` })).join('\n');
     const posted = await fetch(`http://127.0.0.1:${setup.httpPort}/ingest`, { method: 'POST', body });
     expect(posted.status).toBe(200);
 
-    await stack.waitForLog('the API to be back', (l) => l.msg === 'The app is back.' && l.app === 'api', 60_000);
-    expect(stack.stderr.join('')).toContain('api DOWN (restarting; 1 restart so far)');
+    await waitFor('the API to be back', () => stack.logs().some((l) => l.msg === 'The app is back.' && l.app === 'api'), 60_000, 100);
+    expect(stack.output()).toContain('api DOWN (restarting; 1 restart so far)');
     expect(await waitFor('the events sent during the outage', async () => (await search(setup, `outage-${setup.runId}`)) === 100, 60_000, 500)).toBe(true);
-    const exits = stack.logs.filter((l) => l.msg === 'An app exited; restarting it while the others keep running.');
+    const exits = stack.logs().filter((l) => l.msg === 'An app exited; restarting it while the others keep running.');
     expect(exits.map((l) => [l.app, l.signal])).toEqual([['api', 'SIGKILL']]);
     for (const pid of [collector!, processor!, worker!]) expect(isAlive(pid)).toBe(true);
+    expect(stack.logs().filter((l) => l.msg === 'The API is listening.').at(-1)!.pid).not.toBe(api);
 
-    const restartedApi = stack.logs.filter((l) => l.msg === 'The API is listening.').at(-1)!.pid as number;
-    expect(restartedApi).not.toBe(api);
-    expect(await stack.stop(60_000, 'SIGTERM')).toBe(0);
-    expect(stack.logs.some((l) => l.msg === 'Every processor worker has stopped.')).toBe(true);
-    for (const pid of [collector!, processor!, worker!, restartedApi]) expect(isAlive(pid), `pid ${pid}`).toBe(false);
+    await stopsCleanly(stack, descendants(stack.child.pid!), 'SIGTERM');
   }, 240_000);
 
   const launches: [string, NodeJS.Signals, string, string[]][] = [
-    ['npm start', 'SIGTERM', 'npm', ['start']],
     ['npm start', 'SIGINT', 'npm', ['start']],
     ['npx siem start', 'SIGTERM', 'npx', ['siem', 'start']],
   ];
 
   it.each(launches)('%s stops cleanly on %s sent to the npm process: exit 0, nothing left running', async (_name, signal, command, args) => {
-    const setup = await embeddedSetup(`${command}-${signal}`);
-    const child = spawn(command, args, { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...setup.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await waitFor(`${command} to be ready (output: ${output.slice(-1500)})`, () => output.includes('SIEM is running.'), 120_000, 200);
-    const tree = descendants(child.pid!);
-    // The CLI, three apps and a processor worker; nothing sits between npm and the CLI.
-    expect(tree.length).toBeGreaterThanOrEqual(5);
-
-    child.kill(signal);
-    expect(await exited).toBe(0);
-    expect(output).toContain('Every app stopped cleanly.');
-    expect(output).toContain('Every processor worker has stopped.');
-    const left = tree.filter(isAlive);
-    expect(left.length === 0 ? '' : execFileSync('ps', ['-o', 'pid,ppid,stat,cmd', '-p', left.join(',')], { encoding: 'utf8' })).toBe('');
+    const stack = launch(command, args, await embeddedSetup(`${command}-${signal}`));
+    await stopsCleanly(stack, await ready(stack), signal);
   }, 240_000);
 });
