@@ -26,6 +26,7 @@ export const PARSE_ERROR_CODES = [
   'SIEM_PARSE_CLOUDTRAIL_RECORDS',
   'SIEM_PARSE_GROK_INPUT_TOO_LONG',
   'SIEM_PARSE_GROK_BAD_VALUE',
+  'SIEM_PARSE_VENDOR_MISMATCH',
 ] as const;
 
 export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];

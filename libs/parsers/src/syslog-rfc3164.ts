@@ -10,7 +10,7 @@ import { createParserContext, decodePayload, receiptMillis, TIMESTAMP_FROM_RECEI
 import { parseError } from './errors';
 import { chainSyslogBody } from './syslog-chain';
 import { BAD_PRIORITY_MESSAGE, buildSyslogEvent, NO_PRIORITY, parsePriority, priorityEnd, type SyslogParts } from './syslog-common';
-import { parseBsdTimestamp, parseIsoTimestamp } from './time';
+import { parseBsdTimestamp, parseBsdYearTimestamp, parseIsoTimestamp } from './time';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
 
 export const SYSLOG_RFC3164 = 'syslog_rfc3164';
@@ -46,7 +46,7 @@ export function parseRfc3164Line(line: string, record: RawRecord, context: Parse
       timestampEnd = tokenEnd;
     }
   } else {
-    const timestamp = parseBsdTimestamp(line, index, received, context.zone);
+    const timestamp = parseBsdTimestamp(line, index, received, context.zone) ?? parseBsdYearTimestamp(line, index, context.zone);
     if (timestamp !== undefined) {
       parts.timestamp = timestamp.millis;
       timestampEnd = timestamp.end;
@@ -74,6 +74,8 @@ export function parseRfc3164Line(line: string, record: RawRecord, context: Parse
       if (hostnameEnd < 0) hostnameEnd = length;
       parts.hostname = line.slice(index, hostnameEnd);
       index = hostnameEnd + 1;
+      // Cisco devices with `logging device-id` write "host : %ASA-6-302013: ...".
+      if (line.charCodeAt(index) === COLON && line.charCodeAt(index + 1) === SPACE) index += 2;
       contentStart = index < length ? scanTag(line, index, parts) : -1;
     }
     if (contentStart < 0) contentStart = index;

@@ -378,3 +378,47 @@ function formatFast(millis: number): string {
   const millisecond = rest - second * 1000;
   return `${lastDayText}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[millisecond]}Z`;
 }
+
+/**
+ * `Mmm dd yyyy hh:mm:ss[.fff]` at `start`, the BSD timestamp with a year that
+ * Cisco ASA, FTD and IOS write (`logging timestamp`), optionally followed by
+ * the colon they put after it. Read in `zone`. Returns the time and the index
+ * after it (and after the colon), or undefined.
+ */
+export function parseBsdYearTimestamp(text: string, start: number, zone: TimeZone): BsdTimestamp | undefined {
+  const month = MONTH_BY_LETTERS.get(letterKey(text, start));
+  if (month === undefined || text.charCodeAt(start + 3) !== 0x20) return undefined;
+  let index = start + 4;
+  if (text.charCodeAt(index) === 0x20) index++;
+  let day = digitAt(text, index);
+  if (day < 0) return undefined;
+  index++;
+  const secondDayDigit = digitAt(text, index);
+  if (secondDayDigit >= 0) {
+    day = day * 10 + secondDayDigit;
+    index++;
+  }
+  const century = twoDigitsAt(text, index + 1);
+  const yearInCentury = twoDigitsAt(text, index + 3);
+  if (text.charCodeAt(index) !== 0x20 || century < 0 || yearInCentury < 0 || text.charCodeAt(index + 5) !== 0x20) return undefined;
+  const year = century * 100 + yearInCentury;
+  index += 6;
+  const hour = twoDigitsAt(text, index);
+  const minute = twoDigitsAt(text, index + 3);
+  const second = twoDigitsAt(text, index + 6);
+  if (
+    day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 ||
+    text.charCodeAt(index + 2) !== 0x3a || text.charCodeAt(index + 5) !== 0x3a
+  ) {
+    return undefined;
+  }
+  index += 8;
+  fraction.millis = 0;
+  if (text.charCodeAt(index) === 0x2e) {
+    index = scanFraction(text, index + 1, text.length, 9);
+    if (index < 0) return undefined;
+  }
+  if (text.charCodeAt(index) === 0x3a) index++;
+  if (index < text.length && text.charCodeAt(index) !== 0x20) return undefined;
+  return { millis: zone.toUtc(checkedDateUtc(year, month, day, hour, minute, second, fraction.millis)), end: index };
+}
