@@ -253,3 +253,36 @@ describe('toSqlWhere – boolean structure and typed fields', () => {
     expect(separate('host.name:w?b-1').match).toBe('terms : "host.name=w" *');
   });
 });
+
+describe('toSqlWhere – size', () => {
+  it('runs the largest queries the parser accepts, however they combine', () => {
+    const db = new Database(':memory:');
+    try {
+      registerSqlFunctions(db);
+      db.exec(`
+        CREATE TABLE events (time_key INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL);
+        CREATE VIRTUAL TABLE events_fts USING fts5(message, terms, content='', contentless_delete=1);
+        INSERT INTO events VALUES (1, 'a', '{"message":"b","tags":["b"]}');
+        INSERT INTO events_fts (rowid, message, terms) VALUES (1, 'b', 'host.name=b');
+      `);
+      const queries = [
+        Array.from({ length: 1024 }, () => '-a').join(' '),
+        Array.from({ length: 1024 }, () => 'a').join(' OR ').slice(0, 4096),
+        Array.from({ length: 819 }, () => '-x:a').join(' '),
+        Array.from({ length: 585 }, () => 'x:a').join(' OR '),
+        `tags:(${Array.from({ length: 680 }, () => 'a').join(' OR ')})`,
+        Array.from({ length: 340 }, () => 'a OR x:a').join(' OR '),
+      ];
+      for (const query of queries) {
+        for (const fullText of ['subquery', 'separate'] as const) {
+          const compiled = toSqlWhere(parseQuery(query), { ...OPTIONS, termFields: new Set(['host.name']), fullText });
+          const sql = compiled.match === undefined ? `SELECT count(*) FROM events WHERE ${compiled.where}` : `SELECT count(*) FROM events_fts f JOIN events ON time_key = f.rowid WHERE events_fts MATCH ? AND ${compiled.where}`;
+          const params = compiled.match === undefined ? compiled.params : [compiled.match, ...compiled.params];
+          expect(db.prepare(sql).pluck().get(...params), `${query.slice(0, 20)}… (${fullText})`).toBe(query.startsWith('-') ? 1 : 0);
+        }
+      }
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -111,8 +111,14 @@ function checkIdentifier(name: string, what: string): string {
   return name;
 }
 
+/** Expressions joined in a flat run up to this many, in a balanced tree beyond: SQLite refuses expressions nested over 1000 deep. */
+const FLAT_GROUP = 64;
+
 function group(expressions: readonly string[], operator: 'AND' | 'OR'): string {
-  return expressions.length === 1 ? expressions[0]! : expressions.map((expression) => `(${expression})`).join(` ${operator} `);
+  if (expressions.length === 1) return expressions[0]!;
+  if (expressions.length <= FLAT_GROUP) return expressions.map((expression) => `(${expression})`).join(` ${operator} `);
+  const middle = Math.ceil(expressions.length / 2);
+  return `(${group(expressions.slice(0, middle), operator)}) ${operator} (${group(expressions.slice(middle), operator)})`;
 }
 
 // The value of an element `j` of json_each, read as a number, an instant in epoch milliseconds, or an address key.
@@ -162,6 +168,7 @@ class Compiler {
     return { sql: `NOT (${child.sql})`, params: child.params, ...(child.fts === undefined ? {} : { notFts: child.fts }) };
   }
 
+  /** Full-text parts merge into one MATCH (`(a AND b) NOT (c OR d)`): one index lookup instead of one subquery each. */
   private and(children: readonly Fragment[]): Fragment {
     if (children.some((child) => child.constant === false)) return FALSE;
     const parts = children.filter((child) => child.constant === undefined);
@@ -169,12 +176,17 @@ class Compiler {
     if (parts.length === 1) return parts[0]!;
     const positive = parts.filter((part) => part.fts !== undefined).map((part) => part.fts!);
     const negative = parts.filter((part) => part.notFts !== undefined).map((part) => part.notFts!);
-    let fts: string | undefined;
-    if (positive.length > 0 && positive.length + negative.length === parts.length) {
-      fts = group(positive, 'AND');
-      if (negative.length > 0) fts = `(${fts}) NOT (${group(negative, 'OR')})`;
+    const others = parts.filter((part) => part.fts === undefined && part.notFts === undefined);
+    const merged: Fragment[] = [];
+    if (positive.length > 0) {
+      const fts = group(positive, 'AND');
+      merged.push(this.fullText(negative.length > 0 ? `(${fts}) NOT (${group(negative, 'OR')})` : fts));
+    } else if (negative.length > 0) {
+      merged.push(this.not(this.fullText(group(negative, 'OR'))));
     }
-    return { sql: group(parts.map((part) => part.sql), 'AND'), params: parts.flatMap((part) => part.params), parts, ...(fts === undefined ? {} : { fts }) };
+    const all = [...merged, ...others];
+    if (all.length === 1) return all[0]!;
+    return { sql: group(all.map((part) => part.sql), 'AND'), params: all.flatMap((part) => part.params), parts: all };
   }
 
   private or(children: readonly Fragment[]): Fragment {
@@ -182,8 +194,11 @@ class Compiler {
     const parts = children.filter((child) => child.constant === undefined);
     if (parts.length === 0) return FALSE;
     if (parts.length === 1) return parts[0]!;
-    const fts = parts.every((part) => part.fts !== undefined) ? group(parts.map((part) => part.fts!), 'OR') : undefined;
-    return { sql: group(parts.map((part) => part.sql), 'OR'), params: parts.flatMap((part) => part.params), ...(fts === undefined ? {} : { fts }) };
+    const positive = parts.filter((part) => part.fts !== undefined).map((part) => part.fts!);
+    const others = parts.filter((part) => part.fts === undefined);
+    const all = positive.length > 0 ? [this.fullText(group(positive, 'OR')), ...others] : others;
+    if (all.length === 1) return all[0]!;
+    return { sql: group(all.map((part) => part.sql), 'OR'), params: all.flatMap((part) => part.params) };
   }
 
   private fullText(expression: string): Fragment {
