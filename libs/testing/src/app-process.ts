@@ -6,6 +6,15 @@ import { StopWaiting, waitFor } from './wait-for';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
+/**
+ * Apps still running when the test process exits, killed then: one a failed test never got to
+ * stop would otherwise outlive the run, using the shared cores and recreating its topics.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export interface LogLine {
   readonly msg?: string;
   readonly level?: number;
@@ -46,6 +55,8 @@ function startScript(app: string, script: string, args: string[], env: Record<st
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const logs: LogLine[] = [];
   const stderr: string[] = [];
   let buffered = '';
