@@ -14,33 +14,10 @@ import { createParserContext, decodePayload } from './context';
 import { leefParser } from './leef';
 import { parseError } from './errors';
 import { parseJsonLine } from './json';
-import { parseSyslogLine } from './syslog';
-import { startsWithVersionOne } from './syslog-common';
-import { monthAt } from './web-time';
+import { parseSyslogLine, startsLikeUnprioritisedSyslog } from './syslog';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
 
 export const AUTO = 'auto';
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
-}
-
-/**
- * A line as syslog daemons write it to a file: `Mmm dd ` (BSD), `yyyy-mm-ddT`
- * or `yyyy-mm-dd ` (ISO 8601), or `1 ` and a timestamp (RFC 5424 without PRI).
- * Only the shape is checked; the syslog parser reads the rest.
- */
-function startsLikeUnprioritisedSyslog(line: string): boolean {
-  const first = line.charCodeAt(0);
-  if (!isDigit(first)) return monthAt(line, 0) !== 0 && line.charCodeAt(3) === 0x20;
-  if (startsWithVersionOne(line)) return true;
-  const separator = line.charCodeAt(10);
-  return (
-    isDigit(line.charCodeAt(1)) && isDigit(line.charCodeAt(2)) && isDigit(line.charCodeAt(3)) &&
-    line.charCodeAt(4) === 0x2d && line.charCodeAt(7) === 0x2d && isDigit(line.charCodeAt(5)) && isDigit(line.charCodeAt(9)) &&
-    (separator === 0x54 || separator === 0x20)
-  );
-}
 
 function isJsonWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;

@@ -46,6 +46,7 @@ describe('parser registry', () => {
       'linux_auth',
       'auditd',
       'iptables',
+      'cisco_asa',
     ]);
   });
 
@@ -125,6 +126,8 @@ const SEEDS = [
   '{"eventVersion": "1.08", "eventTime": "2026-11-23T11:22:01Z", "eventSource": "signin.amazonaws.com", "eventName": "ConsoleLogin", "sourceIPAddress": "198.51.100.1", "userIdentity": {"type": "IAMUser", "userName": "alice"}}',
   'CEF:0|Sec\\|urity|threat|1.0|100|worm \\| stopped|High|src=10.0.0.1 rt=Nov 14 2023 22:13:20.456 +0100 msg=a\\=b\\nc cs1Label=x cs1=y',
   'LEEF:2.0|Lancope|StealthWatch|1.0|41|^|src=192.0.2.0^devTime=2017-10-12T12:43:15+0200^devTimeFormat=yyyy-MM-dd\'T\'HH:mm:ssZ^usrName=joe',
+  '<166>Dec 04 2026 10:00:00 asa-fw1 : %ASA-6-302013: Built outbound TCP connection 9 for outside:198.51.100.20/443 (198.51.100.20/443) to inside:10.1.1.2/53496 (203.0.113.2/53496)',
+  '%ASA-4-106023: Deny tcp src outside:203.0.113.9/4431 dst inside:10.0.0.5/22 by access-group "OUTSIDE_IN" [0x8ed66b60, 0xf8852875]',
 ];
 const ALPHABET = Buffer.from('<>[]{}"\\=:.- 0123456789TZ+aZ\n\r\t,\u00e9');
 

@@ -12,6 +12,7 @@ import { cloudTrailParser } from './cloudtrail';
 import { grokParser } from './grok';
 import { iptablesParser } from './iptables';
 import { linuxAuthParser } from './linux-auth';
+import { ciscoAsaParser } from './network/cisco-asa';
 import { apacheErrorParser, nginxErrorParser } from './web-error-log';
 import { Type } from '@sinclair/typebox';
 import { ParserSetupError } from './errors';
@@ -45,6 +46,7 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   linuxAuthParser,
   auditdParser,
   iptablesParser,
+  ciscoAsaParser,
 ];
 
 export interface ParserRegistry {

@@ -14,6 +14,7 @@ import type { ParserContext } from './context';
 import { iptablesBodyParser } from './iptables';
 import { leefBody } from './leef';
 import { linuxAuthBodyParser } from './linux-auth';
+import { ciscoAsaBodyParser } from './network/cisco-asa';
 
 interface ChainLink {
   /** Bodies starting with this text go to the parser, whatever the program. */
@@ -27,6 +28,8 @@ interface ChainLink {
 function chainLinks(): readonly ChainLink[] {
   return [
     { bodyPrefix: 'CEF:', bodyParser: cefBody },
+    { bodyPrefix: '%ASA-', bodyParser: ciscoAsaBodyParser },
+    { bodyPrefix: '%FTD-', bodyParser: ciscoAsaBodyParser },
     { bodyPrefix: 'LEEF:', bodyParser: leefBody },
     { bodyPrefix: 'type=', programs: ['audit', 'auditd', 'audispd'], bodyParser: auditdBodyParser },
     // PAM modules log under the program that called them (CRON, login, systemd-logind, ...), so their messages are known by their prefix.
@@ -71,10 +74,18 @@ function bodyParserFor(chain: CompiledChain, program: string | undefined, body: 
 
 /** Hands the syslog message body to the parser of its payload or program, which adds what it finds to the event. */
 export function chainSyslogBody(event: EcsEvent, program: string | undefined, context: ParserContext): EcsEvent {
-  const body = event.message;
+  let body = event.message;
   if (body === undefined) return event;
-  const parser = bodyParserFor(compiledChain(context), program, body);
-  if (parser === undefined) return event;
+  const chain = compiledChain(context);
+  let parser = bodyParserFor(chain, program, body);
+  if (parser === undefined) {
+    // Cisco devices put their message mnemonic where the TAG goes ("%ASA-6-302013: Built ..."): it is the body's marker, not a program.
+    if (program?.charCodeAt(0) !== 0x25) return event;
+    body = `${program}: ${body}`;
+    parser = bodyParserFor(chain, undefined, body);
+    if (parser === undefined) return event;
+    delete event.process;
+  }
   const result = parser.writeBody(body, event);
   if (result === true || result === undefined) return event;
   const tags = Array.isArray(event.tags) ? (event.tags as string[]) : [];

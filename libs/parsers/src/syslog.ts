@@ -2,6 +2,7 @@
 import type { RawRecord } from '@siem/schema';
 import { createParserContext, decodePayload, type ParserContext } from './context';
 import { startsWithVersionOne } from './syslog-common';
+import { monthAt } from './web-time';
 import { parseRfc3164Line } from './syslog-rfc3164';
 import { parseRfc5424Line } from './syslog-rfc5424';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
@@ -27,6 +28,27 @@ export function isRfc5424(line: string): boolean {
     line.charCodeAt(index) === 0x3e &&
     line.charCodeAt(index + 1) === 0x31 &&
     line.charCodeAt(index + 2) === 0x20
+  );
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/**
+ * A line as syslog daemons write it to a file: `Mmm dd ` (BSD), `yyyy-mm-ddT`
+ * or `yyyy-mm-dd ` (ISO 8601), or `1 ` and a timestamp (RFC 5424 without PRI).
+ * Only the shape is checked; the syslog parser reads the rest.
+ */
+export function startsLikeUnprioritisedSyslog(line: string): boolean {
+  const first = line.charCodeAt(0);
+  if (!isDigit(first)) return monthAt(line, 0) !== 0 && line.charCodeAt(3) === 0x20;
+  if (startsWithVersionOne(line)) return true;
+  const separator = line.charCodeAt(10);
+  return (
+    isDigit(line.charCodeAt(1)) && isDigit(line.charCodeAt(2)) && isDigit(line.charCodeAt(3)) &&
+    line.charCodeAt(4) === 0x2d && line.charCodeAt(7) === 0x2d && isDigit(line.charCodeAt(5)) && isDigit(line.charCodeAt(9)) &&
+    (separator === 0x54 || separator === 0x20)
   );
 }
 
