@@ -8,6 +8,7 @@ import type { EventStore } from './types';
 /** The one place that chooses between OpenSearch and the embedded SQLite store; `logger` gets OpenSearch's per-request debug timing. */
 export function createStore(config: SiemConfig, logger?: Logger): EventStore {
   const retentionDays = config.deployment.storeRetentionDays;
-  if (config.deployment.store === 'opensearch') return new OpenSearchStore({ ...config.opensearch, retentionDays, logger });
+  // Searches get the API's budget (SIEM_API_BUDGET_MS): past it the read worker no longer waits for them.
+  if (config.deployment.store === 'opensearch') return new OpenSearchStore({ ...config.opensearch, retentionDays, logger, searchTimeoutMs: config.api.budgetMs });
   return new EmbeddedStore({ dataDir: path.resolve(config.deployment.dataDir), indexPrefix: config.opensearch.indexPrefix, retentionDays });
 }

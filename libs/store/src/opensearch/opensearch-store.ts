@@ -24,6 +24,8 @@ export interface OpenSearchStoreOptions {
   readonly compression?: 'gzip' | 'none';
   /** Receives a debug line per bulk request (size, serialization and request time) when debug is enabled. */
   readonly logger?: Logger;
+  /** How long a search or count may wait for OpenSearch (default 60 s); closing the request at the deadline makes OpenSearch cancel the search. */
+  readonly searchTimeoutMs?: number;
 }
 
 interface BulkItem {
@@ -125,7 +127,7 @@ export class OpenSearchStore implements EventStore {
           size: request.size,
           track_total_hits: true,
         } as never,
-      });
+      }, this.searchOptions());
       const hits = response.body.hits;
       const total = typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? 0);
       return {
@@ -154,11 +156,16 @@ export class OpenSearchStore implements EventStore {
         ignore_unavailable: true,
         allow_no_indices: true,
         body: { query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }) } as never,
-      });
+      }, this.searchOptions());
       return response.body.count;
     } catch (cause) {
       throw new StoreError(StoreErrorCodes.searchFailed, `Counting in OpenSearch failed: ${(cause as Error).message}.`, { cause, retryable: true });
     }
+  }
+
+  private searchOptions(): { requestTimeout?: number; maxRetries?: number } {
+    // A retry would start the search over after the caller's time is spent.
+    return this.options.searchTimeoutMs === undefined ? {} : { requestTimeout: this.options.searchTimeoutMs, maxRetries: 0 };
   }
 
   async close(): Promise<void> {
