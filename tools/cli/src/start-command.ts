@@ -6,6 +6,7 @@ import { loadConfig } from '@siem/config';
 import type { Logger } from '@siem/telemetry';
 import { AppSupervisor } from './app-supervisor';
 import { appStatusLine, readyBanner } from './ready-banner';
+import { watchParent } from './watch-parent';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -15,7 +16,6 @@ const READY_MESSAGES: Record<string, string> = {
   api: 'The API is listening.',
 };
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-const PARENT_CHECK_MS = 1_000;
 
 export interface StartOptions {
   /** Start the project's own single-node Kafka and OpenSearch and run against them (cluster mode on one host). */
@@ -88,18 +88,11 @@ export async function runStart(options: StartOptions, logger: Logger): Promise<n
 }
 
 /**
- * Under `npm start` or `npx siem start`, a killed npm (or the `sh -c` between
- * npm and node, which dies of SIGTERM without passing it on) leaves this process
- * to its own: it then stops as if signalled. Started any other way, the parent
+ * Under `npm start` or `npx siem start`, a killed npm (or a `sh -c` between npm
+ * and node, which dies of SIGTERM without passing it on) leaves this process
+ * on its own: it then stops as if signalled. Started any other way, the parent
  * may exit on purpose (`siem start &` in a script), so the parent is not watched.
  */
 function watchNpmParent(onGone: () => void): void {
-  if (process.env.npm_lifecycle_event === undefined) return;
-  const parent = process.ppid;
-  const timer = setInterval(() => {
-    if (process.ppid === parent) return;
-    clearInterval(timer);
-    onGone();
-  }, PARENT_CHECK_MS);
-  timer.unref();
+  if (process.env.npm_lifecycle_event !== undefined) watchParent(onGone);
 }
