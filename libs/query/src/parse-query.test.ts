@@ -29,6 +29,8 @@ describe('parseQuery – terms', () => {
   it('treats an empty query and a lone * as match-all', () => {
     expect(root('')).toEqual({ kind: 'all' });
     expect(root('  *  ')).toEqual({ kind: 'all' });
+    expect(root('*:*')).toEqual({ kind: 'all' });
+    expect(root('*:* -a')).toEqual({ kind: 'and', children: [{ kind: 'all' }, { kind: 'not', child: text('a') }] });
   });
 
   it('keeps escaped colons, quotes, parentheses and operators in values', () => {

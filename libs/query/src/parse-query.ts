@@ -130,6 +130,11 @@ class Parser {
   private parsePrimary(field: string | undefined): QueryNode {
     const start = this.pos;
     if (this.input[start] === '(') return this.parseGroup(field);
+    if (field === undefined && this.input.startsWith('*:*', start) && isBoundary(this.input[start + 3])) {
+      // Lucene's match-all.
+      this.pos += 3;
+      return MATCH_ALL;
+    }
     if (field === undefined && this.input[start] !== '"') {
       const named = this.fieldHere();
       if (named !== undefined) return this.parseFieldValue(named, start);
