@@ -1,7 +1,10 @@
+import Database from 'better-sqlite3';
+
 /**
  * A read handler for the tests of the pool and of the routes, run in real worker threads:
  * it answers like read-handler.ts, and misbehaves on request as a hostile query or a broken
- * store would (a query that never ends, one that allocates without bound, a worker that dies).
+ * store would (a query that never ends, one that allocates without bound, a SQLite statement
+ * that runs for seconds, a worker that dies).
  */
 interface Job {
   readonly op: 'search' | 'count' | 'ping';
@@ -19,6 +22,9 @@ export async function createHandler(data: { readonly label: string }) {
         const hoard: number[][] = [];
         for (;;) hoard.push(new Array(1_000_000).fill(hoard.length));
       }
+      case 'sqlite-scan':
+        // Five million rows of a recursive CTE: seconds inside one native call, which terminating the worker cannot interrupt.
+        return new Database(':memory:').prepare('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) SELECT count(*) FROM c').pluck().get();
       case 'exit':
         process.exit(3);
       case 'bad':

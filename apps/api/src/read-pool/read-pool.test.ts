@@ -53,6 +53,15 @@ describe('ReadPool', () => {
     expect(await started.run({ op: 'count', q: 'x' })).toBe(42);
   }, 30_000);
 
+  it('answers 504 at the budget while a worker is inside a long SQLite statement, and goes on answering', async () => {
+    const started = await startedPool({ workers: 2, budgetMs: 200 });
+    const began = performance.now();
+    expect(await failure(started.run({ op: 'search', q: 'sqlite-scan' }))).toMatchObject({ code: 'SIEM_API_TIMEOUT', statusCode: 504 });
+    expect(performance.now() - began).toBeLessThan(700);
+    // The statement still holds the terminated worker; the other one answers.
+    expect(await started.run({ op: 'count', q: 'x' })).toBe(42);
+  }, 30_000);
+
   it('answers 503 when a job outgrows the worker heap, and replaces the worker', async () => {
     const started = await startedPool({ budgetMs: 20_000 });
     const error = await failure(started.run({ op: 'search', q: 'hoard' }));
