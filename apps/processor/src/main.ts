@@ -8,6 +8,7 @@ import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildWorker } from './build-worker';
 import { createWorkerDetection } from './detection/worker-detection';
 import { SHUTDOWN_MESSAGE, Supervisor, WORKER_SLOT_VARIABLE } from './supervisor';
+import { answerMetricsRequests, serveWorkerMetrics, type ProcessorMetricsServer } from './worker-metrics';
 
 const config = loadConfig();
 const RETENTION_INTERVAL_MS = 10 * 60_000;
@@ -38,6 +39,14 @@ if (cluster.isPrimary) {
   }
   const supervisor = new Supervisor({ workers: config.processor.workers, workerSemiSpaceMb: config.processor.workerSemiSpaceMb, logger, shutdownGraceMs: 60_000 });
   supervisor.start();
+  let metricsServer: ProcessorMetricsServer | undefined;
+  const liveWorkers = () => Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+  try {
+    metricsServer = await serveWorkerMetrics(liveWorkers, config.api.host, config.processor.metricsPort);
+  } catch (error) {
+    // Metrics are not worth stopping the pipeline for: the events keep flowing, the log says why there are none.
+    logger.error({ err: error, port: config.processor.metricsPort }, 'The processor metrics endpoint could not listen; set SIEM_PROCESSOR_METRICS_PORT to a free port.');
+  }
   const retention = setInterval(() => {
     bus.applyRetention().then(
       (result) => result.deletedSegments > 0 && logger.info(result, 'Deleted log segments past retention.'),
@@ -56,6 +65,7 @@ if (cluster.isPrimary) {
     logger.info({ signal }, 'Stopping the processor: workers finish their chunk and commit.');
     clearInterval(retention);
     await supervisor.stop();
+    await metricsServer?.close();
     await store.close();
     logger.info('Every processor worker has stopped.');
     process.exit(0);
@@ -67,6 +77,7 @@ if (cluster.isPrimary) {
   const bus = createBus(config, logger, 'processor');
   const producer = bus.producer();
   const metrics = new MetricsRegistry();
+  answerMetricsRequests(metrics);
   const worker = buildWorker(config, {
     consumer: bus.consumer({ index: Number(process.env[WORKER_SLOT_VARIABLE] ?? 0), count: config.processor.workers }),
     producer,
