@@ -1,16 +1,21 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { DetectionStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import { apiMetrics } from './api-metrics';
 import { ApiError, ApiErrorCodes, errorBody } from './errors';
 import type { EventReader } from './event-reader';
 import { JobError } from './read-pool/read-pool';
+import { alertRoutes } from './routes/alerts';
 import { opsRoutes } from './routes/ops';
+import { ruleRoutes, type EventWindow } from './routes/rules';
 import { searchRoutes } from './routes/search';
 
 export interface ApiDeps {
   readonly reader: EventReader;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
+  /** Rules and alerts; without it the API serves no /rules or /alerts routes. */
+  readonly detection?: DetectionStore;
 }
 
 /** The Fastify app, unstarted: tests call `inject`, main.ts calls `listen`. */
@@ -35,6 +40,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   app.register(opsRoutes, { reader: deps.reader, metrics: deps.metrics });
   app.register(searchRoutes, { prefix: '/api/v1', reader: deps.reader });
+  if (deps.detection) {
+    const events: EventWindow = async (range) => JSON.parse(await deps.reader.search({ q: '', ...range })).hits;
+    app.register(ruleRoutes, { prefix: '/api/v1', detection: deps.detection, events });
+    app.register(alertRoutes, { prefix: '/api/v1', detection: deps.detection, events });
+  }
   return app;
 }
 

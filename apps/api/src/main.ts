@@ -1,4 +1,5 @@
 import { loadConfig } from '@siem/config';
+import { createDetectionStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildApi } from './build-api';
 import { poolReader } from './event-reader';
@@ -15,9 +16,11 @@ const pool = new ReadPool({
   memoryMb: config.api.readWorkerMemoryMb,
   logger,
 });
-const app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry() });
+const detection = createDetectionStore(config);
+const app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry(), detection });
 
 try {
+  await detection.ensureReady();
   // Searches start once the read workers have loaded the query parser and opened the store.
   await pool.ready();
   await app.listen({ host: config.api.host, port: config.api.port });
@@ -30,6 +33,7 @@ try {
 const shutdown = async () => {
   await app.close();
   await pool.close();
+  await detection.close();
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown());
