@@ -47,6 +47,7 @@ describe('parser registry', () => {
       'auditd',
       'iptables',
       'cisco_asa',
+      'fortigate',
     ]);
   });
 
@@ -127,6 +128,7 @@ const SEEDS = [
   'CEF:0|Sec\\|urity|threat|1.0|100|worm \\| stopped|High|src=10.0.0.1 rt=Nov 14 2023 22:13:20.456 +0100 msg=a\\=b\\nc cs1Label=x cs1=y',
   'LEEF:2.0|Lancope|StealthWatch|1.0|41|^|src=192.0.2.0^devTime=2017-10-12T12:43:15+0200^devTimeFormat=yyyy-MM-dd\'T\'HH:mm:ssZ^usrName=joe',
   '<166>Dec 04 2026 10:00:00 asa-fw1 : %ASA-6-302013: Built outbound TCP connection 9 for outside:198.51.100.20/443 (198.51.100.20/443) to inside:10.1.1.2/53496 (203.0.113.2/53496)',
+  '<189>date=2026-12-04 time=10:00:00 devname="FGT-1" devid="FG100F0000000001" logid="0000000013" type="traffic" subtype="forward" level="notice" srcip=10.0.0.5 srcport=51000 dstip=198.51.100.20 dstport=443 proto=6 action="accept" policyid=3 sentbyte=100 rcvdbyte=200',
   '%ASA-4-106023: Deny tcp src outside:203.0.113.9/4431 dst inside:10.0.0.5/22 by access-group "OUTSIDE_IN" [0x8ed66b60, 0xf8852875]',
 ];
 const ALPHABET = Buffer.from('<>[]{}"\\=:.- 0123456789TZ+aZ\n\r\t,\u00e9');

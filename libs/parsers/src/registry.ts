@@ -13,6 +13,7 @@ import { grokParser } from './grok';
 import { iptablesParser } from './iptables';
 import { linuxAuthParser } from './linux-auth';
 import { ciscoAsaParser } from './network/cisco-asa';
+import { fortigateParser } from './network/fortigate';
 import { apacheErrorParser, nginxErrorParser } from './web-error-log';
 import { Type } from '@sinclair/typebox';
 import { ParserSetupError } from './errors';
@@ -47,6 +48,7 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   auditdParser,
   iptablesParser,
   ciscoAsaParser,
+  fortigateParser,
 ];
 
 export interface ParserRegistry {

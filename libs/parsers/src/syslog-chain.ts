@@ -15,6 +15,7 @@ import { iptablesBodyParser } from './iptables';
 import { leefBody } from './leef';
 import { linuxAuthBodyParser } from './linux-auth';
 import { ciscoAsaBodyParser } from './network/cisco-asa';
+import { fortigateBodyParser } from './network/fortigate';
 
 interface ChainLink {
   /** Bodies starting with this text go to the parser, whatever the program. */
@@ -30,6 +31,8 @@ function chainLinks(): readonly ChainLink[] {
     { bodyPrefix: 'CEF:', bodyParser: cefBody },
     { bodyPrefix: '%ASA-', bodyParser: ciscoAsaBodyParser },
     { bodyPrefix: '%FTD-', bodyParser: ciscoAsaBodyParser },
+    { bodyPrefix: 'date=', bodyParser: fortigateBodyParser },
+    { bodyPrefix: 'logver=', bodyParser: fortigateBodyParser },
     { bodyPrefix: 'LEEF:', bodyParser: leefBody },
     { bodyPrefix: 'type=', programs: ['audit', 'auditd', 'audispd'], bodyParser: auditdBodyParser },
     // PAM modules log under the program that called them (CRON, login, systemd-logind, ...), so their messages are known by their prefix.
