@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { QueryError, parseQuery } from '@siem/query';
 import type { DetectionStore } from '@siem/store';
-import type { EventWindow } from '../rules';
+import { answerStoreError, type EventWindow } from '../rules';
 
 export interface AlertRoutesOptions {
   readonly detection: DetectionStore;
@@ -28,6 +28,7 @@ type AlertIdParams = Static<typeof AlertIdParams>;
 
 /** /api/v1/alerts: what the processor's rules raised, searchable with the query language. */
 export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, { detection, events }) => {
+  app.setErrorHandler(answerStoreError);
   app.get<{ Querystring: AlertListQuerystring }>('/alerts', { schema: { querystring: AlertListQuerystring } }, async (request, reply) => {
     const { q, rule, level, status, from, to, size } = request.query;
     if (from && to && Date.parse(from) > Date.parse(to)) {

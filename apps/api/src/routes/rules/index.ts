@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { RuleValidationError, compileRules, parseSigmaYaml, ruleJsonSchema, validateRule, type Rule } from '@siem/rules';
-import type { DetectionStore, RuleDocument, StoredRule } from '@siem/store';
+import { StoreError, type DetectionStore, type RuleDocument, type StoredRule } from '@siem/store';
 import { ImportBody, RuleIdParams, RuleListQuerystring, TestBody } from './schema';
 
 /** A window of stored events, newest first, as the API's event reader returns them. */
@@ -26,6 +26,13 @@ function invalidRule(reply: FastifyReply, failure: RuleValidationError) {
 
 const notFound = (reply: FastifyReply, id: string) => error(reply, 404, 'SIEM_API_RULE_NOT_FOUND', `No rule has the id ${id}; list them with GET /api/v1/rules.`);
 
+/** A rule or alert store that fails answers 503 (retry) or 500 with its code; anything else goes to the API's own handler. */
+export function answerStoreError(failure: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (!(failure instanceof StoreError)) throw failure;
+  request.log.error({ err: failure, url: request.url.split('?')[0] }, 'The rule and alert store failed.');
+  return failure.retryable ? error(reply, 503, failure.code, 'The rule and alert store is unavailable; retry shortly.') : error(reply, 500, failure.code, failure.message);
+}
+
 function view(stored: StoredRule) {
   return { ...stored.rule, version: stored.version, createdAt: stored.createdAt, updatedAt: stored.updatedAt };
 }
@@ -35,6 +42,7 @@ function view(stored: StoredRule) {
  * refused rule leaves nothing behind; every change keeps the previous version.
  */
 export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, { detection, events }) => {
+  app.setErrorHandler(answerStoreError);
   app.get('/rules/schema', async () => ruleJsonSchema());
 
   app.get<{ Querystring: RuleListQuerystring }>('/rules', { schema: { querystring: RuleListQuerystring } }, async (request) => {

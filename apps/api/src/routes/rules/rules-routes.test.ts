@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedDetectionStore } from '@siem/store';
+import { EmbeddedDetectionStore, StoreError, type DetectionStore } from '@siem/store';
 import { alertRoutes } from '../alerts';
 import { ruleRoutes, type EventWindow } from '.';
 
@@ -220,5 +220,27 @@ describe('/api/v1/alerts', () => {
     const missing = await app.inject('/api/v1/alerts/nope');
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('SIEM_API_ALERT_NOT_FOUND');
+  });
+});
+
+describe('a failing rule and alert store', () => {
+  it('answers 503 with the store code when it is unavailable, and still 400 for a bad parameter', async () => {
+    const down = async () => {
+      throw new StoreError('SIEM_STORE_UNAVAILABLE', 'connection refused', { retryable: true });
+    };
+    const failing = { listRules: down, searchAlerts: down } as unknown as DetectionStore;
+    const broken = Fastify();
+    broken.register(ruleRoutes, { prefix: '/api/v1', detection: failing, events });
+    broken.register(alertRoutes, { prefix: '/api/v1', detection: failing, events });
+    try {
+      for (const url of ['/api/v1/rules', '/api/v1/alerts']) {
+        const response = await broken.inject(url);
+        expect(response.statusCode).toBe(503);
+        expect(response.json().error).toEqual({ code: 'SIEM_STORE_UNAVAILABLE', message: 'The rule and alert store is unavailable; retry shortly.' });
+      }
+      expect((await broken.inject('/api/v1/alerts?size=0')).statusCode).toBe(400);
+    } finally {
+      await broken.close();
+    }
   });
 });
