@@ -248,7 +248,7 @@ const table = [
   `| **pipeline, both runs** | | ${Math.round(pipelineRate)} | | |`,
   `| **store alone, both runs** | | ${Math.round(storeRate)} | | |`,
   '',
-  `Pipeline at ${(ratio * 100).toFixed(0)}% of the store's bulk-load rate on the same events (target: at least 80%): ${ratio >= 0.8 ? 'met' : 'missed'}. Peak RSS of every process under 500 MB: ${phases.every((phase) => Object.values(phase.peakRssMb).every((mb) => mb < 500)) ? 'yes' : 'no'}.`,
+  `Pipeline at ${(ratio * 100).toFixed(0)}% of the store's bulk-load rate on the same events (target: at least 80%): ${ratio >= 0.8 ? 'met' : 'missed'}. Peak RSS of every pipeline process under 500 MB: ${phases.every((phase) => phase.path === 'store' || Object.values(phase.peakRssMb).every((mb) => mb < 500)) ? 'yes' : 'no'} (the bench process holds every document in memory for the store's load).`,
   '',
   'Where each processor worker\'s time went during the embedded pipeline runs (wall seconds; "bus and idle" is the rest of the run: reading the log, committing offsets, waiting for records):',
   '',
