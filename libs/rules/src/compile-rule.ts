@@ -22,7 +22,8 @@ import {
   withWildcards,
   type SigmaString,
 } from './sigma-string';
-import { compileString, type StringTest } from './string-match';
+import { LiteralScanner } from './literal-scan';
+import { compileString, type StringShape, type StringTest } from './string-match';
 
 export const MODIFIERS = [
   'contains',
@@ -77,7 +78,7 @@ export interface CompileContext {
 
 const ECS_NAME = /^@?[a-z][a-z0-9_]*(?:\.[a-z0-9_@-]+)+$/;
 const MIN_PREFILTER_LITERAL = 3;
-const MAX_NEED_ALTERNATIVES = 32;
+const MAX_NEED_ALTERNATIVES = 4096;
 
 class Issues {
   readonly list: RuleIssue[] = [];
@@ -123,6 +124,7 @@ interface ValueTest {
   readonly test: StringTest;
   /** Lower-cased literal every matching value contains, '' when there is none. */
   readonly literal: string;
+  readonly shape?: StringShape | undefined;
 }
 
 /** Compiles one `field|modifiers: values` entry. */
@@ -224,6 +226,42 @@ function compileEntry(key: string, rawValue: unknown, pointer: string, context: 
   return { predicate, need };
 }
 
+/** Lists at least this long are combined into one lookup instead of one test per value. */
+const COMBINE_FROM = 4;
+
+/**
+ * One test for a list of lower-cased values of common shapes: a set for
+ * equals, sets per length for startswith and endswith, one scan for contains
+ * (a 1,000-emoji list costs one pass over the value, not 1,000 searches).
+ */
+function combinedTest(tests: readonly ValueTest[]): StringTest | undefined {
+  if (tests.length < COMBINE_FROM || tests.some((test) => test.raw || test.shape === undefined)) return undefined;
+  const equals = new Set<string>();
+  const prefixes = new Map<number, Set<string>>();
+  const suffixes = new Map<number, Set<string>>();
+  const contains: string[] = [];
+  for (const test of tests) {
+    const shape = test.shape as StringShape;
+    if (shape.kind === 'equals') equals.add(shape.text);
+    else if (shape.kind === 'contains') contains.push(shape.text);
+    else {
+      const table = shape.kind === 'startswith' ? prefixes : suffixes;
+      const set = table.get(shape.text.length) ?? new Set<string>();
+      set.add(shape.text);
+      table.set(shape.text.length, set);
+    }
+  }
+  const prefixTable = [...prefixes];
+  const suffixTable = [...suffixes];
+  const scanner = contains.length > 0 ? new LiteralScanner(contains.map((literal) => ({ literal, payload: true }))) : undefined;
+  return (value) => {
+    if (equals.size > 0 && equals.has(value)) return true;
+    for (const [length, set] of prefixTable) if (value.length >= length && set.has(value.slice(0, length))) return true;
+    for (const [length, set] of suffixTable) if (value.length >= length && set.has(value.slice(value.length - length))) return true;
+    return scanner !== undefined && scanner.any(value);
+  };
+}
+
 function anyTest(view: EventView, slot: number, tests: readonly ValueTest[]): boolean {
   for (const test of tests) {
     const values = test.raw ? view.raw(slot) : view.lower(slot);
@@ -233,25 +271,32 @@ function anyTest(view: EventView, slot: number, tests: readonly ValueTest[]): bo
   return false;
 }
 
+function lowerTest(slot: number, test: StringTest, matchesNull: boolean): Predicate {
+  return (view) => {
+    const values = view.lower(slot);
+    if (values === null) return matchesNull;
+    for (let index = 0; index < values.length; index++) if (test(values[index] as string)) return true;
+    return false;
+  };
+}
+
 function buildPredicate(slot: number, groups: readonly (readonly ValueTest[])[], all: boolean, matchesNull: boolean): Predicate {
   const flat = groups.flat();
-  const single = flat.length === 1 ? flat[0] : undefined;
-  if (single !== undefined && !matchesNull && !single.raw) {
-    const test = single.test;
-    return (view) => {
-      const values = view.lower(slot);
-      if (values === null) return false;
-      for (let index = 0; index < values.length; index++) if (test(values[index] as string)) return true;
-      return false;
-    };
-  }
-  if (all && groups.length > 0) {
+  if (all && groups.length > 1) {
+    const each = groups.map((group): Predicate => {
+      const combined = combinedTest(group);
+      return combined !== undefined ? lowerTest(slot, combined, false) : (view) => anyTest(view, slot, group);
+    });
     return (view) => {
       if (view.raw(slot) === null) return matchesNull;
-      for (const group of groups) if (!anyTest(view, slot, group)) return false;
+      for (const predicate of each) if (!predicate(view)) return false;
       return true;
     };
   }
+  const single = flat.length === 1 ? flat[0] : undefined;
+  if (single !== undefined && !single.raw) return lowerTest(slot, single.test, matchesNull);
+  const combined = combinedTest(flat);
+  if (combined !== undefined) return lowerTest(slot, combined, matchesNull);
   return (view) => {
     if (view.raw(slot) === null) return matchesNull;
     return anyTest(view, slot, flat);
@@ -285,7 +330,7 @@ function compileValue(
     }
     try {
       const regex = compileRegex(value, { i: has('i'), m: has('m'), s: has('s') });
-      return [{ raw: true, test: (v) => regex.test(v), literal: '' }];
+      return [{ raw: true, test: (v) => regex.test(v), literal: regex.literal }];
     } catch (error) {
       issues.add(
         'SIEM_RULE_UNSAFE_REGEX',
@@ -369,7 +414,7 @@ function compileValue(
   const cased = has('cased');
   return variants.map((variant) => {
     const compiled = compileString(withWildcards(variant, leading, trailing), cased);
-    return { raw: cased, test: compiled.test, literal: compiled.literal.toLowerCase() };
+    return { raw: cased, test: compiled.test, shape: cased ? undefined : compiled.shape, literal: compiled.literal.toLowerCase() };
   });
 }
 

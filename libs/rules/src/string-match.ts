@@ -10,9 +10,13 @@ export interface StringTest {
   (value: string): boolean;
 }
 
-/** A compiled value: its test and the longest literal every matching value contains (for the pre-filter). */
+/** The common shapes, which lists of values combine into one lookup (a set, a scanner). */
+export type StringShape = { readonly kind: 'equals' | 'contains' | 'startswith' | 'endswith'; readonly text: string };
+
+/** A compiled value: its test, its shape when it has a common one, and the longest literal every matching value contains (for the pre-filter). */
 export interface CompiledString {
   readonly test: StringTest;
+  readonly shape: StringShape | undefined;
   readonly literal: string;
 }
 
@@ -73,37 +77,37 @@ export function compileString(value: SigmaString, cased: boolean): CompiledStrin
   }
   segments.push({ text, any });
   closeRun();
-  return { test: segmentTest(segments), literal };
+  return { ...segmentTest(segments), literal };
 }
 
 function isEmpty(segment: Segment): boolean {
   return segment.text === '';
 }
 
-function segmentTest(segments: readonly Segment[]): StringTest {
+function segmentTest(segments: readonly Segment[]): { test: StringTest; shape: StringShape | undefined } {
   const first = segments[0] as Segment;
   const last = segments[segments.length - 1] as Segment;
   if (segments.length === 1) {
     if (first.any === undefined) {
       const exact = first.text;
-      return (v) => v === exact;
+      return { test: (v) => v === exact, shape: { kind: 'equals', text: exact } };
     }
-    return (v) => v.length === first.text.length && segmentAt(v, 0, first);
+    return { test: (v) => v.length === first.text.length && segmentAt(v, 0, first), shape: undefined };
   }
   const middle = segments.slice(1, -1).filter((segment) => !isEmpty(segment));
   const plain = first.any === undefined && last.any === undefined && middle.every((segment) => segment.any === undefined);
   if (plain && middle.length === 0) {
     const prefix = first.text;
     const suffix = last.text;
-    if (suffix === '') return prefix === '' ? () => true : (v) => v.startsWith(prefix);
-    if (prefix === '') return (v) => v.endsWith(suffix);
-    return (v) => v.length >= prefix.length + suffix.length && v.startsWith(prefix) && v.endsWith(suffix);
+    if (suffix === '') return prefix === '' ? { test: () => true, shape: undefined } : { test: (v) => v.startsWith(prefix), shape: { kind: 'startswith', text: prefix } };
+    if (prefix === '') return { test: (v) => v.endsWith(suffix), shape: { kind: 'endswith', text: suffix } };
+    return { test: (v) => v.length >= prefix.length + suffix.length && v.startsWith(prefix) && v.endsWith(suffix), shape: undefined };
   }
   if (plain && middle.length === 1 && isEmpty(first) && isEmpty(last)) {
     const inner = (middle[0] as Segment).text;
-    return (v) => v.includes(inner);
+    return { test: (v) => v.includes(inner), shape: { kind: 'contains', text: inner } };
   }
-  return (value) => {
+  const test: StringTest = (value) => {
     if (!segmentAt(value, 0, first)) return false;
     const limit = value.length - last.text.length;
     let at = first.text.length;
@@ -115,4 +119,5 @@ function segmentTest(segments: readonly Segment[]): StringTest {
     }
     return true;
   };
+  return { test, shape: undefined };
 }

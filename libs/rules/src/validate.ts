@@ -18,6 +18,8 @@ export interface CompileOptions {
   fieldMappings?: FieldMappingTable;
   /** Values of `%name%` placeholders for the expand modifier. */
   placeholders?: Record<string, string[]>;
+  /** false evaluates every rule of the event's log sources without the literal pre-filter (the benchmark's peer); default true. */
+  prefilter?: boolean;
 }
 
 /** The effective state of a rule: enabled unless switched off or its log source cannot be produced here. */
