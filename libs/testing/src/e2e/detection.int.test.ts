@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AppProcess } from '../app-process';
+import { freePort } from '../free-port';
 import { SCRATCH_PREFIX, removeKafkaScratch } from '../scratch';
 import { waitFor } from '../wait-for';
 import { startPipelineApps } from './pipeline-apps';
@@ -43,6 +45,7 @@ function whoamiEvent(host: string, commandLine = 'whoami  -all'): Record<string,
 function describeDetection(name: string, makeDeployment: () => Deployment, extraEnv: () => Record<string, string>, cleanup: (setup: PipelineEnv) => Promise<void> = async () => {}): void {
   describe(`detection end to end – ${name}`, () => {
     let setup: PipelineEnv;
+    let processorMetricsPort = 0;
     const apps: AppProcess[] = [];
     const api = (route: string) => `http://127.0.0.1:${setup.apiPort}/api/v1${route}`;
     const json = async <T>(route: string, init?: RequestInit): Promise<T> => {
@@ -62,7 +65,8 @@ function describeDetection(name: string, makeDeployment: () => Deployment, extra
     const compiledLogs = (apps: AppProcess[]) => apps[1]!.logs.filter((line) => line.msg === 'Compiled the enabled detection rules.');
 
     beforeAll(async () => {
-      setup = await deploymentEnv(makeDeployment(), { SIEM_RULES_POLL_MS: '300', ...extraEnv() });
+      processorMetricsPort = await freePort();
+      setup = await deploymentEnv(makeDeployment(), { SIEM_RULES_POLL_MS: '300', SIEM_PROCESSOR_METRICS_PORT: String(processorMetricsPort), ...extraEnv() });
       apps.push(...(await startPipelineApps(setup.env)));
     });
 
@@ -111,6 +115,21 @@ function describeDetection(name: string, makeDeployment: () => Deployment, extra
 
       // Only the whoami /all event matched; the /groups one did not.
       expect(await alertsOf(whoamiId!, host)).toHaveLength(1);
+      // The processor's metrics add up both workers' per-rule counters.
+      const metrics = await (await fetch(`http://127.0.0.1:${processorMetricsPort}/metrics`)).text();
+      expect(metrics).toMatch(new RegExp(`siem_rule_matched_total\\{rule_id="${whoamiId}"\\} 1\\n`));
+      expect(metrics).toMatch(new RegExp(`siem_rule_evaluated_total\\{rule_id="${whoamiId}"\\} [1-9]`));
+      if (setup.env.SIEM_KAFKA_BROKERS) {
+        // Kafka deployments hand every alert to downstream tools on the alerts topic too.
+        const admin = new kafkajs.Kafka({ clientId: 'siemtest-alerts', brokers: [inject('kafkaBrokers')], logLevel: kafkajs.logLevel.NOTHING }).admin();
+        await admin.connect();
+        try {
+          const offsets = await admin.fetchTopicOffsets(setup.env.SIEM_TOPIC_ALERTS!);
+          expect(offsets.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(2);
+        } finally {
+          await admin.disconnect();
+        }
+      }
     });
 
     it('applies a rule change in every worker without a restart', async () => {
