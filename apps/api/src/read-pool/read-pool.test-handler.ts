@@ -13,7 +13,9 @@ interface Job {
 
 const spins = { turns: 0 };
 
-export async function createHandler(data: { readonly label: string }) {
+export async function createHandler(data: { readonly label: string; readonly start?: 'throw' | 'exit' }) {
+  if (data.start === 'throw') throw new Error('The store cannot be set up.');
+  if (data.start === 'exit') process.exit(2);
   return async (job: Job) => {
     switch (job.q) {
       case 'spin':

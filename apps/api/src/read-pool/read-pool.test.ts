@@ -85,6 +85,11 @@ describe('ReadPool', () => {
     expect(await queued).toMatchObject({ code: 'SIEM_API_TIMEOUT' });
   }, 30_000);
 
+  it.each(['throw', 'exit'])('reports a worker that cannot start (its handler start does %s) through ready()', async (start) => {
+    pool = new ReadPool({ handlerModule, handlerData: { label: 'day-1', start }, workers: 1, budgetMs: 2000, memoryMb: 64, logger });
+    await expect(pool.ready()).rejects.toThrow(start === 'throw' ? 'The store cannot be set up.' : /exited before it loaded/);
+  }, 30_000);
+
   it('refuses new jobs once closed', async () => {
     const started = await startedPool();
     await started.close();

@@ -166,14 +166,16 @@ export class ReadPool {
         this.settle(slot.task, new ApiError(ApiErrorCodes.internal, 'Internal error; see the API log.', 500, { retryable: false }));
       }
       if (this.closed) return;
-      if (slot.ready) this.spawn();
-      else {
-        const timer = setTimeout(() => {
-          this.respawnTimers.delete(timer);
-          if (!this.closed) this.spawn();
-        }, RESPAWN_PAUSE_MS);
-        this.respawnTimers.add(timer);
+      if (slot.ready) {
+        this.spawn();
+        return;
       }
+      this.startFailed(new Error(`A read worker exited before it loaded ${this.options.handlerModule.href}; see the lines above.`));
+      const timer = setTimeout(() => {
+        this.respawnTimers.delete(timer);
+        if (!this.closed) this.spawn();
+      }, RESPAWN_PAUSE_MS);
+      this.respawnTimers.add(timer);
     });
   }
 
