@@ -9,6 +9,16 @@ const scripts: Record<string, string> = {
   steady: `console.log('ready'); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);`,
   crashing: `process.exit(3);`,
   stubborn: `console.log('ready'); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);`,
+  unhandled: `console.log('ready'); setInterval(() => {}, 1000);`,
+};
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 let supervisor: AppSupervisor | undefined;
@@ -61,10 +71,17 @@ describe('AppSupervisor', () => {
     expect(await supervisor.stop()).toBe(true);
   });
 
+  it('counts an app that dies of the SIGTERM itself, having no handler yet, as stopped cleanly', async () => {
+    const { supervisor, pids } = supervise({ collector: 'steady', api: 'unhandled' });
+    await supervisor.start();
+    expect(await supervisor.stop()).toBe(true);
+    expect(pids.api!.filter(isAlive)).toEqual([]);
+  });
+
   it('kills an app that outlasts the stop grace period and reports an unclean stop', async () => {
     const { supervisor, pids } = supervise({ collector: 'steady', api: 'stubborn' }, { stopGraceMs: 300 });
     await supervisor.start();
     expect(await supervisor.stop()).toBe(false);
-    for (const pid of [...pids.collector!, ...pids.api!]) expect(() => process.kill(pid, 0)).toThrow();
+    expect([...pids.collector!, ...pids.api!].filter(isAlive)).toEqual([]);
   });
 });

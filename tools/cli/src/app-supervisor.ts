@@ -77,7 +77,10 @@ export class AppSupervisor {
     return this.slots.map(({ app, state, restarts }) => ({ app, state, restarts }));
   }
 
-  /** SIGTERM to every running app, SIGKILL to one that outlasts the grace period; resolves true when each exited with 0. */
+  /**
+   * SIGTERM to every running app, SIGKILL to one that outlasts the grace period. Resolves true when each
+   * exited with 0, or of the SIGTERM itself (an app still starting has no handler yet, and nothing to drain).
+   */
   async stop(): Promise<boolean> {
     this.stopping = true;
     const grace = this.options.stopGraceMs ?? 60_000;
@@ -88,15 +91,15 @@ export class AppSupervisor {
         slot.state = 'stopped';
         return true;
       }
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const exited = new Promise<boolean>((resolve) => child.once('exit', (code, signal) => resolve(code === 0 || signal === 'SIGTERM')));
       const killer = setTimeout(() => {
         this.options.logger.warn({ app: slot.app, pid: child.pid, graceMs: grace }, 'An app did not stop in time and was killed; what it had not committed is delivered again at the next start.');
         child.kill('SIGKILL');
       }, grace);
       child.kill('SIGTERM');
-      const code = await exited;
+      const clean = await exited;
       clearTimeout(killer);
-      return code === 0;
+      return clean;
     });
     return (await Promise.all(exits)).every(Boolean);
   }
