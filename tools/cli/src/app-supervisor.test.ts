@@ -6,9 +6,9 @@ import { AppSupervisor, type AppStatus, type AppSupervisorOptions } from './app-
 
 /** Small stand-ins for the apps: say "ready", stop on SIGTERM with `stopCode`, or exit at once with `crashCode`. */
 const scripts: Record<string, string> = {
-  steady: `console.log('ready'); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);`,
+  steady: `process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000); console.log('ready');`,
   crashing: `process.exit(3);`,
-  stubborn: `console.log('ready'); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);`,
+  stubborn: `process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready');`,
   unhandled: `console.log('ready'); setInterval(() => {}, 1000);`,
 };
 
