@@ -48,6 +48,8 @@ describe('parser registry', () => {
       'iptables',
       'cisco_asa',
       'fortigate',
+      'panos',
+      'pfsense',
     ]);
   });
 
@@ -129,6 +131,8 @@ const SEEDS = [
   'LEEF:2.0|Lancope|StealthWatch|1.0|41|^|src=192.0.2.0^devTime=2017-10-12T12:43:15+0200^devTimeFormat=yyyy-MM-dd\'T\'HH:mm:ssZ^usrName=joe',
   '<166>Dec 04 2026 10:00:00 asa-fw1 : %ASA-6-302013: Built outbound TCP connection 9 for outside:198.51.100.20/443 (198.51.100.20/443) to inside:10.1.1.2/53496 (203.0.113.2/53496)',
   '<189>date=2026-12-04 time=10:00:00 devname="FGT-1" devid="FG100F0000000001" logid="0000000013" type="traffic" subtype="forward" level="notice" srcip=10.0.0.5 srcport=51000 dstip=198.51.100.20 dstport=443 proto=6 action="accept" policyid=3 sentbyte=100 rcvdbyte=200',
+  '<14>Dec  4 10:00:00 PA-VM 1,2026/12/04 10:00:00,012801096514,TRAFFIC,end,2561,2026/12/04 10:00:00,10.0.0.5,198.51.100.20,203.0.113.2,198.51.100.20,LAN-out,corp\\alice,,ssl,vsys1,trust,untrust,ethernet1/2,ethernet1/1,fwd,2026/12/04 10:00:00,72568134,1,49583,443,50464,443,0x40441a,tcp,allow,7312,2228,5084,22,2026/12/04 09:59:44,16,business-and-economy,,7253419119627122716,0x8000000000000000,10.0.0.0-10.255.255.255,United States,,12,10,tcp-fin',
+  '<134>Dec  4 10:00:00 filterlog[4021]: 5,,,1000000103,igb0,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,203.0.113.9,10.0.0.5,4431,22,0,S,1234567,,64240,,mss;sackOK;TS;nop;wscale',
   '%ASA-4-106023: Deny tcp src outside:203.0.113.9/4431 dst inside:10.0.0.5/22 by access-group "OUTSIDE_IN" [0x8ed66b60, 0xf8852875]',
 ];
 const ALPHABET = Buffer.from('<>[]{}"\\=:.- 0123456789TZ+aZ\n\r\t,\u00e9');

@@ -14,6 +14,8 @@ import { iptablesParser } from './iptables';
 import { linuxAuthParser } from './linux-auth';
 import { ciscoAsaParser } from './network/cisco-asa';
 import { fortigateParser } from './network/fortigate';
+import { panosParser } from './network/panos';
+import { pfsenseParser } from './network/pfsense';
 import { apacheErrorParser, nginxErrorParser } from './web-error-log';
 import { Type } from '@sinclair/typebox';
 import { ParserSetupError } from './errors';
@@ -49,6 +51,8 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   iptablesParser,
   ciscoAsaParser,
   fortigateParser,
+  panosParser,
+  pfsenseParser,
 ];
 
 export interface ParserRegistry {

@@ -16,6 +16,8 @@ import { leefBody } from './leef';
 import { linuxAuthBodyParser } from './linux-auth';
 import { ciscoAsaBodyParser } from './network/cisco-asa';
 import { fortigateBodyParser } from './network/fortigate';
+import { panosBodyParser } from './network/panos';
+import { pfsenseBodyParser } from './network/pfsense';
 
 interface ChainLink {
   /** Bodies starting with this text go to the parser, whatever the program. */
@@ -33,6 +35,9 @@ function chainLinks(): readonly ChainLink[] {
     { bodyPrefix: '%FTD-', bodyParser: ciscoAsaBodyParser },
     { bodyPrefix: 'date=', bodyParser: fortigateBodyParser },
     { bodyPrefix: 'logver=', bodyParser: fortigateBodyParser },
+    // PAN-OS's first field is FUTURE_USE, written as 1.
+    { bodyPrefix: '1,', bodyParser: panosBodyParser },
+    { programs: ['filterlog'], bodyParser: pfsenseBodyParser },
     { bodyPrefix: 'LEEF:', bodyParser: leefBody },
     { bodyPrefix: 'type=', programs: ['audit', 'auditd', 'audispd'], bodyParser: auditdBodyParser },
     // PAM modules log under the program that called them (CRON, login, systemd-logind, ...), so their messages are known by their prefix.
