@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, ENV_VARIABLES } from './schema';
 
 /** Defaults that depend on the machine or on other settings, as the reference states them (their descriptions say how). */
-const SHOWN_DEFAULTS: Readonly<Record<string, string>> = { partitions: 'CPU cores', workers: 'CPU cores, or one fewer', bulkRequests: 'CPU cores / workers', chunksInFlight: 'bulk requests + 1', readWorkers: 'CPU cores, at least 2' };
+const SHOWN_DEFAULTS: Readonly<Record<string, string>> = { partitions: 'CPU cores', workers: 'CPU cores, or one fewer', bulkRequests: 'CPU cores / workers', chunksInFlight: 'bulk requests + 1', readWorkers: 'CPU cores, 2 to 4' };
 
 /** docs/configuration.md, rendered from the schema and the variable table so that it cannot drift. */
 export function renderConfigurationReference(): string {

@@ -124,7 +124,7 @@ export const ConfigSchema = Type.Object(
         port: Port,
         budgetMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
         maxResultBytes: Type.Integer({ minimum: 65_536, maximum: 1024 * 1024 * 1024, default: 16 * 1024 * 1024 }),
-        readWorkers: Type.Integer({ minimum: 1, maximum: 64, default: Math.max(2, cores) }),
+        readWorkers: Type.Integer({ minimum: 1, maximum: 64, default: Math.min(4, Math.max(2, cores)) }),
         readWorkerMemoryMb: Type.Integer({ minimum: 32, maximum: 16_384, default: 192 }),
       },
       { additionalProperties: false },
@@ -222,7 +222,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'SIEM_API_PORT', path: ['api', 'port'], kind: 'integer', defaultValue: 8080, description: 'API port.' },
   { name: 'SIEM_API_BUDGET_MS', path: ['api', 'budgetMs'], kind: 'integer', description: 'Time a search or count may take, queueing, query parsing and store work included; past it the API answers 504 SIEM_API_TIMEOUT and replaces the read worker that was running it. Also the OpenSearch request timeout of searches.' },
   { name: 'SIEM_API_MAX_RESULT_BYTES', path: ['api', 'maxResultBytes'], kind: 'integer', description: 'Largest answer a search may return, as JSON; a larger one is refused with 503 SIEM_API_RESULT_TOO_LARGE (ask for fewer hits).' },
-  { name: 'SIEM_API_READ_WORKERS', path: ['api', 'readWorkers'], kind: 'integer', description: 'Worker threads that parse queries and read the store, so that no request can block the API\'s event loop (/healthz, /metrics); searches beyond them queue within the budget. Default: the CPU cores, at least 2.' },
+  { name: 'SIEM_API_READ_WORKERS', path: ['api', 'readWorkers'], kind: 'integer', description: 'Worker threads that parse queries and read the store, so that no request can block the API\'s event loop (/healthz, /metrics); searches beyond them queue within the budget. Each costs about 40 MB at rest. Default: the CPU cores, from 2 to 4.' },
   { name: 'SIEM_API_READ_WORKER_MEMORY_MB', path: ['api', 'readWorkerMemoryMb'], kind: 'integer', description: 'V8 old-generation heap limit of each read worker; a request that needs more ends its worker, which is replaced, and gets 503 SIEM_API_MEMORY_EXCEEDED.' },
 ];
 
