@@ -5,6 +5,7 @@ export const StoreErrorCodes = {
   setupFailed: 'SIEM_STORE_SETUP_FAILED',
   templateConflict: 'SIEM_STORE_TEMPLATE_CONFLICT',
   searchFailed: 'SIEM_STORE_SEARCH_FAILED',
+  badRequest: 'SIEM_STORE_BAD_REQUEST',
 } as const;
 
 export type StoreErrorCode = (typeof StoreErrorCodes)[keyof typeof StoreErrorCodes];

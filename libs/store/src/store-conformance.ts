@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery } from '@siem/query';
-import type { EventStore, IndexableEvent, SearchRequest } from './types';
+import type { Aggregation, AggregateResult } from './aggregations/types';
+import type { EventAnalytics, EventStore, IndexableEvent, SearchRequest } from './types';
 
 /**
  * The search semantics every EventStore must share, written once and run against each
@@ -9,9 +10,9 @@ import type { EventStore, IndexableEvent, SearchRequest } from './types';
  * Every case tags its events with a marker word of its own and searches for it, so data
  * left by other cases or runs cannot interfere; fields are keywords except `message`.
  */
-export function describeStoreConformance(name: string, makeStore: () => Promise<EventStore>, refresh: () => Promise<void> = async () => {}): void {
+export function describeStoreConformance(name: string, makeStore: () => Promise<EventStore & EventAnalytics>, refresh: () => Promise<void> = async () => {}): void {
   describe(`${name} – store conformance`, () => {
-    let store: EventStore;
+    let store: EventStore & EventAnalytics;
 
     beforeAll(async () => {
       store = await makeStore();
@@ -295,7 +296,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       expect(result.total).toBe(30);
       expect(result.hits.map((hit) => hit.event.message)).toEqual([29, 28, 27, 26, 25].map((i) => `${m} n${i}`));
       const none = await search(m, { size: 0 });
-      expect(none).toEqual({ total: 30, hits: [] });
+      expect(none).toEqual({ total: 30, totalRelation: 'eq', hits: [] });
     });
 
     it('counts the matches in the time range', async () => {
@@ -341,6 +342,379 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       expect(result.rejected).toHaveLength(1);
       expect(result.rejected[0]).toMatchObject({ id: bad.id, status: 400 });
       expect(await messages(m)).toEqual([`${m} fine`]);
+    });
+
+    async function aggregate(query: string, aggs: Record<string, Aggregation>, range: { from?: string; to?: string } = {}): Promise<AggregateResult> {
+      return store.aggregate({ query: parseQuery(query), aggs, ...range });
+    }
+
+    async function pages(query: string, size: number, sort: 'asc' | 'desc' = 'desc'): Promise<string[][]> {
+      const out: string[][] = [];
+      let searchAfter: string | undefined;
+      for (let guard = 0; guard < 50; guard++) {
+        const page = await store.search({ query: parseQuery(query), size, sort, searchAfter });
+        out.push(page.hits.map((hit) => String(hit.event.message)));
+        if (!page.next) break;
+        searchAfter = page.next;
+      }
+      return out;
+    }
+
+    const at = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2026, 3, day, hour, minute)).toISOString();
+
+    it('sorts oldest first when asked', async () => {
+      const m = marker();
+      await index([0, 1, 2].map((i) => event(at(1, 8 + i), { message: `${m} n${i}` })));
+      expect(await messages(m, { sort: 'asc' })).toEqual([`${m} n0`, `${m} n1`, `${m} n2`]);
+      expect(await messages(m, { sort: 'desc' })).toEqual([`${m} n2`, `${m} n1`, `${m} n0`]);
+    });
+
+    it('pages newest first with search_after, each hit once, the last page without a cursor', async () => {
+      const m = marker();
+      await index(Array.from({ length: 7 }, (_, i) => event(at(2, 1, i), { message: `${m} n${i}` })));
+      expect(await pages(m, 3)).toEqual([
+        [`${m} n6`, `${m} n5`, `${m} n4`],
+        [`${m} n3`, `${m} n2`, `${m} n1`],
+        [`${m} n0`],
+      ]);
+    });
+
+    it('pages oldest first with search_after', async () => {
+      const m = marker();
+      await index(Array.from({ length: 5 }, (_, i) => event(at(2, 2, i), { message: `${m} n${i}` })));
+      expect(await pages(m, 2, 'asc')).toEqual([[`${m} n0`, `${m} n1`], [`${m} n2`, `${m} n3`], [`${m} n4`]]);
+    });
+
+    it('pages across days', async () => {
+      const m = marker();
+      await index([3, 4, 5].flatMap((day) => [event(at(day, 23, 59), { message: `${m} d${day}b` }), event(at(day, 0, 1), { message: `${m} d${day}a` })]));
+      expect((await pages(m, 4)).flat()).toEqual([`${m} d5b`, `${m} d5a`, `${m} d4b`, `${m} d4a`, `${m} d3b`, `${m} d3a`]);
+      expect((await pages(m, 1, 'asc')).flat()).toEqual([`${m} d3a`, `${m} d3b`, `${m} d4a`, `${m} d4b`, `${m} d5a`, `${m} d5b`]);
+    });
+
+    it('pages through events of one millisecond without losing or repeating one', async () => {
+      const m = marker();
+      await index(Array.from({ length: 7 }, (_, i) => event(at(6, 12), { message: `${m} n${i}` })));
+      const seen = (await pages(m, 2)).flat();
+      expect(seen).toHaveLength(7);
+      expect(new Set(seen).size).toBe(7);
+      const ascending = (await pages(m, 3, 'asc')).flat();
+      expect(ascending).toEqual([...seen].reverse());
+    });
+
+    it('keeps the total of the whole query on every page, flagged exact', async () => {
+      const m = marker();
+      await index(Array.from({ length: 4 }, (_, i) => event(at(7, 1, i), { message: `${m} n${i}` })));
+      const first = await search(m, { size: 2 });
+      const second = await search(m, { size: 2, searchAfter: first.next });
+      expect([first.total, first.totalRelation, second.total, second.totalRelation]).toEqual([4, 'eq', 4, 'eq']);
+    });
+
+    it('refuses a cursor it did not give out', async () => {
+      const m = marker();
+      await expect(search(m, { searchAfter: 'not-a-cursor' })).rejects.toMatchObject({ code: 'SIEM_STORE_BAD_REQUEST' });
+    });
+
+    it('reads one event by its id, and nothing for an unknown id', async () => {
+      const m = marker();
+      const stored = event(at(8, 9), { message: `${m} one`, host: { name: 'h' } });
+      await index([stored, event(at(9, 9), { message: `${m} two` })]);
+      const hit = await store.getEvent(stored.id);
+      expect(hit?.id).toBe(stored.id);
+      expect(hit?.index).toMatch(/2026\.04\.08$/);
+      expect(hit?.event).toEqual(stored.document);
+      expect(await store.getEvent(`${m}-absent`)).toBeUndefined();
+    });
+
+    /** Six sign-ins: alice ×3, bob ×2, carol ×1, one without a user. */
+    async function signIns(m: string): Promise<void> {
+      const users = ['alice', 'bob', 'alice', 'carol', 'bob', 'alice', undefined];
+      await index(users.map((name, i) => event(at(10, 10, i), { message: `${m} n${i}`, user: name === undefined ? {} : { name }, event: { outcome: i % 2 ? 'failure' : 'success' } })));
+    }
+
+    it('counts the top values of a field, ties by value', async () => {
+      const m = marker();
+      await index(['a', 'c', 'b', 'a', 'c', 'b', 'a', 'd'].map((v, i) => event(at(11, 1, i), { message: `${m} n${i}`, labels: { team: v } })));
+      const result = await aggregate(m, { top: { type: 'terms', field: 'labels.team' } });
+      expect(result.total).toBe(8);
+      expect(result.aggs.top).toEqual({ buckets: [{ key: 'a', count: 3 }, { key: 'b', count: 2 }, { key: 'c', count: 2 }, { key: 'd', count: 1 }], other: 0 });
+    });
+
+    it('returns `size` buckets and counts the rest as other', async () => {
+      const m = marker();
+      await signIns(m);
+      expect((await aggregate(m, { top: { type: 'terms', field: 'user.name', size: 2 } })).aggs.top).toEqual({ buckets: [{ key: 'alice', count: 3 }, { key: 'bob', count: 2 }], other: 1 });
+    });
+
+    it('counts the events without the field in a missing bucket when asked', async () => {
+      const m = marker();
+      await signIns(m);
+      expect((await aggregate(m, { top: { type: 'terms', field: 'user.name', missing: true } })).aggs.top).toEqual({
+        buckets: [{ key: 'alice', count: 3 }, { key: 'bob', count: 2 }, { key: 'carol', count: 1 }],
+        other: 0,
+        missing: 1,
+      });
+    });
+
+    it('orders buckets by value or by rising count', async () => {
+      const m = marker();
+      await signIns(m);
+      const keys = async (order: 'key_asc' | 'key_desc' | 'count_asc') => ((await aggregate(m, { top: { type: 'terms', field: 'user.name', order } })).aggs.top as { buckets: { key: unknown }[] }).buckets.map((b) => b.key);
+      expect(await keys('key_asc')).toEqual(['alice', 'bob', 'carol']);
+      expect(await keys('key_desc')).toEqual(['carol', 'bob', 'alice']);
+      expect(await keys('count_asc')).toEqual(['carol', 'bob', 'alice']);
+    });
+
+    it('aggregates only the events the query and the time range match', async () => {
+      const m = marker();
+      await signIns(m);
+      expect((await aggregate(`${m} event.outcome:success`, { top: { type: 'terms', field: 'user.name' } })).aggs.top).toEqual({ buckets: [{ key: 'alice', count: 2 }, { key: 'bob', count: 1 }], other: 0 });
+      const ranged = await aggregate(m, { top: { type: 'terms', field: 'user.name' } }, { from: at(10, 10, 1), to: at(10, 10, 3) });
+      expect(ranged.total).toBe(3);
+      expect(ranged.aggs.top).toEqual({ buckets: [{ key: 'alice', count: 1 }, { key: 'bob', count: 1 }, { key: 'carol', count: 1 }], other: 0 });
+    });
+
+    it('counts an event once in the bucket of each element of a list', async () => {
+      const m = marker();
+      await index([['x', 'y'], ['x'], ['y', 'z', 'x'], []].map((tags, i) => event(at(11, 2, i), { message: `${m} n${i}`, labels: { tags } })));
+      expect((await aggregate(m, { top: { type: 'terms', field: 'labels.tags', missing: true } })).aggs.top).toEqual({
+        buckets: [{ key: 'x', count: 3 }, { key: 'y', count: 2 }, { key: 'z', count: 1 }],
+        other: 0,
+        missing: 1,
+      });
+    });
+
+    it('keys number fields by number and ip fields by address', async () => {
+      const m = marker();
+      await index([
+        [22, '10.0.0.1'],
+        [443, '10.0.0.2'],
+        [22, '10.0.0.1'],
+      ].map(([port, ip], i) => event(at(11, 3, i), { message: `${m} n${i}`, destination: { port, ip } })));
+      const result = await aggregate(m, { ports: { type: 'terms', field: 'destination.port' }, ips: { type: 'terms', field: 'destination.ip', order: 'key_asc' } });
+      expect(result.aggs.ports).toEqual({ buckets: [{ key: 22, count: 2 }, { key: 443, count: 1 }], other: 0 });
+      expect(result.aggs.ips).toEqual({ buckets: [{ key: '10.0.0.1', count: 2 }, { key: '10.0.0.2', count: 1 }], other: 0 });
+    });
+
+    it('keys boolean fields as "true" and "false"', async () => {
+      const m = marker();
+      await index([true, false, true].map((flag, i) => event(at(11, 4, i), { message: `${m} n${i}`, labels: { blocked: flag } })));
+      expect((await aggregate(m, { b: { type: 'terms', field: 'labels.blocked' } })).aggs.b).toEqual({ buckets: [{ key: 'true', count: 2 }, { key: 'false', count: 1 }], other: 0 });
+    });
+
+    it('computes metrics in each bucket', async () => {
+      const m = marker();
+      await index([
+        ['web', 100, 'a'],
+        ['web', 300, 'b'],
+        ['db', 50, 'a'],
+        ['web', 200, 'a'],
+      ].map(([host, bytes, user], i) => event(at(11, 5, i), { message: `${m} n${i}`, labels: { host, user }, http: { response: { bytes } } })));
+      const result = await aggregate(m, {
+        hosts: { type: 'terms', field: 'labels.host', aggs: { bytes: { type: 'stats', field: 'http.response.bytes' }, users: { type: 'cardinality', field: 'labels.user' } } },
+      });
+      expect(result.aggs.hosts).toEqual({
+        buckets: [
+          { key: 'web', count: 3, aggs: { bytes: { count: 3, min: 100, max: 300, avg: 200, sum: 600 }, users: { value: 2 } } },
+          { key: 'db', count: 1, aggs: { bytes: { count: 1, min: 50, max: 50, avg: 50, sum: 50 }, users: { value: 1 } } },
+        ],
+        other: 0,
+      });
+    });
+
+    it('counts events per hour, empty hours included', async () => {
+      const m = marker();
+      await index([at(12, 10, 5), at(12, 10, 50), at(12, 13, 10)].map((time, i) => event(time, { message: `${m} n${i}` })));
+      expect((await aggregate(m, { perHour: { type: 'date_histogram', interval: '1h' } })).aggs.perHour).toEqual({
+        buckets: [
+          { key: at(12, 10), count: 2 },
+          { key: at(12, 11), count: 0 },
+          { key: at(12, 12), count: 0 },
+          { key: at(12, 13), count: 1 },
+        ],
+      });
+    });
+
+    it('buckets by minutes and seconds on a fixed interval', async () => {
+      const m = marker();
+      await index(['2026-04-12T20:00:01.000Z', '2026-04-12T20:14:59.999Z', '2026-04-12T20:15:00.000Z', '2026-04-12T20:44:00.000Z'].map((time, i) => event(time, { message: `${m} n${i}` })));
+      expect((await aggregate(m, { h: { type: 'date_histogram', interval: '15m' } })).aggs.h).toEqual({
+        buckets: [
+          { key: '2026-04-12T20:00:00.000Z', count: 2 },
+          { key: '2026-04-12T20:15:00.000Z', count: 1 },
+          { key: '2026-04-12T20:30:00.000Z', count: 1 },
+        ],
+      });
+      expect(((await aggregate(m, { h: { type: 'date_histogram', interval: '30s' } })).aggs.h as { buckets: unknown[] }).buckets).toHaveLength(89);
+    });
+
+    it('starts daily buckets at local midnight in the time zone asked', async () => {
+      const m = marker();
+      await index(['2026-04-13T21:30:00.000Z', '2026-04-13T22:30:00.000Z', '2026-04-14T01:00:00.000Z'].map((time, i) => event(time, { message: `${m} n${i}` })));
+      const daily = async (timeZone?: string) => (await aggregate(m, { d: { type: 'date_histogram', interval: '1d', timeZone } })).aggs.d;
+      expect(await daily()).toEqual({ buckets: [{ key: '2026-04-13T00:00:00.000Z', count: 2 }, { key: '2026-04-14T00:00:00.000Z', count: 1 }] });
+      expect(await daily('+02:00')).toEqual({ buckets: [{ key: '2026-04-12T22:00:00.000Z', count: 1 }, { key: '2026-04-13T22:00:00.000Z', count: 2 }] });
+      expect(await daily('Europe/Paris')).toEqual(await daily('+02:00'));
+      expect(await daily('America/New_York')).toEqual({ buckets: [{ key: '2026-04-13T04:00:00.000Z', count: 3 }] });
+    });
+
+    it('computes metrics in each time bucket', async () => {
+      const m = marker();
+      await index([
+        [at(14, 1, 0), 'a'],
+        [at(14, 1, 30), 'b'],
+        [at(14, 2, 0), 'a'],
+        [at(14, 2, 10), 'a'],
+      ].map(([time, user], i) => event(time!, { message: `${m} n${i}`, labels: { user } })));
+      expect((await aggregate(m, { h: { type: 'date_histogram', interval: '1h', aggs: { users: { type: 'cardinality', field: 'labels.user' } } } })).aggs.h).toEqual({
+        buckets: [
+          { key: at(14, 1), count: 2, aggs: { users: { value: 2 } } },
+          { key: at(14, 2), count: 2, aggs: { users: { value: 1 } } },
+        ],
+      });
+    });
+
+    it('computes count, min, max, average and sum of a number field', async () => {
+      const m = marker();
+      await index([10, 20, 30, 40, undefined].map((bytes, i) => event(at(15, 1, i), { message: `${m} n${i}`, http: { request: bytes === undefined ? {} : { bytes } } })));
+      expect((await aggregate(m, { s: { type: 'stats', field: 'http.request.bytes' } })).aggs.s).toEqual({ count: 4, min: 10, max: 40, avg: 25, sum: 100 });
+    });
+
+    it('reads every element of a number list in stats', async () => {
+      const m = marker();
+      await index([[1, 2], [3], [4, 10]].map((codes, i) => event(at(15, 2, i), { message: `${m} n${i}`, labels: { codes } })));
+      expect((await aggregate(m, { s: { type: 'stats', field: 'labels.codes' } })).aggs.s).toEqual({ count: 5, min: 1, max: 10, avg: 4, sum: 20 });
+    });
+
+    it('computes exact percentiles by interpolating between ranks', async () => {
+      const m = marker();
+      await index([7, 3, 10, 1, 5, 2, 9, 4, 8, 6].map((ms, i) => event(at(15, 3, i), { message: `${m} n${i}`, event: { duration: ms } })));
+      expect((await aggregate(m, { p: { type: 'percentiles', field: 'event.duration', percents: [0, 25, 50, 100] } })).aggs.p).toEqual({ values: { '0': 1, '25': 3.25, '50': 5.5, '100': 10 } });
+    });
+
+    it('weighs repeated values in percentiles and uses the default percents', async () => {
+      const m = marker();
+      await index([5, 5, 5, 1].map((ms, i) => event(at(15, 4, i), { message: `${m} n${i}`, event: { duration: ms } })));
+      const result = (await aggregate(m, { p: { type: 'percentiles', field: 'event.duration' } })).aggs.p as { values: Record<string, number> };
+      expect(Object.keys(result.values)).toEqual(['1', '5', '25', '50', '75', '95', '99']);
+      expect(result.values['50']).toBe(5);
+      expect(result.values['1']).toBe(1.12);
+    });
+
+    it('counts distinct values exactly, list elements included', async () => {
+      const m = marker();
+      await index([['a'], ['b', 'c'], ['a', 'd'], []].map((names, i) => event(at(15, 5, i), { message: `${m} n${i}`, labels: { names } })));
+      expect((await aggregate(m, { c: { type: 'cardinality', field: 'labels.names' } })).aggs.c).toEqual({ value: 4 });
+    });
+
+    it('returns the newest events, also per bucket', async () => {
+      const m = marker();
+      const events = ['a', 'b', 'a', 'a', 'b'].map((user, i) => event(at(16, 1, i), { message: `${m} n${i}`, labels: { user } }));
+      await index(events);
+      const result = await aggregate(m, { latest: { type: 'top_hits', size: 2 }, byUser: { type: 'terms', field: 'labels.user', aggs: { last: { type: 'top_hits', size: 1 } } } });
+      expect((result.aggs.latest as { hits: { id: string }[] }).hits.map((hit) => hit.id)).toEqual([events[4]!.id, events[3]!.id]);
+      expect((result.aggs.latest as { hits: { event: unknown }[] }).hits[0]!.event).toEqual(events[4]!.document);
+      const buckets = (result.aggs.byUser as unknown as { buckets: { key: string; aggs: { last: { hits: { id: string }[] } } }[] }).buckets;
+      expect(buckets.map((bucket) => [bucket.key, bucket.aggs.last.hits.map((hit) => hit.id)])).toEqual([
+        ['a', [events[3]!.id]],
+        ['b', [events[4]!.id]],
+      ]);
+    });
+
+    it('answers empty buckets and null metrics when nothing matches', async () => {
+      const m = marker();
+      const result = await aggregate(m, {
+        t: { type: 'terms', field: 'user.name', missing: true },
+        h: { type: 'date_histogram', interval: '1h' },
+        s: { type: 'stats', field: 'source.port' },
+        p: { type: 'percentiles', field: 'source.port', percents: [50] },
+        c: { type: 'cardinality', field: 'user.name' },
+        top: { type: 'top_hits' },
+      });
+      expect(result).toEqual({
+        total: 0,
+        aggs: {
+          t: { buckets: [], other: 0, missing: 0 },
+          h: { buckets: [] },
+          s: { count: 0, min: null, max: null, avg: null, sum: 0 },
+          p: { values: { '50': null } },
+          c: { value: 0 },
+          top: { hits: [] },
+        },
+      });
+    });
+
+    it('runs several aggregations in one request over the same events', async () => {
+      const m = marker();
+      await signIns(m);
+      const result = await aggregate(m, { users: { type: 'terms', field: 'user.name', size: 1 }, outcomes: { type: 'terms', field: 'event.outcome' }, distinct: { type: 'cardinality', field: 'user.name' } });
+      expect(result.total).toBe(7);
+      expect(result.aggs).toEqual({
+        users: { buckets: [{ key: 'alice', count: 3 }], other: 3 },
+        outcomes: { buckets: [{ key: 'success', count: 4 }, { key: 'failure', count: 3 }], other: 0 },
+        distinct: { value: 3 },
+      });
+    });
+
+    it('computes percentiles in each bucket', async () => {
+      const m = marker();
+      await index([
+        ['a', 1],
+        ['a', 3],
+        ['b', 10],
+        ['a', 2],
+      ].map(([host, ms], i) => event(at(17, 1, i), { message: `${m} n${i}`, labels: { host }, event: { duration: ms } })));
+      expect((await aggregate(m, { hosts: { type: 'terms', field: 'labels.host', aggs: { p: { type: 'percentiles', field: 'event.duration', percents: [50, 100] } } } })).aggs.hosts).toEqual({
+        buckets: [
+          { key: 'a', count: 3, aggs: { p: { values: { '50': 2, '100': 3 } } } },
+          { key: 'b', count: 1, aggs: { p: { values: { '50': 10, '100': 10 } } } },
+        ],
+        other: 0,
+      });
+    });
+
+    it('sums a number field per hour', async () => {
+      const m = marker();
+      await index([
+        [at(17, 5, 1), 5],
+        [at(17, 5, 2), 7],
+        [at(17, 7, 0), 1],
+      ].map(([time, bytes], i) => event(time as string, { message: `${m} n${i}`, http: { response: { bytes } } })));
+      const buckets = ((await aggregate(m, { h: { type: 'date_histogram', interval: '1h', aggs: { bytes: { type: 'stats', field: 'http.response.bytes' } } } })).aggs.h as { buckets: { key: string; count: number; aggs: { bytes: { sum: number } } }[] }).buckets;
+      expect(buckets.map((bucket) => [bucket.key, bucket.count, bucket.aggs.bytes.sum])).toEqual([
+        [at(17, 5), 2, 12],
+        [at(17, 6), 0, 0],
+        [at(17, 7), 1, 1],
+      ]);
+    });
+
+    it('returns three newest events by default in top hits', async () => {
+      const m = marker();
+      await index(Array.from({ length: 5 }, (_, i) => event(at(17, 9, i), { message: `${m} n${i}` })));
+      expect(((await aggregate(m, { top: { type: 'top_hits' } })).aggs.top as { hits: { event: { message: string } }[] }).hits.map((hit) => hit.event.message)).toEqual([`${m} n4`, `${m} n3`, `${m} n2`]);
+    });
+
+    it('buckets by a date field other than @timestamp', async () => {
+      const m = marker();
+      await index([at(18, 1, 0), at(18, 1, 1), at(18, 3, 0)].map((ingested, i) => event(at(18, 12, i), { message: `${m} n${i}`, event: { ingested } })));
+      expect((await aggregate(m, { h: { type: 'date_histogram', field: 'event.ingested', interval: '2h' } })).aggs.h).toEqual({
+        buckets: [
+          { key: at(18, 0), count: 2 },
+          { key: at(18, 2), count: 1 },
+        ],
+      });
+    });
+
+    it('refuses an interval, a time zone or a field name it cannot read, and buckets nested in buckets', async () => {
+      const m = marker();
+      const refused = { code: 'SIEM_STORE_BAD_REQUEST' };
+      await expect(aggregate(m, { h: { type: 'date_histogram', interval: '1w' } })).rejects.toMatchObject(refused);
+      await expect(aggregate(m, { h: { type: 'date_histogram', interval: '1h', timeZone: 'Mars/Olympus' } })).rejects.toMatchObject(refused);
+      await expect(aggregate(m, { t: { type: 'terms', field: 'user"name' } })).rejects.toMatchObject(refused);
+      await expect(aggregate(m, { p: { type: 'percentiles', field: 'x', percents: [101] } })).rejects.toMatchObject(refused);
+      await expect(
+        aggregate(m, { t: { type: 'terms', field: 'user.name', aggs: { inner: { type: 'terms', field: 'host.name' } as unknown as Aggregation & { type: 'stats' } } } }),
+      ).rejects.toMatchObject(refused);
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { QueryAst } from '@siem/query';
+import type { AggregateRequest, AggregateResult } from './aggregations/types';
 
 /** One event to index; `id` is deterministic so a redelivered event overwrites itself. */
 export interface IndexableEvent {
@@ -24,9 +25,13 @@ export interface SearchRequest {
   readonly from?: string;
   readonly to?: string;
   readonly size: number;
+  /** Order by @timestamp; newest first by default. */
+  readonly sort?: 'desc' | 'asc';
+  /** The `next` of the previous page: the hits after its last one, in the same order. */
+  readonly searchAfter?: string;
 }
 
-export type CountRequest = Omit<SearchRequest, 'size'>;
+export type CountRequest = Pick<SearchRequest, 'query' | 'from' | 'to'>;
 
 export interface SearchHit {
   readonly id: string;
@@ -35,8 +40,12 @@ export interface SearchHit {
 }
 
 export interface SearchResult {
+  /** Exact up to TOTAL_HITS_LIMIT; at the limit it is a lower bound and `totalRelation` is 'gte' (absent: exact). */
   readonly total: number;
+  readonly totalRelation?: 'eq' | 'gte';
   readonly hits: readonly SearchHit[];
+  /** An opaque cursor to the page after this one, when this page is full. */
+  readonly next?: string;
 }
 
 export interface EventStore {
@@ -56,3 +65,11 @@ export interface EventStore {
   count(request: CountRequest): Promise<number>;
   close(): Promise<void>;
 }
+
+/** What the analyst API reads besides search and count; both stores answer it identically (see store-conformance.ts). */
+export interface EventAnalytics {
+  /** The event stored under `id`, undefined when there is none. */
+  getEvent(id: string): Promise<SearchHit | undefined>;
+  aggregate(request: AggregateRequest): Promise<AggregateResult>;
+}
+

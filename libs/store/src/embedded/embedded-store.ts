@@ -2,11 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, StoreErrorCodes } from '../errors';
-import type { BulkIndexResult, CountRequest, EventStore, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
+import { aggregateDays } from './analytics';
+import { checkAggregations } from '../aggregations/shared';
+import type { AggregateRequest, AggregateResult } from '../aggregations/types';
+import { decodeCursor, encodeCursor } from '../cursor';
+import type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
 import { fullTextOf, termsOf } from './fields';
 import { Partition, compileForPartition, type PartitionHit, type PreparedEvent } from './partition';
 import { storeErrorFrom, unavailable } from './sqlite-errors';
-import { DAY_MS, dayStart, keyRange, parseTimeBound, parseTimestamp, partitionDay, timeOfKey, utcDay, windowStart } from './time-key';
+import { DAY_MS, SEQUENCE_SPAN, dayStart, firstKeyOf, keyRange, parseTimeBound, parseTimestamp, partitionDay, timeOfKey, utcDay, windowStart } from './time-key';
 
 export interface EmbeddedStoreOptions {
   /** The data directory; the store keeps its files in `<dataDir>/store/`. */
@@ -34,6 +38,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
+type DayHit = PartitionHit & { readonly day: string };
+
+/** The part of a day's key range that comes after the cursor's hit in the sort order; undefined when none does. */
+function rangeAfter(range: readonly [number, number], start: number, day: string, [time, cursorDay, key]: [number, string, number], ascending: boolean): readonly [number, number] | undefined {
+  const first = firstKeyOf(start, time);
+  if (ascending) {
+    const low = day === cursorDay ? key + 1 : day > cursorDay ? first : first + SEQUENCE_SPAN;
+    return Math.max(low, range[0]) <= range[1] ? [Math.max(low, range[0]), range[1]] : undefined;
+  }
+  const high = day === cursorDay ? key - 1 : day < cursorDay ? first + SEQUENCE_SPAN - 1 : first - 1;
+  return range[0] <= Math.min(high, range[1]) ? [range[0], Math.min(high, range[1])] : undefined;
+}
+
 function escapeRegExp(text: string): string {
   return text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -45,7 +62,7 @@ function escapeRegExp(text: string): string {
  * processes may use one directory at once (WAL): writers take turns per batch, readers
  * never wait.
  */
-export class EmbeddedStore implements EventStore {
+export class EmbeddedStore implements EventStore, EventAnalytics {
   readonly directory: string;
   private readonly prefix: string;
   private readonly fileName: RegExp;
@@ -136,22 +153,67 @@ export class EmbeddedStore implements EventStore {
 
   async search(request: SearchRequest): Promise<SearchResult> {
     const compiled = compileForPartition(request.query);
+    const ascending = request.sort === 'asc';
+    const after = request.searchAfter === undefined ? undefined : (decodeCursor(request.searchAfter, ['number', 'string', 'number']) as [number, string, number]);
+    // Hits of one millisecond go by day, then by key: a total order, so a cursor names one place.
+    const inOrder = (a: DayHit, b: DayHit) => (a.time - b.time || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0) || a.key - b.key) * (ascending ? 1 : -1);
+    const days = [...this.daysToSearch(request)];
+    if (ascending) days.reverse();
     let total = 0;
-    let hits: (PartitionHit & { day: string })[] = [];
-    for (const { day, partition, range } of this.daysToSearch(request)) {
+    let hits: DayHit[] = [];
+    for (const { day, partition, range } of days) {
       const countLimit = TOTAL_HITS_LIMIT - total;
-      // Days come newest first: once the page is full and this day holds nothing newer, it only adds to the count.
+      // Once the page is full and this day holds nothing before its last hit, the day only adds to the count.
       const last = request.size > 0 ? hits[request.size - 1] : undefined;
-      const pageFull = request.size === 0 || (last !== undefined && last.time > timeOfKey(partition.start, range[1]));
+      const edge = timeOfKey(partition.start, ascending ? range[0] : range[1]);
+      const pageFull = request.size === 0 || (last !== undefined && (ascending ? last.time < edge : last.time > edge));
       if (pageFull && countLimit <= 0) break;
       try {
         total += partition.count(compiled, range, countLimit);
-        if (!pageFull) hits = [...hits, ...partition.newest(compiled, range, request.size).map((hit) => ({ ...hit, day }))].sort((a, b) => b.time - a.time).slice(0, request.size);
+        const pageRange = pageFull ? undefined : after ? rangeAfter(range, partition.start, day, after, ascending) : range;
+        if (pageRange) hits = [...hits, ...partition.newest(compiled, pageRange, request.size, request.sort).map((hit) => ({ ...hit, day }))].sort(inOrder).slice(0, request.size);
       } catch (cause) {
         throw storeErrorFrom(cause, StoreErrorCodes.searchFailed, `Searching ${day}`, partition.file);
       }
     }
-    return { total, hits: hits.map((hit): SearchHit => ({ id: hit.id, index: `${this.prefix}${hit.day}`, event: JSON.parse(hit.json) })) };
+    const last = hits.length === request.size ? hits[hits.length - 1] : undefined;
+    return {
+      total,
+      totalRelation: total >= TOTAL_HITS_LIMIT ? 'gte' : 'eq',
+      hits: hits.map((hit) => this.hitOf(hit, hit.day)),
+      ...(last ? { next: encodeCursor([last.time, last.day, last.key]) } : {}),
+    };
+  }
+
+  async getEvent(id: string): Promise<SearchHit | undefined> {
+    for (const day of this.listDays()) {
+      let partition: Partition | undefined;
+      try {
+        partition = this.existingPartition(day);
+        const hit = partition?.byId(id);
+        if (hit) return this.hitOf(hit, day);
+      } catch (cause) {
+        throw storeErrorFrom(cause, StoreErrorCodes.searchFailed, `Reading event ${id} in ${day}`, this.fileOf(day));
+      }
+    }
+    return undefined;
+  }
+
+  /** Reads every matching event once and aggregates in this process; see aggregations/accumulate.ts. */
+  async aggregate(request: AggregateRequest): Promise<AggregateResult> {
+    checkAggregations(request.aggs);
+    const compiled = compileForPartition(request.query);
+    const days = [...this.daysToSearch(request)].map((found) => ({ ...found, index: `${this.prefix}${found.day}` }));
+    try {
+      return aggregateDays(days, compiled, request.aggs);
+    } catch (cause) {
+      if (cause instanceof StoreError) throw cause;
+      throw storeErrorFrom(cause, StoreErrorCodes.searchFailed, 'Aggregating', this.directory);
+    }
+  }
+
+  private hitOf(hit: PartitionHit, day: string): SearchHit {
+    return { id: hit.id, index: `${this.prefix}${day}`, event: JSON.parse(hit.json) };
   }
 
   /** Counts every match, past the TOTAL_HITS_LIMIT where `search` stops. */

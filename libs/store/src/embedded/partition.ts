@@ -18,6 +18,8 @@ export interface PreparedEvent {
 
 export interface PartitionHit {
   readonly time: number;
+  /** The row's key within its day: orders hits of one millisecond. */
+  readonly key: number;
   readonly id: string;
   readonly json: string;
 }
@@ -213,19 +215,31 @@ export class Partition {
   }
 
   /**
-   * The newest `size` matches in the key range. When any clause is in the FTS table, FTS5
-   * drives: it yields rowids newest first within the range, so the first page costs little
-   * whether the words are rare or common.
+   * The newest (or oldest) `size` matches in the key range. When any clause is in the FTS
+   * table, FTS5 drives: it yields rowids in key order within the range, so the first page
+   * costs little whether the words are rare or common.
    */
-  newest(compiled: SqlQuery, range: readonly [number, number], size: number): PartitionHit[] {
+  newest(compiled: SqlQuery, range: readonly [number, number], size: number, order: 'desc' | 'asc' = 'desc'): PartitionHit[] {
     if (compiled.where === '0' || size <= 0) return [];
     const query = this.matching(compiled, range);
-    const rows = this.statement(`SELECT e.time_key AS key, e.id AS id, e.doc AS json FROM ${query.from} ORDER BY ${query.order} DESC LIMIT ?`).all(...query.params, size) as {
-      key: number;
-      id: string;
-      json: string;
-    }[];
-    return rows.map((row) => ({ time: timeOfKey(this.start, row.key), id: row.id, json: row.json }));
+    const rows = this.statement(`SELECT e.time_key AS key, e.id AS id, e.doc AS json FROM ${query.from} ORDER BY ${query.order} ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`).all(
+      ...query.params,
+      size,
+    ) as { key: number; id: string; json: string }[];
+    return rows.map((row) => ({ time: timeOfKey(this.start, row.key), key: row.key, id: row.id, json: row.json }));
+  }
+
+  /** Every match in the key range with the given extra columns of the row `e` (each starting with a comma), one at a time (aggregations read them). */
+  *select(compiled: SqlQuery, range: readonly [number, number], columns: string, columnParams: readonly SqlValue[]): Generator<Record<string, unknown> & { key: number }> {
+    if (compiled.where === '0') return;
+    const query = this.matching(compiled, range);
+    yield* this.statement(`SELECT e.time_key AS key${columns} FROM ${query.from}`).iterate(...columnParams, ...query.params) as Iterable<Record<string, unknown> & { key: number }>;
+  }
+
+  /** The event stored under `id` in this day, if any. */
+  byId(id: string): PartitionHit | undefined {
+    const row = this.statement('SELECT time_key AS key, id, doc AS json FROM events WHERE id = ?').get(id) as { key: number; id: string; json: string } | undefined;
+    return row && { time: timeOfKey(this.start, row.key), key: row.key, id: row.id, json: row.json };
   }
 
   /** The FROM … WHERE of the matching rows (aliased `e`), its parameters, and the key to sort by. */

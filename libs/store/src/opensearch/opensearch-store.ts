@@ -4,7 +4,12 @@ import { Client } from '@opensearch-project/opensearch';
 import { toOpenSearchQuery } from '@siem/query';
 import type { Logger } from '@siem/telemetry';
 import { StoreError, StoreErrorCodes } from '../errors';
-import type { BulkIndexResult, CountRequest, EventStore, IndexableEvent, RejectedEvent, SearchRequest, SearchResult } from '../types';
+import { badRequest, checkAggregations } from '../aggregations/shared';
+import type { AggregateRequest, AggregateResult } from '../aggregations/types';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { TOTAL_HITS_LIMIT } from '../embedded/embedded-store';
+import type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
+import { fromOpenSearchAggs, toOpenSearchAggs } from './aggregations';
 import { bulkBody } from './bulk-body';
 import { DEFAULT_TEMPLATE_PRIORITY, eventIndexTemplate, eventIndexTemplateName } from './event-template';
 import { dailyIndexName } from './index-names';
@@ -41,7 +46,7 @@ function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-export class OpenSearchStore implements EventStore {
+export class OpenSearchStore implements EventStore, EventAnalytics {
   private readonly client: Client;
   private readonly bulkGate: RequestGate;
 
@@ -116,6 +121,8 @@ export class OpenSearchStore implements EventStore {
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
+    const order = request.sort ?? 'desc';
+    const after = request.searchAfter === undefined ? undefined : decodeCursor(request.searchAfter, ['number', 'string']);
     try {
       const response = await this.client.search({
         index: `${this.options.indexPrefix}*`,
@@ -123,20 +130,60 @@ export class OpenSearchStore implements EventStore {
         allow_no_indices: true,
         body: {
           query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }),
-          sort: [{ '@timestamp': { order: 'desc' } }],
+          // _id breaks ties within a millisecond, so that a cursor names one place.
+          sort: [{ '@timestamp': { order } }, { _id: { order } }],
           size: request.size,
-          track_total_hits: true,
+          track_total_hits: TOTAL_HITS_LIMIT,
+          ...(after ? { search_after: after } : {}),
         } as never,
       }, this.searchOptions());
       const hits = response.body.hits;
-      const total = typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? 0);
+      const total = typeof hits.total === 'number' ? { value: hits.total, relation: 'eq' } : (hits.total ?? { value: 0, relation: 'eq' });
+      const last = request.size > 0 && hits.hits.length === request.size ? hits.hits[hits.hits.length - 1] : undefined;
       return {
-        total,
-        hits: hits.hits.map((hit) => ({ id: hit._id ?? '', index: hit._index ?? '', event: (hit._source ?? {}) as Record<string, unknown> })),
+        total: total.value,
+        totalRelation: total.relation === 'gte' ? 'gte' : 'eq',
+        hits: hits.hits.map(hitOf),
+        ...(last?.sort ? { next: encodeCursor(last.sort as (string | number)[]) } : {}),
       };
     } catch (cause) {
       throw new StoreError(StoreErrorCodes.searchFailed, `The search failed in OpenSearch: ${(cause as Error).message}.`, { cause, retryable: true });
     }
+  }
+
+  async getEvent(id: string): Promise<SearchHit | undefined> {
+    try {
+      const response = await this.client.search({
+        index: `${this.options.indexPrefix}*`,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        body: { query: { ids: { values: [id] } }, size: 1 } as never,
+      }, this.searchOptions());
+      const [hit] = response.body.hits.hits;
+      return hit && hitOf(hit);
+    } catch (cause) {
+      throw new StoreError(StoreErrorCodes.searchFailed, `Reading event ${id} from OpenSearch failed: ${(cause as Error).message}.`, { cause, retryable: true });
+    }
+  }
+
+  async aggregate(request: AggregateRequest): Promise<AggregateResult> {
+    checkAggregations(request.aggs);
+    let body: { hits: { total?: number | { value: number } }; aggregations?: Record<string, unknown> };
+    try {
+      const response = await this.client.search({
+        index: `${this.options.indexPrefix}*`,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        body: { query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }), size: 0, track_total_hits: true, aggs: toOpenSearchAggs(request.aggs) } as never,
+      }, this.searchOptions());
+      body = response.body as never;
+    } catch (cause) {
+      const reason = (cause as { meta?: { statusCode?: number } }).meta?.statusCode === 400 ? badRequest(`OpenSearch cannot run these aggregations: ${(cause as Error).message}. Aggregate keyword, number, ip and date fields, not text.`) : undefined;
+      if (reason) throw reason;
+      throw new StoreError(StoreErrorCodes.searchFailed, `The aggregation failed in OpenSearch: ${(cause as Error).message}.`, { cause, retryable: true });
+    }
+    const total = typeof body.hits.total === 'number' ? body.hits.total : (body.hits.total?.value ?? 0);
+    return { total, aggs: fromOpenSearchAggs(request.aggs, body.aggregations ?? {}) };
   }
 
   async applyRetention(now: Date = new Date()): Promise<string[]> {
@@ -171,6 +218,10 @@ export class OpenSearchStore implements EventStore {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+function hitOf(hit: { _id?: string; _index?: string; _source?: unknown }): SearchHit {
+  return { id: hit._id ?? '', index: hit._index ?? '', event: (hit._source ?? {}) as Record<string, unknown> };
 }
 
 /** The names of the templates OpenSearch says overlap the new one at its priority; undefined for any other failure. */
