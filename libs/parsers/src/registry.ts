@@ -16,6 +16,7 @@ import { ciscoAsaParser } from './network/cisco-asa';
 import { fortigateParser } from './network/fortigate';
 import { panosParser } from './network/panos';
 import { pfsenseParser } from './network/pfsense';
+import { junosSrxParser } from './network/junos-srx';
 import { apacheErrorParser, nginxErrorParser } from './web-error-log';
 import { Type } from '@sinclair/typebox';
 import { ParserSetupError } from './errors';
@@ -53,6 +54,7 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   fortigateParser,
   panosParser,
   pfsenseParser,
+  junosSrxParser,
 ];
 
 export interface ParserRegistry {

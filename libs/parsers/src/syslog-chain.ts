@@ -18,6 +18,7 @@ import { ciscoAsaBodyParser } from './network/cisco-asa';
 import { fortigateBodyParser } from './network/fortigate';
 import { panosBodyParser } from './network/panos';
 import { pfsenseBodyParser } from './network/pfsense';
+import { junosSrxBodyParser } from './network/junos-srx';
 
 interface ChainLink {
   /** Bodies starting with this text go to the parser, whatever the program. */
@@ -38,6 +39,7 @@ function chainLinks(): readonly ChainLink[] {
     // PAN-OS's first field is FUTURE_USE, written as 1.
     { bodyPrefix: '1,', bodyParser: panosBodyParser },
     { programs: ['filterlog'], bodyParser: pfsenseBodyParser },
+    { programs: ['RT_FLOW'], bodyParser: junosSrxBodyParser },
     { bodyPrefix: 'LEEF:', bodyParser: leefBody },
     { bodyPrefix: 'type=', programs: ['audit', 'auditd', 'audispd'], bodyParser: auditdBodyParser },
     // PAM modules log under the program that called them (CRON, login, systemd-logind, ...), so their messages are known by their prefix.
