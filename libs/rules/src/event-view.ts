@@ -107,6 +107,9 @@ export class EventView {
   readonly #lowerStamp: Uint32Array;
   readonly #raw: FieldValues[];
   readonly #lower: FieldValues[];
+  /** One-element arrays reused per slot: most fields hold one value, and a fresh array per read is garbage. */
+  readonly #rawSingle: string[][];
+  readonly #lowerSingle: string[][];
   #generation = 0;
   #event: Record<string, unknown> = {};
   #json: Map<string, unknown> | undefined;
@@ -117,6 +120,8 @@ export class EventView {
     this.#lowerStamp = new Uint32Array(slots.length);
     this.#raw = new Array<FieldValues>(slots.length).fill(null);
     this.#lower = new Array<FieldValues>(slots.length).fill(null);
+    this.#rawSingle = slots.map(() => ['']);
+    this.#lowerSingle = slots.map(() => ['']);
   }
 
   reset(event: Record<string, unknown>): void {
@@ -143,8 +148,13 @@ export class EventView {
     const raw = this.raw(slot);
     let values: FieldValues = raw;
     if (raw !== null) {
-      if (raw.length === 1) values = [(raw[0] as string).toLowerCase()];
-      else if (raw.length > 1) values = raw.map((value) => value.toLowerCase());
+      if (raw.length === 1) {
+        const single = this.#lowerSingle[slot] as string[];
+        single[0] = (raw[0] as string).toLowerCase();
+        values = single;
+      } else if (raw.length > 1) {
+        values = raw.map((value) => value.toLowerCase());
+      }
     }
     this.#lower[slot] = values;
     this.#lowerStamp[slot] = this.#generation;
@@ -165,7 +175,13 @@ export class EventView {
     }
     for (const path of slot.paths) {
       const value = read(this.#event, path);
-      if (value !== undefined && value !== null) return toValues(value);
+      if (value === undefined || value === null) continue;
+      if (typeof value === 'string') {
+        const single = this.#rawSingle[index] as string[];
+        single[0] = value;
+        return single;
+      }
+      return toValues(value);
     }
     return null;
   }

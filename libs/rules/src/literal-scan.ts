@@ -1,14 +1,18 @@
 /**
  * Finds which of many literals occur in a string in one pass. Each literal
- * is keyed by its rarest two-character window (rarest among all the
- * literals, so a common pair such as "\w" of "\windows" keys few of them);
- * the scan looks at every pair of the input once, skips pairs no literal is
- * keyed by with one table read, and checks the few candidates in place.
- * Literals of one character are kept apart and searched with indexOf.
+ * is keyed by one of its three-character windows, the one least shared with
+ * other literals and least made of characters common in any text (spaces,
+ * path separators, dots, frequent letters); the scan hashes every window of
+ * the input once, skips windows no literal is keyed by with one table read,
+ * and checks the few candidates in place. Literals shorter than three
+ * characters are kept apart and searched with includes.
  */
 
-const TABLE_BITS = 16;
-const TABLE_MASK = (1 << TABLE_BITS) - 1;
+/** Table sizes: about 16 slots per literal, between 2^8 and 2^18, so a small list costs little memory and a large one few false hits. */
+const MIN_TABLE_BITS = 8;
+const MAX_TABLE_BITS = 18;
+const WINDOW = 3;
+const COMMON = new Set(' \\/.-:_"=\'eaiotnsrclx0123456789'.split('').map((char) => char.charCodeAt(0)));
 
 interface Candidate<T> {
   readonly literal: string;
@@ -17,70 +21,78 @@ interface Candidate<T> {
   readonly payload: T;
 }
 
-function pairKey(first: number, second: number): number {
-  return first * 65_536 + second;
+function windowKey(a: number, b: number, c: number): number {
+  return (a * 65_536 + b) * 65_536 + c;
 }
 
-function pairHash(first: number, second: number): number {
-  return (Math.imul(first, 0x9e3779b1) ^ second) & TABLE_MASK;
+function windowHash(a: number, b: number, c: number): number {
+  return Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b) ^ c;
+}
+
+function keyAt(text: string, index: number): number {
+  return windowKey(text.charCodeAt(index), text.charCodeAt(index + 1), text.charCodeAt(index + 2));
 }
 
 export class LiteralScanner<T> {
   readonly #buckets = new Map<number, Candidate<T>[]>();
-  readonly #table = new Uint8Array(1 << TABLE_BITS);
-  readonly #single: { literal: string; payload: T }[] = [];
+  readonly #table: Uint8Array;
+  readonly #mask: number;
+  readonly #short: { literal: string; payload: T }[] = [];
   readonly size: number;
 
   constructor(entries: readonly { literal: string; payload: T }[]) {
+    const bits = Math.min(MAX_TABLE_BITS, Math.max(MIN_TABLE_BITS, Math.ceil(Math.log2(entries.length * 16 + 1))));
+    this.#table = new Uint8Array(1 << bits);
+    this.#mask = (1 << bits) - 1;
     const counts = new Map<number, number>();
     for (const { literal } of entries) {
-      for (let index = 0; index + 1 < literal.length; index++) {
-        const key = pairKey(literal.charCodeAt(index), literal.charCodeAt(index + 1));
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
+      for (let index = 0; index + WINDOW <= literal.length; index++) counts.set(keyAt(literal, index), (counts.get(keyAt(literal, index)) ?? 0) + 1);
     }
     for (const { literal, payload } of entries) {
-      if (literal.length < 2) {
-        this.#single.push({ literal, payload });
+      if (literal.length < WINDOW) {
+        this.#short.push({ literal, payload });
         continue;
       }
       let best = 0;
-      let bestCount = Number.POSITIVE_INFINITY;
-      for (let index = 0; index + 1 < literal.length; index++) {
-        const count = counts.get(pairKey(literal.charCodeAt(index), literal.charCodeAt(index + 1))) ?? 0;
-        if (count < bestCount) {
+      let bestScore = Number.POSITIVE_INFINITY;
+      for (let index = 0; index + WINDOW <= literal.length; index++) {
+        let common = 0;
+        for (let k = 0; k < WINDOW; k++) if (COMMON.has(literal.charCodeAt(index + k))) common++;
+        const score = (counts.get(keyAt(literal, index)) ?? 0) + common * 4;
+        if (score < bestScore) {
           best = index;
-          bestCount = count;
+          bestScore = score;
         }
       }
-      const first = literal.charCodeAt(best);
-      const second = literal.charCodeAt(best + 1);
-      const key = pairKey(first, second);
+      const key = keyAt(literal, best);
       const bucket = this.#buckets.get(key) ?? [];
       bucket.push({ literal, offset: best, payload });
       this.#buckets.set(key, bucket);
-      this.#table[pairHash(first, second)] = 1;
+      this.#table[windowHash(literal.charCodeAt(best), literal.charCodeAt(best + 1), literal.charCodeAt(best + 2)) & this.#mask] = 1;
     }
     this.size = entries.length;
   }
 
   /** Calls `hit` with the payload of every literal found in `value` (once per occurrence); stops early when `hit` returns true. */
   scan(value: string, hit: (payload: T) => boolean | void): boolean {
-    for (const single of this.#single) if (value.includes(single.literal) && hit(single.payload) === true) return true;
+    for (const short of this.#short) if (value.includes(short.literal) && hit(short.payload) === true) return true;
     const table = this.#table;
-    let first = value.charCodeAt(0);
-    for (let index = 1; index < value.length; index++) {
-      const second = value.charCodeAt(index);
-      if (table[pairHash(first, second)] === 1) {
-        const bucket = this.#buckets.get(pairKey(first, second));
+    const mask = this.#mask;
+    let a = value.charCodeAt(0);
+    let b = value.charCodeAt(1);
+    for (let index = 2; index < value.length; index++) {
+      const c = value.charCodeAt(index);
+      if (table[windowHash(a, b, c) & mask] === 1) {
+        const bucket = this.#buckets.get(windowKey(a, b, c));
         if (bucket !== undefined) {
           for (const candidate of bucket) {
-            const start = index - 1 - candidate.offset;
+            const start = index - 2 - candidate.offset;
             if (start >= 0 && value.startsWith(candidate.literal, start) && hit(candidate.payload) === true) return true;
           }
         }
       }
-      first = second;
+      a = b;
+      b = c;
     }
     return false;
   }

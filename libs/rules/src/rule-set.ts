@@ -122,6 +122,12 @@ export function compileRules(rules: readonly Rule[], options?: CompileOptions): 
   let generation = 0;
   const candidates: CompiledRule[] = [];
   let tick = 0;
+  const markCandidate = (rule: CompiledRule): void => {
+    if (marks[rule.index] !== generation) {
+      marks[rule.index] = generation;
+      candidates.push(rule);
+    }
+  };
 
   const evaluate = (rule: CompiledRule): boolean => {
     const counters = rule.counters;
@@ -162,14 +168,7 @@ export function compileRules(rules: readonly Rule[], options?: CompileOptions): 
           continue;
         }
         if (values === null) continue;
-        for (const value of values) {
-          scanner.scan(value, (rule) => {
-            if (marks[rule.index] !== generation) {
-              marks[rule.index] = generation;
-              candidates.push(rule);
-            }
-          });
-        }
+        for (const value of values) scanner.scan(value, markCandidate);
       }
       let matches: RuleMatch[] | undefined;
       for (const rule of plan.always) if (evaluate(rule)) (matches ??= []).push(rule.result);
