@@ -137,4 +137,65 @@ export const BENCH_FORMATS: readonly BenchFormat[] = [
     line: (i) => `${ip(i)} ${i % 3 ? 'GET' : 'POST'} /index/${i}.html?x=${i % 7} ${15000 + i} 0.0${i % 90}`,
     expectDataset: 'grok',
   },
+  {
+    name: 'auth.log line without PRI (auto)',
+    parser: 'auto',
+    line: (i) => `Nov 23 10:${String(i % 60).padStart(2, '0')}:05 bastion-${i % 20} sshd[${1000 + i}]: Failed password for invalid user ${user(i)} from ${ip(i)} port ${1024 + (i % 60000)} ssh2`,
+    expectDataset: 'linux_auth',
+  },
+  {
+    name: 'Cisco ASA in syslog (auto)',
+    parser: 'auto',
+    line: (i) => ASA_LINES[i % ASA_LINES.length]!(i),
+    expectDataset: 'cisco_asa',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'FortiGate traffic in syslog (auto)',
+    parser: 'auto',
+    line: (i) =>
+      `<189>date=2026-11-23 time=10:00:${String(i % 60).padStart(2, '0')} devname="FGT-${i % 4}" devid="FG100F000000000${i % 4}" logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" eventtime=${1795428000000000000 + i * 1000} srcip=10.0.${(i >> 8) & 255}.${i & 255} srcport=${1024 + (i % 60000)} srcintf="port2" dstip=${ip(i)} dstport=443 dstintf="wan1" sessionid=${i} proto=6 action="${i % 5 ? 'close' : 'deny'}" policyid=${i % 20} policytype="policy" service="HTTPS" trandisp="snat" transip=198.51.100.2 transport=${40000 + (i % 20000)} app="HTTPS.BROWSER" duration=${i % 300} sentbyte=${i * 3} rcvdbyte=${i * 5} sentpkt=${i % 50} rcvdpkt=${i % 70}`,
+    expectDataset: 'fortigate',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'PAN-OS TRAFFIC in syslog (auto)',
+    parser: 'auto',
+    line: (i) =>
+      `<14>Nov 23 10:00:${String(i % 60).padStart(2, '0')} PA-${i % 3} 1,2026/11/23 10:00:00,01280109651${i % 4},TRAFFIC,end,2561,2026/11/23 10:00:00,10.0.${(i >> 8) & 255}.${i & 255},${ip(i)},198.51.100.2,${ip(i)},LAN-out,corp\\${user(i)},,ssl,vsys1,trust,untrust,ethernet1/2,ethernet1/1,fwd,2026/11/23 10:00:00,${i},1,${1024 + (i % 60000)},443,${40000 + (i % 20000)},443,0x40441a,tcp,${i % 5 ? 'allow' : 'deny'},${i * 8},${i * 3},${i * 5},${i % 90},2026/11/23 09:59:44,${i % 300},business-and-economy,,${i},0x8000000000000000,10.0.0.0-10.255.255.255,United States,,12,10,tcp-fin`,
+    expectDataset: 'panos',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'pfSense filterlog in syslog (auto)',
+    parser: 'auto',
+    line: (i) => `<134>Nov 23 10:00:${String(i % 60).padStart(2, '0')} filterlog[4021]: 5,,,100000010${i % 9},igb${i % 2},match,${i % 3 ? 'block' : 'pass'},in,4,0x0,,64,${i % 65535},0,DF,6,tcp,60,${ip(i)},10.0.0.${i % 250},${1024 + (i % 60000)},${[22, 443, 3389][i % 3]},0,S,${i},,64240,,mss;sackOK;TS;nop;wscale`,
+    expectDataset: 'pfsense',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'mixed real traffic (auto)',
+    parser: 'auto',
+    line: (i) => MIXED[i % MIXED.length]!(i),
+  },
+];
+
+const ASA_LINES: readonly ((i: number) => string)[] = [
+  (i) => `<166>Nov 23 2026 10:00:${String(i % 60).padStart(2, '0')} asa-${i % 3} : %ASA-6-302013: Built outbound TCP connection ${i} for outside:${ip(i)}/443 (${ip(i)}/443) to inside:10.0.${(i >> 8) & 255}.${i & 255}/${1024 + (i % 60000)} (198.51.100.2/${40000 + (i % 20000)})`,
+  (i) => `<166>Nov 23 2026 10:00:${String(i % 60).padStart(2, '0')} asa-${i % 3} : %ASA-6-302014: Teardown TCP connection ${i} for outside:${ip(i)}/443 to inside:10.0.${(i >> 8) & 255}.${i & 255}/${1024 + (i % 60000)} duration 0:0${i % 10}:12 bytes ${i * 7} TCP FINs`,
+  (i) => `<164>Nov 23 2026 10:00:${String(i % 60).padStart(2, '0')} asa-${i % 3} : %ASA-4-106023: Deny tcp src outside:${ip(i)}/${1024 + (i % 60000)} dst inside:10.0.0.${i % 250}/22 by access-group "OUTSIDE_IN" [0x8ed66b60, 0xf8852875]`,
+];
+
+/** Roughly what a SIEM receives: network devices, then hosts' syslog and auth, then JSON shippers. */
+const MIXED: readonly ((i: number) => string)[] = [
+  ...ASA_LINES,
+  (i) => BENCH_FORMATS.find((format) => format.name === 'FortiGate traffic in syslog (auto)')!.line(i),
+  (i) => BENCH_FORMATS.find((format) => format.name === 'PAN-OS TRAFFIC in syslog (auto)')!.line(i),
+  (i) => BENCH_FORMATS.find((format) => format.name === 'pfSense filterlog in syslog (auto)')!.line(i),
+  (i) => BENCH_FORMATS.find((format) => format.name === 'iptables in syslog (chained)')!.line(i),
+  (i) => BENCH_FORMATS.find((format) => format.name === 'sshd in syslog (chained)')!.line(i),
+  (i) => BENCH_FORMATS.find((format) => format.name === 'auth.log line without PRI (auto)')!.line(i),
+  (i) => BENCH_FORMATS.find((format) => format.name === 'syslog RFC 3164')!.line(i),
+  (i) => BENCH_FORMATS.find((format) => format.name === 'syslog RFC 5424')!.line(i),
+  (i) => BENCH_FORMATS.find((format) => format.name === 'JSON (ECS, nested)')!.line(i),
 ];
