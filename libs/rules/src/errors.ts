@@ -12,6 +12,7 @@ export const RULE_ERROR_CODES = [
   'SIEM_RULE_UNKNOWN_PLACEHOLDER',
   'SIEM_RULE_UNSUPPORTED',
   'SIEM_RULE_BAD_MAPPING',
+  'SIEM_RULE_BAD_CORRELATION',
 ] as const;
 
 export type RuleErrorCode = (typeof RULE_ERROR_CODES)[number];
