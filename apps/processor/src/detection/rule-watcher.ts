@@ -39,7 +39,7 @@ export function watchRules(options: RuleWatcherOptions): RuleWatcher {
     compiled = next;
     revision = latest;
     options.onCompiled?.(next);
-    options.logger.info({ rules: next.size, revision: latest, compileMs: Math.round(performance.now() - began) }, 'Compiled the enabled detection rules.');
+    options.logger.info({ rules: next.size, loaded: stored.length, revision: latest, compileMs: Math.round(performance.now() - began) }, 'Compiled the enabled detection rules.');
   };
   const poll = (): void => {
     if (polling) return;

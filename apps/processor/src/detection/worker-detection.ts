@@ -43,7 +43,8 @@ export function createWorkerDetection(deps: WorkerDetectionDeps): WorkerDetectio
       const before = reported.get(ruleId);
       for (const { key, counter, scale } of counters) {
         const delta = now[key] - (before?.[key] ?? 0);
-        if (delta > 0) counter.inc({ rule_id: ruleId }, delta * scale);
+        // A rule's series appear from its first scrape on, at 0 until it is evaluated (its time is sampled).
+        if (delta > 0 || before === undefined) counter.inc({ rule_id: ruleId }, delta * scale);
       }
       reported.set(ruleId, now);
     }
