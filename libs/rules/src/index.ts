@@ -10,7 +10,7 @@ export { compileRules } from './rule-set';
 export type { CompiledRuleSet, RuleCounters, RuleMatch } from './rule-set';
 export { attackFromTags, alertId, ATTACK_TACTICS } from './attack';
 export { MODIFIERS } from './compile-rule';
-export { logSourceOf, logSourceKey, DEFAULT_FIELD_MAPPINGS, FieldMappingTableSchema, LogSourceMappingSchema } from './log-sources';
+export { logSourceOf, logSourceKey, DEFAULT_FIELD_MAPPINGS, WINDOWS_SERVICE_CHANNELS, FieldMappingTableSchema, LogSourceMappingSchema } from './log-sources';
 export type { FieldMappingTable, LogSourceMapping } from './log-sources';
 export { parseFieldMappings, loadFieldMappings } from './mapping-file';
 export { sigmaCoverage, renderCoverageMarkdown, sigmaFiles, coverageGroup, COVERAGE_GROUPS } from './sigma-coverage';
