@@ -108,6 +108,9 @@ describe('health and readiness', () => {
     const downReader: EventReader = {
       search: () => Promise.reject(new Error('unused')),
       count: () => Promise.reject(new Error('unused')),
+      page: () => Promise.reject(new Error('unused')),
+      getEvent: () => Promise.reject(new Error('unused')),
+      aggregate: () => Promise.reject(new Error('unused')),
       ping: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'SIEM_STORE_SEARCH_FAILED' })),
     };
     const down = buildApi({ reader: downReader, logger, metrics: new MetricsRegistry() });

@@ -6,6 +6,7 @@ import { ApiError, ApiErrorCodes, errorBody } from './errors';
 import type { EventReader } from './event-reader';
 import { JobError } from './read-pool/read-pool';
 import { alertRoutes } from './routes/alerts';
+import { analystRoutes } from './routes/analyst';
 import { opsRoutes } from './routes/ops';
 import { ruleRoutes, type EventWindow } from './routes/rules';
 import { searchRoutes } from './routes/search';
@@ -40,6 +41,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   app.register(opsRoutes, { reader: deps.reader, metrics: deps.metrics });
   app.register(searchRoutes, { prefix: '/api/v1', reader: deps.reader });
+  app.register(analystRoutes, { prefix: '/api/v1', reader: deps.reader });
   if (deps.detection) {
     const events: EventWindow = async (range) => JSON.parse(await deps.reader.search({ q: '', ...range })).hits;
     app.register(ruleRoutes, { prefix: '/api/v1', detection: deps.detection, events });

@@ -10,6 +10,7 @@ export const ApiErrorCodes = {
   overloaded: 'SIEM_API_OVERLOADED',
   resultTooLarge: 'SIEM_API_RESULT_TOO_LARGE',
   notReady: 'SIEM_API_NOT_READY',
+  eventNotFound: 'SIEM_API_EVENT_NOT_FOUND',
 } as const;
 
 export type ApiErrorCode = (typeof ApiErrorCodes)[keyof typeof ApiErrorCodes];

@@ -1,3 +1,4 @@
+import type { AggregateRequest, AggregateResult, SearchRequest } from '@siem/store';
 import type { ReadPool } from './read-pool/read-pool';
 
 export interface ReadRequest {
@@ -12,6 +13,11 @@ export interface EventReader {
   /** The search result (total and hits) as JSON text. */
   search(request: ReadRequest & { readonly size: number }): Promise<string>;
   count(request: ReadRequest): Promise<number>;
+  /** A page of hits (sorted, after a cursor, with chosen fields) as JSON text: total, totalRelation, hits, next. */
+  page(request: ReadRequest & Omit<SearchRequest, 'query' | 'from' | 'to'> & { readonly fields?: readonly string[] }): Promise<string>;
+  /** The event as JSON text, null when no event has the id. */
+  getEvent(id: string): Promise<string | null>;
+  aggregate(request: ReadRequest & { readonly aggs: AggregateRequest['aggs'] }): Promise<AggregateResult>;
   /** Resolves once the store has answered a request. */
   ping(): Promise<void>;
 }
@@ -20,6 +26,9 @@ export function poolReader(pool: ReadPool): EventReader {
   return {
     search: (request) => pool.run<string>({ op: 'search', ...request }),
     count: (request) => pool.run<number>({ op: 'count', ...request }),
+    page: (request) => pool.run<string>({ op: 'page', ...request }),
+    getEvent: (id) => pool.run<string | null>({ op: 'get', id }),
+    aggregate: (request) => pool.run<AggregateResult>({ op: 'aggregate', ...request }),
     ping: async () => {
       await pool.run({ op: 'ping' });
     },

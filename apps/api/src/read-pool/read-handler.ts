@@ -1,6 +1,6 @@
 import type { SiemConfig } from '@siem/config';
 import { parseQuery } from '@siem/query';
-import { createStore } from '@siem/store';
+import { StoreError, StoreErrorCodes, createStore, type AggregateRequest, type AggregateResult, type SearchRequest } from '@siem/store';
 import { ApiError, ApiErrorCodes } from '../errors';
 
 /**
@@ -15,24 +15,40 @@ export interface ReadHandlerData {
 export type ReadJob =
   | { readonly op: 'search'; readonly q: string; readonly from?: string; readonly to?: string; readonly size: number }
   | { readonly op: 'count'; readonly q: string; readonly from?: string; readonly to?: string }
+  | ({ readonly op: 'page'; readonly q: string } & Omit<SearchRequest, 'query'> & { readonly fields?: readonly string[] })
+  | { readonly op: 'get'; readonly id: string }
+  | { readonly op: 'aggregate'; readonly q: string; readonly from?: string; readonly to?: string; readonly aggs: AggregateRequest['aggs'] }
   | { readonly op: 'ping' };
 
 /** `search` answers the result as JSON text, measured against the cap and sent to the client as is; `count` a number. */
-export async function createHandler({ config }: ReadHandlerData): Promise<(job: ReadJob) => Promise<string | number | true>> {
+export async function createHandler({ config }: ReadHandlerData): Promise<(job: ReadJob) => Promise<string | number | true | null | AggregateResult>> {
   const store = createStore(config);
   const maxBytes = config.api.maxResultBytes;
+  const capped = (json: string, what: string): string => {
+    const bytes = Buffer.byteLength(json);
+    if (bytes > maxBytes) {
+      throw new ApiError(ApiErrorCodes.resultTooLarge, `The ${what} come to ${bytes} bytes, over the ${maxBytes} a search may return (SIEM_API_MAX_RESULT_BYTES); ask for fewer.`, 503, {
+        retryable: false,
+      });
+    }
+    return json;
+  };
   return async (job) => {
     switch (job.op) {
-      case 'search': {
-        const json = JSON.stringify(await store.search({ query: parseQuery(job.q), from: job.from, to: job.to, size: job.size }));
-        const bytes = Buffer.byteLength(json);
-        if (bytes > maxBytes) {
-          throw new ApiError(ApiErrorCodes.resultTooLarge, `The ${job.size} hits come to ${bytes} bytes, over the ${maxBytes} a search may return (SIEM_API_MAX_RESULT_BYTES); ask for fewer hits.`, 503, {
-            retryable: false,
-          });
-        }
-        return json;
+      case 'search':
+        return capped(JSON.stringify(await store.search({ query: parseQuery(job.q), from: job.from, to: job.to, size: job.size })), `${job.size} hits`);
+      case 'page': {
+        const { q, fields, from, to, size, sort, searchAfter } = job;
+        const result = await asClientError(store.search({ query: parseQuery(q), from, to, size, sort, searchAfter }));
+        const hits = fields ? result.hits.map((hit) => ({ ...hit, event: pickFields(hit.event, fields) })) : result.hits;
+        return capped(JSON.stringify({ ...result, totalRelation: result.totalRelation ?? 'eq', hits }), `${job.size} hits`);
       }
+      case 'get': {
+        const hit = await store.getEvent(job.id);
+        return hit ? capped(JSON.stringify(hit), 'event') : null;
+      }
+      case 'aggregate':
+        return asClientError(store.aggregate({ query: parseQuery(job.q), from: job.from, to: job.to, aggs: job.aggs }));
       case 'count':
         return store.count({ query: parseQuery(job.q), from: job.from, to: job.to });
       case 'ping': {
@@ -43,4 +59,29 @@ export async function createHandler({ config }: ReadHandlerData): Promise<(job: 
       }
     }
   };
+}
+
+/** A store's refusal of the request itself (a bad cursor, interval or field) is the client's to fix: 400. */
+async function asClientError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof StoreError && error.code === StoreErrorCodes.badRequest) throw new ApiError(ApiErrorCodes.badRequest, error.message, 400, { retryable: false });
+    throw error;
+  }
+}
+
+/** The event with only the fields asked for (dotted paths into its objects), keeping their nesting. */
+export function pickFields(event: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const field of fields) {
+    const keys = field.split('.');
+    let value: unknown = event;
+    for (const key of keys) value = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+    if (value === undefined) continue;
+    let target = picked;
+    for (const key of keys.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+    target[keys[keys.length - 1]!] = value;
+  }
+  return picked;
 }

@@ -17,6 +17,8 @@ export interface AggregationRow {
 }
 
 const IGNORE_ABOVE = 2048;
+/** OpenSearch's search.max_buckets: a histogram with more is refused on both stores. */
+const MAX_FILLED_BUCKETS = 65_535;
 
 interface Accumulator {
   add(row: AggregationRow): void;
@@ -121,6 +123,9 @@ function dateHistogram(agg: DateHistogramAggregation): Accumulator {
     result() {
       if (buckets.size === 0) return { buckets: [] };
       const starts = [...buckets.keys()].sort((a, b) => a - b);
+      if ((starts[starts.length - 1]! - starts[0]!) / interval > MAX_FILLED_BUCKETS) {
+        throw badRequest(`The events span more than ${MAX_FILLED_BUCKETS} buckets of ${agg.interval}; use a longer interval or a narrower time range.`);
+      }
       const out: Bucket[] = [];
       // Empty buckets between the first and the last, as OpenSearch's min_doc_count 0 gives.
       for (let start = starts[0]!; start <= starts[starts.length - 1]!; start = bucketStart(start + interval, interval, offsetAt)) {

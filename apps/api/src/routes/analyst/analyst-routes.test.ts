@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@siem/config';
+import { EmbeddedStore } from '@siem/store';
+import { MetricsRegistry, createLogger } from '@siem/telemetry';
+import { buildApi } from '../../build-api';
+import { poolReader } from '../../event-reader';
+import { createHandler } from '../../read-pool/read-handler';
+import { JobError, type ReadPool } from '../../read-pool/read-pool';
+
+// The real read handler on an embedded store, run in-process: a job's error reaches the
+// routes as the pool hands it over from a worker (a JobError carrying code and status).
+const dataDir = mkdtempSync(path.join(tmpdir(), 'siem-analyst-routes-'));
+const logger = createLogger('api-test', 'silent');
+let app: ReturnType<typeof buildApi>;
+
+const events = [
+  { id: 'e1', timestamp: '2026-11-23T10:05:00.000Z', document: { message: 'Failed password for root', user: { name: 'root' }, source: { ip: '10.0.0.1', port: 5001 }, event: { outcome: 'failure' } } },
+  { id: 'e2', timestamp: '2026-11-23T10:20:00.000Z', document: { message: 'Failed password for alice', user: { name: 'alice' }, source: { ip: '10.0.0.2', port: 5002 }, event: { outcome: 'failure' } } },
+  { id: 'e3', timestamp: '2026-11-23T11:40:00.000Z', document: { message: 'Accepted password for alice', user: { name: 'alice' }, source: { ip: '10.0.0.2', port: 5003 }, event: { outcome: 'success' } } },
+  { id: 'e4', timestamp: '2026-11-23T12:10:00.000Z', document: { message: 'Failed password for root', user: { name: 'root' }, source: { ip: '10.0.0.1', port: 5004 }, event: { outcome: 'failure' } } },
+].map((event) => ({ ...event, document: { '@timestamp': event.timestamp, ...event.document } }));
+
+beforeAll(async () => {
+  const writer = new EmbeddedStore({ dataDir });
+  await writer.bulkIndex(events);
+  await writer.close();
+  const handle = await createHandler({ config: loadConfig({ SIEM_DATA_DIR: dataDir }) });
+  const pool = {
+    run: async (job: never) => {
+      try {
+        return await handle(job);
+      } catch (error) {
+        const failure = error as Error & { code: string; retryable?: boolean; details?: Record<string, unknown>; statusCode?: number };
+        throw new JobError(failure.code, failure.message, failure.retryable === true, failure.details, failure.statusCode);
+      }
+    },
+  } as unknown as ReadPool;
+  app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry() });
+  await app.ready();
+});
+afterAll(async () => {
+  await app.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
+
+describe('POST /api/v1/search', () => {
+  it('pages with the next cursor until a page is not full, newest first', async () => {
+    const first = await post('/api/v1/search', { q: 'password', size: 3 });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ total: 4, totalRelation: 'eq', hits: [{ id: 'e4' }, { id: 'e3' }, { id: 'e2' }], next: expect.any(String) });
+    const second = (await post('/api/v1/search', { q: 'password', size: 3, searchAfter: first.json().next })).json();
+    expect(second.hits.map((hit: { id: string }) => hit.id)).toEqual(['e1']);
+    expect(second.next).toBeUndefined();
+  });
+
+  it('sorts oldest first, returns only the fields asked for, within the time range', async () => {
+    const response = await post('/api/v1/search', { q: 'failed', sort: 'asc', fields: ['user.name', 'source.ip', 'no.such'], from: '2026-11-23T10:10:00Z' });
+    expect(response.json().hits.map((hit: { event: unknown }) => hit.event)).toEqual([
+      { user: { name: 'alice' }, source: { ip: '10.0.0.2' } },
+      { user: { name: 'root' }, source: { ip: '10.0.0.1' } },
+    ]);
+  });
+
+  it.each([
+    ['a cursor it did not give out', { searchAfter: 'bogus' }, 'SIEM_API_BAD_REQUEST'],
+    ['a query that does not parse', { q: 'user.name:(alice AND' }, 'SIEM_QUERY_SYNTAX'],
+    ['an unknown property', { query: 'x' }, 'SIEM_API_BAD_REQUEST'],
+    ['a size over 1000', { size: 1001 }, 'SIEM_API_BAD_REQUEST'],
+    ['a field that is not a name', { fields: ['a b'] }, 'SIEM_API_BAD_REQUEST'],
+    ['from after to', { from: '2026-11-24T00:00:00Z', to: '2026-11-23T00:00:00Z' }, 'SIEM_API_BAD_RANGE'],
+  ])('answers 400 for %s', async (_case, body, code) => {
+    const response = await post('/api/v1/search', body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe(code);
+  });
+});
+
+describe('GET /api/v1/events/{id}', () => {
+  it('answers the event, or 404 with a code', async () => {
+    const found = await app.inject({ url: '/api/v1/events/e3' });
+    expect(found.statusCode).toBe(200);
+    expect(found.json()).toEqual({ id: 'e3', index: 'siem-events-2026.11.23', event: events[2]!.document });
+    const missing = await app.inject({ url: '/api/v1/events/nope' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('SIEM_API_EVENT_NOT_FOUND');
+  });
+});
+
+describe('POST /api/v1/aggregate', () => {
+  it('answers top source addresses of failed logins with a distinct-user count each', async () => {
+    const response = await post('/api/v1/aggregate', {
+      q: 'event.outcome:failure',
+      aggs: { sources: { type: 'terms', field: 'source.ip', size: 5, aggs: { users: { type: 'cardinality', field: 'user.name' } } } },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      total: 3,
+      aggs: { sources: { buckets: [{ key: '10.0.0.1', count: 2, aggs: { users: { value: 1 } } }, { key: '10.0.0.2', count: 1, aggs: { users: { value: 1 } } }], other: 0 } },
+    });
+  });
+
+  it('chooses an automatic interval from the time range and says which', async () => {
+    const response = await post('/api/v1/aggregate', {
+      from: '2026-11-23T10:00:00Z',
+      to: '2026-11-23T13:00:00Z',
+      aggs: { perInterval: { type: 'date_histogram', interval: 'auto' }, ports: { type: 'percentiles', field: 'source.port', percents: [50] } },
+    });
+    expect(response.json().interval).toEqual({ perInterval: '5m' });
+    expect(response.json().aggs.perInterval.buckets).toHaveLength(26);
+    expect(response.json().aggs.ports).toEqual({ values: { '50': 5002.5 } });
+  });
+
+  it.each([
+    ['auto without from', { aggs: { h: { type: 'date_histogram', interval: 'auto' } } }],
+    ['too many buckets', { from: '2026-01-01T00:00:00Z', to: '2026-12-01T00:00:00Z', aggs: { h: { type: 'date_histogram', interval: '1s' } } }],
+    ['an unknown time zone', { aggs: { h: { type: 'date_histogram', interval: '1h', timeZone: 'Nowhere/Else' } } }],
+    ['buckets in buckets', { aggs: { t: { type: 'terms', field: 'user.name', aggs: { h: { type: 'date_histogram', interval: '1h' } } } } }],
+    ['an unknown type', { aggs: { t: { type: 'geo', field: 'x' } } }],
+    ['no aggregation', { aggs: {} }],
+  ])('answers 400 for %s', async (_case, body) => {
+    const response = await post('/api/v1/aggregate', body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('SIEM_API_BAD_REQUEST');
+  });
+});

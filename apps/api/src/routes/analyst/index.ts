@@ -1,0 +1,71 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { intervalMs, type Aggregation } from '@siem/store';
+import { ApiError, ApiErrorCodes } from '../../errors';
+import type { EventReader } from '../../event-reader';
+import { ErrorResponse } from '../search/schema';
+import { MAX_HISTOGRAM_BUCKETS, autoInterval } from './auto-interval';
+import { AggregateBody, AggregateResponse, EventParams, EventResponse, SearchBody, SearchPageResponse } from './schema';
+
+export interface AnalystRoutesOptions {
+  readonly reader: EventReader;
+}
+
+const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+
+/** POST /search (paging, sort, fields), GET /events/{id} and POST /aggregate: the reads an analyst's tools build on. */
+export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (app, { reader }) => {
+  app.post<{ Body: SearchBody }>(
+    '/search',
+    { schema: { summary: 'Search with sort, chosen fields and search_after paging', body: SearchBody, response: { 200: SearchPageResponse, ...errors } } },
+    async (request, reply) => {
+      const { q, from, to, size, sort, fields, searchAfter } = request.body;
+      checkRange(from, to);
+      return reply.type('application/json; charset=utf-8').send(await reader.page({ q, from, to, size, sort, fields, searchAfter }));
+    },
+  );
+
+  app.get<{ Params: EventParams }>(
+    '/events/:id',
+    { schema: { summary: 'One event by its id', params: EventParams, response: { 200: EventResponse, ...errors } } },
+    async (request, reply) => {
+      const json = await reader.getEvent(request.params.id);
+      if (json === null) throw new ApiError(ApiErrorCodes.eventNotFound, `No event has the id "${request.params.id}"; ids are those of search hits.`, 404);
+      return reply.type('application/json; charset=utf-8').send(json);
+    },
+  );
+
+  app.post<{ Body: AggregateBody }>(
+    '/aggregate',
+    { schema: { summary: 'Terms, date histograms, stats, percentiles, cardinality and top hits', body: AggregateBody, response: { 200: AggregateResponse, ...errors } } },
+    async (request) => {
+      const { q, from, to } = request.body;
+      checkRange(from, to);
+      const chosen: Record<string, string> = {};
+      const aggs = Object.fromEntries(Object.entries(request.body.aggs).map(([name, agg]) => [name, withInterval(name, agg as Aggregation, from, to, chosen)]));
+      const result = await reader.aggregate({ q, from, to, aggs });
+      return Object.keys(chosen).length > 0 ? { ...result, interval: chosen } : result;
+    },
+  );
+};
+
+/** Resolves `auto`, and refuses a fixed interval that would cut the range into too many buckets. */
+function withInterval(name: string, agg: Aggregation, from: string | undefined, to: string | undefined, chosen: Record<string, string>): Aggregation {
+  if (agg.type !== 'date_histogram') return agg;
+  const fromMs = from === undefined ? undefined : Date.parse(from);
+  const toMs = to === undefined ? Date.now() : Date.parse(to);
+  if (agg.interval === 'auto') {
+    if (fromMs === undefined) throw new ApiError(ApiErrorCodes.badRequest, `"${name}" has interval auto, which needs "from" to size the buckets; give a time range or a fixed interval (1h).`, 400);
+    chosen[name] = autoInterval(fromMs, toMs);
+    return { ...agg, interval: chosen[name] };
+  }
+  if (fromMs !== undefined && (toMs - fromMs) / intervalMs(agg.interval) > MAX_HISTOGRAM_BUCKETS) {
+    throw new ApiError(ApiErrorCodes.badRequest, `"${name}" would cut the time range into more than ${MAX_HISTOGRAM_BUCKETS} buckets of ${agg.interval}; use a longer interval or auto.`, 400);
+  }
+  return agg;
+}
+
+function checkRange(from: string | undefined, to: string | undefined): void {
+  if (from && to && Date.parse(from) > Date.parse(to)) {
+    throw new ApiError(ApiErrorCodes.badRange, `"from" (${from}) is after "to" (${to}); swap them.`, 400);
+  }
+}
