@@ -4,8 +4,8 @@
  * other literals and least made of characters common in any text (spaces,
  * path separators, dots, frequent letters); the scan hashes every window of
  * the input once, skips windows no literal is keyed by with one table read,
- * and checks the few candidates in place. Literals shorter than three
- * characters are kept apart and searched with includes.
+ * and checks the few candidates in place. Literals of one or two
+ * characters (a list of emoji) are looked up per character or pair instead.
  */
 
 /** Table sizes: about 16 slots per literal, between 2^8 and 2^18, so a small list costs little memory and a large one few false hits. */
@@ -37,7 +37,9 @@ export class LiteralScanner<T> {
   readonly #buckets = new Map<number, Candidate<T>[]>();
   readonly #table: Uint8Array;
   readonly #mask: number;
-  readonly #short: { literal: string; payload: T }[] = [];
+  /** Literals of one or two UTF-16 units, by the units themselves. */
+  readonly #short = new Map<number, T[]>();
+  #shortest = WINDOW;
   readonly size: number;
 
   constructor(entries: readonly { literal: string; payload: T }[]) {
@@ -50,7 +52,12 @@ export class LiteralScanner<T> {
     }
     for (const { literal, payload } of entries) {
       if (literal.length < WINDOW) {
-        this.#short.push({ literal, payload });
+        if (literal.length === 0) continue;
+        const key = literal.length === 1 ? literal.charCodeAt(0) : 65_536 + literal.charCodeAt(0) * 65_536 + literal.charCodeAt(1);
+        const list = this.#short.get(key) ?? [];
+        list.push(payload);
+        this.#short.set(key, list);
+        this.#shortest = Math.min(this.#shortest, literal.length);
         continue;
       }
       let best = 0;
@@ -75,7 +82,7 @@ export class LiteralScanner<T> {
 
   /** Calls `hit` with the payload of every literal found in `value` (once per occurrence); stops early when `hit` returns true. */
   scan(value: string, hit: (payload: T) => boolean | void): boolean {
-    for (const short of this.#short) if (value.includes(short.literal) && hit(short.payload) === true) return true;
+    if (this.#short.size > 0 && this.#scanShort(value, hit)) return true;
     const table = this.#table;
     const mask = this.#mask;
     let a = value.charCodeAt(0);
@@ -93,6 +100,22 @@ export class LiteralScanner<T> {
       }
       a = b;
       b = c;
+    }
+    return false;
+  }
+
+  #scanShort(value: string, hit: (payload: T) => boolean | void): boolean {
+    const short = this.#short;
+    for (let index = 0; index < value.length; index++) {
+      const unit = value.charCodeAt(index);
+      if (this.#shortest === 1) {
+        const singles = short.get(unit);
+        if (singles !== undefined) for (const payload of singles) if (hit(payload) === true) return true;
+      }
+      if (index + 1 < value.length) {
+        const pairs = short.get(65_536 + unit * 65_536 + value.charCodeAt(index + 1));
+        if (pairs !== undefined) for (const payload of pairs) if (hit(payload) === true) return true;
+      }
     }
     return false;
   }
