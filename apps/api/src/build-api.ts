@@ -4,6 +4,7 @@ import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import { apiMetrics } from './api-metrics';
 import { ApiError, ApiErrorCodes, errorBody } from './errors';
 import type { EventReader } from './event-reader';
+import { registerOpenApi } from './openapi';
 import { JobError } from './read-pool/read-pool';
 import { alertRoutes } from './routes/alerts';
 import { analystRoutes } from './routes/analyst';
@@ -39,6 +40,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     reply.code(404).send(errorBody(ApiErrorCodes.notFound, `No route ${request.method} ${request.url.split('?')[0]}; see GET /api/v1/search.`)),
   );
 
+  registerOpenApi(app);
   app.register(opsRoutes, { reader: deps.reader, metrics: deps.metrics });
   app.register(searchRoutes, { prefix: '/api/v1', reader: deps.reader });
   app.register(analystRoutes, { prefix: '/api/v1', reader: deps.reader });

@@ -7,7 +7,7 @@ const TARGET_BUCKETS = 50;
 /** The smallest interval of the ladder that covers [from, to] in at most about 50 buckets. */
 export function autoInterval(fromMs: number, toMs: number): string {
   const span = Math.max(0, toMs - fromMs);
-  return LADDER.find((interval) => span / intervalMs(interval) <= TARGET_BUCKETS) ?? LADDER[LADDER.length - 1];
+  return LADDER.find((interval) => span / intervalMs(interval) <= TARGET_BUCKETS) ?? '30d';
 }
 
 /** Buckets a fixed interval makes over a range, past which a histogram is refused rather than built. */
