@@ -128,3 +128,44 @@ describe('POST /api/v1/aggregate', () => {
     expect(response.json().error.code).toBe('SIEM_API_BAD_REQUEST');
   });
 });
+
+describe('POST /api/v1/export', () => {
+  it('streams NDJSON of every matching event, oldest first when asked', async () => {
+    const response = await post('/api/v1/export', { q: 'password', sort: 'asc' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = response.body.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.id)).toEqual(['e1', 'e2', 'e3', 'e4']);
+    expect(lines[0]).toEqual({ id: 'e1', ...events[0]!.document });
+  });
+
+  it('streams CSV with the default columns', async () => {
+    const response = await post('/api/v1/export', { q: 'alice', format: 'csv' });
+    expect(response.headers['content-type']).toMatch(/^text\/csv/);
+    expect(response.body.split('\r\n')).toEqual([
+      '@timestamp,host.name,source.ip,user.name,event.action,event.outcome,message',
+      '2026-11-23T11:40:00.000Z,,10.0.0.2,alice,,success,Accepted password for alice',
+      '2026-11-23T10:20:00.000Z,,10.0.0.2,alice,,failure,Failed password for alice',
+      '',
+    ]);
+  });
+
+  it('answers 400 before streaming for a query that does not parse', async () => {
+    const response = await post('/api/v1/export', { q: '"open' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('SIEM_QUERY_SYNTAX');
+  });
+});
+
+describe('POST /api/v1/export as CSV', () => {
+  it('answers 400, not a header, for a query that does not parse', async () => {
+    const response = await post('/api/v1/export', { q: 'a:(b', format: 'csv' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('SIEM_QUERY_SYNTAX');
+  });
+
+  it('writes the header alone when nothing matches', async () => {
+    const response = await post('/api/v1/export', { q: 'nothing-matches-this', format: 'csv', fields: ['user.name'] });
+    expect(response.body).toBe('user.name\r\n');
+  });
+});

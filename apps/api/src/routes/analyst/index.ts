@@ -1,10 +1,12 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { intervalMs, type Aggregation } from '@siem/store';
 import { ApiError, ApiErrorCodes } from '../../errors';
 import type { EventReader } from '../../event-reader';
 import { ErrorResponse } from '../search/schema';
 import { MAX_HISTOGRAM_BUCKETS, autoInterval } from './auto-interval';
-import { AggregateBody, AggregateResponse, EventParams, EventResponse, SearchBody, SearchPageResponse } from './schema';
+import { exportRows, exportStream } from './export-rows';
+import { AggregateBody, AggregateResponse, EventParams, EventResponse, ExportBody, SearchBody, SearchPageResponse } from './schema';
 
 export interface AnalystRoutesOptions {
   readonly reader: EventReader;
@@ -12,7 +14,7 @@ export interface AnalystRoutesOptions {
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
-/** POST /search (paging, sort, fields), GET /events/{id} and POST /aggregate: the reads an analyst's tools build on. */
+/** POST /search (paging, sort, fields), GET /events/{id}, POST /export and POST /aggregate: the reads an analyst's tools build on. */
 export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (app, { reader }) => {
   app.post<{ Body: SearchBody }>(
     '/search',
@@ -31,6 +33,28 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
       const json = await reader.getEvent(request.params.id);
       if (json === null) throw new ApiError(ApiErrorCodes.eventNotFound, `No event has the id "${request.params.id}"; ids are those of search hits.`, 404);
       return reply.type('application/json; charset=utf-8').send(json);
+    },
+  );
+
+  app.post<{ Body: ExportBody }>(
+    '/export',
+    {
+      schema: {
+        summary: 'Stream every matching event as NDJSON or CSV',
+        body: ExportBody,
+        response: { 200: { description: 'The events, streamed page by page as the client reads.', content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'text/csv': { schema: { type: 'string' } } } }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { from, to, format } = request.body;
+      checkRange(from, to);
+      const rows = Readable.from(await exportStream(exportRows(reader, request.body)));
+      // Headers are gone once rows flow: a failure later can only cut the stream short, and is logged.
+      rows.on('error', (error) => request.log.warn({ err: error, url: request.url }, 'An export stopped early: a read failed.'));
+      return reply
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="events.${format === 'csv' ? 'csv' : 'ndjson'}"`)
+        .send(rows);
     },
   );
 

@@ -86,3 +86,15 @@ export const AggregateResponse = Type.Object({
   interval: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'The interval chosen for each auto date histogram.' })),
   aggs: Type.Record(Type.String(), Type.Unknown()),
 });
+
+export const ExportBody = Type.Object(
+  {
+    ...Range,
+    format: Type.Union([Type.Literal('ndjson'), Type.Literal('csv')], { default: 'ndjson', description: 'ndjson: one event per line with its id; csv: a header and one row per event.' }),
+    sort: Type.Union([Type.Literal('desc'), Type.Literal('asc')], { default: 'desc' }),
+    fields: Type.Optional(Type.Array(FieldName, { minItems: 1, maxItems: 100, description: 'Fields to export (CSV columns); CSV defaults to @timestamp, host.name, source.ip, user.name, event.action, event.outcome, message.' })),
+    limit: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 1_000_000, description: 'Events at most.' }),
+  },
+  { additionalProperties: false },
+);
+export type ExportBody = Static<typeof ExportBody>;
