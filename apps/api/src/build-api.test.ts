@@ -111,6 +111,7 @@ describe('health and readiness', () => {
       page: () => Promise.reject(new Error('unused')),
       getEvent: () => Promise.reject(new Error('unused')),
       aggregate: () => Promise.reject(new Error('unused')),
+      fields: () => Promise.reject(new Error('unused')),
       ping: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'SIEM_STORE_SEARCH_FAILED' })),
     };
     const down = buildApi({ reader: downReader, logger, metrics: new MetricsRegistry() });

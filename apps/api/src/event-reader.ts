@@ -18,6 +18,8 @@ export interface EventReader {
   /** The event as JSON text, null when no event has the id. */
   getEvent(id: string): Promise<string | null>;
   aggregate(request: ReadRequest & { readonly aggs: AggregateRequest['aggs'] }): Promise<AggregateResult>;
+  /** The field catalog of the newest `sample` events in the range, as JSON text: sampled, fields. */
+  fields(request: { readonly from?: string; readonly to?: string; readonly sample: number }): Promise<string>;
   /** Resolves once the store has answered a request. */
   ping(): Promise<void>;
 }
@@ -29,6 +31,7 @@ export function poolReader(pool: ReadPool): EventReader {
     page: (request) => pool.run<string>({ op: 'page', ...request }),
     getEvent: (id) => pool.run<string | null>({ op: 'get', id }),
     aggregate: (request) => pool.run<AggregateResult>({ op: 'aggregate', ...request }),
+    fields: (request) => pool.run<string>({ op: 'fields', ...request }),
     ping: async () => {
       await pool.run({ op: 'ping' });
     },

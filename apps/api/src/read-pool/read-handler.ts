@@ -2,6 +2,7 @@ import type { SiemConfig } from '@siem/config';
 import { parseQuery } from '@siem/query';
 import { StoreError, StoreErrorCodes, createStore, type AggregateRequest, type AggregateResult, type SearchRequest } from '@siem/store';
 import { ApiError, ApiErrorCodes } from '../errors';
+import { fieldCatalog } from '../routes/analyst/field-catalog';
 
 /**
  * What a read worker does (see read-pool.ts): parse the query string and read the store,
@@ -17,6 +18,7 @@ export type ReadJob =
   | { readonly op: 'count'; readonly q: string; readonly from?: string; readonly to?: string }
   | ({ readonly op: 'page'; readonly q: string } & Omit<SearchRequest, 'query'> & { readonly fields?: readonly string[] })
   | { readonly op: 'get'; readonly id: string }
+  | { readonly op: 'fields'; readonly from?: string; readonly to?: string; readonly sample: number }
   | { readonly op: 'aggregate'; readonly q: string; readonly from?: string; readonly to?: string; readonly aggs: AggregateRequest['aggs'] }
   | { readonly op: 'ping' };
 
@@ -46,6 +48,10 @@ export async function createHandler({ config }: ReadHandlerData): Promise<(job: 
       case 'get': {
         const hit = await store.getEvent(job.id);
         return hit ? capped(JSON.stringify(hit), 'event') : null;
+      }
+      case 'fields': {
+        const { hits } = await store.search({ query: parseQuery(''), from: job.from, to: job.to, size: job.sample });
+        return capped(JSON.stringify({ sampled: hits.length, fields: fieldCatalog(hits.map((hit) => hit.event)) }), 'fields');
       }
       case 'aggregate':
         return asClientError(store.aggregate({ query: parseQuery(job.q), from: job.from, to: job.to, aggs: job.aggs }));

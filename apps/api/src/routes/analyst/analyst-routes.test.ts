@@ -169,3 +169,15 @@ describe('POST /api/v1/export as CSV', () => {
     expect(response.body).toBe('user.name\r\n');
   });
 });
+
+describe('GET /api/v1/fields', () => {
+  it('lists the fields of the newest events with their types and sample values', async () => {
+    const response = await app.inject({ url: '/api/v1/fields?sample=2' });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.sampled).toBe(2);
+    expect(body.fields).toContainEqual({ name: 'source.ip', type: 'ip', count: 2, values: ['10.0.0.1', '10.0.0.2'] });
+    expect(body.fields).toContainEqual({ name: 'source.port', type: 'number', count: 2, values: [5004, 5003] });
+    expect(body.fields.map((field: { name: string }) => field.name)).toContain('message');
+  });
+});

@@ -6,7 +6,7 @@ import type { EventReader } from '../../event-reader';
 import { ErrorResponse } from '../search/schema';
 import { MAX_HISTOGRAM_BUCKETS, autoInterval } from './auto-interval';
 import { exportRows, exportStream } from './export-rows';
-import { AggregateBody, AggregateResponse, EventParams, EventResponse, ExportBody, SearchBody, SearchPageResponse } from './schema';
+import { AggregateBody, AggregateResponse, EventParams, EventResponse, ExportBody, FieldsQuerystring, FieldsResponse, SearchBody, SearchPageResponse } from './schema';
 
 export interface AnalystRoutesOptions {
   readonly reader: EventReader;
@@ -33,6 +33,16 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
       const json = await reader.getEvent(request.params.id);
       if (json === null) throw new ApiError(ApiErrorCodes.eventNotFound, `No event has the id "${request.params.id}"; ids are those of search hits.`, 404);
       return reply.type('application/json; charset=utf-8').send(json);
+    },
+  );
+
+  app.get<{ Querystring: FieldsQuerystring }>(
+    '/fields',
+    { schema: { summary: 'The fields of the newest events: name, type and sample values', querystring: FieldsQuerystring, response: { 200: FieldsResponse, ...errors } } },
+    async (request, reply) => {
+      const { from, to, sample } = request.query;
+      checkRange(from, to);
+      return reply.type('application/json; charset=utf-8').send(await reader.fields({ from, to, sample }));
     },
   );
 

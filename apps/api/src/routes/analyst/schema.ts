@@ -98,3 +98,25 @@ export const ExportBody = Type.Object(
   { additionalProperties: false },
 );
 export type ExportBody = Static<typeof ExportBody>;
+
+export const FieldsQuerystring = Type.Object(
+  {
+    from: Type.Optional(Time),
+    to: Type.Optional(Time),
+    sample: Type.Integer({ minimum: 1, maximum: 5000, default: 1000, description: 'The newest events in the range to read the fields of.' }),
+  },
+  { additionalProperties: false },
+);
+export type FieldsQuerystring = Static<typeof FieldsQuerystring>;
+
+export const FieldsResponse = Type.Object({
+  sampled: Type.Integer({ description: 'Events read.' }),
+  fields: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      type: Type.String({ description: 'text, keyword, number, date, ip, boolean or unindexed: how a query compares it.' }),
+      count: Type.Integer({ description: 'Sampled events that have it.' }),
+      values: Type.Array(Type.Unknown(), { description: 'Up to five distinct values.' }),
+    }),
+  ),
+});
