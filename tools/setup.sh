@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a machine for the tests: the command-line peers they drive (logger, kcat, curl, openssl,
-# mosquitto, syslog-ng, zstd; Debian's rsyslog conflicts with syslog-ng, and syslog-ng also covers TLS and
+# mosquitto, syslog-ng, zstd, chromium for the API docs page test; Debian's rsyslog conflicts with syslog-ng, and syslog-ng also covers TLS and
 # Kafka for the benchmark) and the Java toolchain that runs Kafka and OpenSearch, from Debian packages and only when missing; then
 # caches the Maven artifacts so that the first integration test does not pay for the download.
 # Idempotent: a second run installs nothing and downloads nothing.
@@ -21,6 +21,7 @@ declare -A PACKAGE_FOR=(
   [java]=openjdk-17-jdk-headless
   [javac]=openjdk-17-jdk-headless
   [mvn]=maven
+  [chromium]=chromium
 )
 
 missing=()
