@@ -30,58 +30,78 @@ function sortedIndex(sorted: readonly number[], value: number): number {
   return low;
 }
 
+class EventCount implements Aggregate {
+  private count = 0;
+  add(): void {
+    this.count += 1;
+  }
+  remove(): void {
+    this.count -= 1;
+  }
+  value(): number {
+    return this.count;
+  }
+}
+
+class DistinctCount implements Aggregate {
+  private readonly occurrences = new Map<string | number | undefined, number>();
+  add(entry: WindowEntry): void {
+    this.occurrences.set(entry.v, (this.occurrences.get(entry.v) ?? 0) + 1);
+  }
+  remove(entry: WindowEntry): void {
+    const left = (this.occurrences.get(entry.v) ?? 1) - 1;
+    if (left === 0) this.occurrences.delete(entry.v);
+    else this.occurrences.set(entry.v, left);
+  }
+  value(): number {
+    return this.occurrences.size;
+  }
+}
+
+class Sum implements Aggregate {
+  private sum = 0;
+  private count = 0;
+  constructor(private readonly average: boolean) {}
+  add(entry: WindowEntry): void {
+    this.sum += entry.v as number;
+    this.count += 1;
+  }
+  remove(entry: WindowEntry): void {
+    this.sum -= entry.v as number;
+    this.count -= 1;
+  }
+  value(): number {
+    return this.average ? (this.count === 0 ? 0 : this.sum / this.count) : this.sum;
+  }
+}
+
+class Percentile implements Aggregate {
+  private readonly sorted: number[] = [];
+  constructor(private readonly percentile: number) {}
+  add(entry: WindowEntry): void {
+    this.sorted.splice(sortedIndex(this.sorted, entry.v as number), 0, entry.v as number);
+  }
+  remove(entry: WindowEntry): void {
+    this.sorted.splice(sortedIndex(this.sorted, entry.v as number), 1);
+  }
+  /** Nearest rank: the smallest value with at least p% of the values at or below it. */
+  value(): number {
+    if (this.sorted.length === 0) return 0;
+    return this.sorted[Math.max(0, Math.ceil((this.percentile / 100) * this.sorted.length) - 1)] as number;
+  }
+}
+
 export function createAggregate(rule: CorrelationRule): Aggregate {
   switch (rule.correlation.type) {
-    case 'value_count': {
-      const occurrences = new Map<string | number | undefined, number>();
-      return {
-        add: (entry) => occurrences.set(entry.v, (occurrences.get(entry.v) ?? 0) + 1),
-        remove: (entry) => {
-          const left = (occurrences.get(entry.v) ?? 1) - 1;
-          if (left === 0) occurrences.delete(entry.v);
-          else occurrences.set(entry.v, left);
-        },
-        value: () => occurrences.size,
-      };
-    }
+    case 'value_count':
+      return new DistinctCount();
     case 'value_sum':
-    case 'value_avg': {
-      let sum = 0;
-      let count = 0;
-      const average = rule.correlation.type === 'value_avg';
-      return {
-        add: (entry) => {
-          sum += entry.v as number;
-          count += 1;
-        },
-        remove: (entry) => {
-          sum -= entry.v as number;
-          count -= 1;
-        },
-        value: () => (average ? (count === 0 ? 0 : sum / count) : sum),
-      };
-    }
-    case 'value_percentile': {
-      const sorted: number[] = [];
-      const percentile = rule.correlation.condition?.percentile ?? 50;
-      return {
-        add: (entry) => sorted.splice(sortedIndex(sorted, entry.v as number), 0, entry.v as number),
-        remove: (entry) => sorted.splice(sortedIndex(sorted, entry.v as number), 1),
-        // Nearest rank: the smallest value with at least p% of the values at or below it.
-        value: () => (sorted.length === 0 ? 0 : (sorted[Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1)] as number)),
-      };
-    }
-    default: {
-      let count = 0;
-      return {
-        add: () => {
-          count += 1;
-        },
-        remove: () => {
-          count -= 1;
-        },
-        value: () => count,
-      };
-    }
+      return new Sum(false);
+    case 'value_avg':
+      return new Sum(true);
+    case 'value_percentile':
+      return new Percentile(rule.correlation.condition?.percentile ?? 50);
+    default:
+      return new EventCount();
   }
 }

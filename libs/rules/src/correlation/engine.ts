@@ -94,12 +94,14 @@ type Chain = { start: number; startId: string; ids: string[] };
 type GroupData = { entries: WindowEntry[] } | { latest: Array<WindowEntry | null> } | { chains: Array<Chain | null> };
 
 interface Group {
+  /** The key it is stored under, reused on every touch: a fresh key string in the old map would survive every young collection. */
+  readonly key: string;
   lastSeen: number;
   readonly values: readonly unknown[];
   data: GroupData;
   /** Head of data.entries: entries before it have left the window (compacted now and then). */
   head: number;
-  aggregate?: Aggregate;
+  aggregate: Aggregate | undefined;
 }
 
 interface Compiled {
@@ -301,7 +303,7 @@ export class CorrelationEngine {
     const key = JSON.stringify(values);
     let group = compiled.groups.get(key);
     if (group === undefined) {
-      group = { lastSeen: signal.timestamp, values, data: this.emptyData(compiled), head: 0 };
+      group = { key, lastSeen: signal.timestamp, values, data: this.emptyData(compiled), head: 0, aggregate: undefined };
       compiled.groups.set(key, group);
       if (compiled.groups.size > this.maxGroups) {
         // Map order is touch order and signals come in time order, so the first key is the stalest group.
@@ -311,7 +313,7 @@ export class CorrelationEngine {
       }
     } else {
       compiled.groups.delete(key);
-      compiled.groups.set(key, group);
+      compiled.groups.set(group.key, group);
       group.lastSeen = signal.timestamp;
     }
     const entry: WindowEntry = entryValue === undefined ? { t: signal.timestamp, id: signal.eventId } : { t: signal.timestamp, id: signal.eventId, v: entryValue };
@@ -336,8 +338,10 @@ export class CorrelationEngine {
     const since = entry.t - compiled.spanMs;
     if ('latest' in data) {
       data.latest[step] = entry;
-      const inWindow = data.latest.filter((seen): seen is WindowEntry => seen !== null && seen.t >= since);
-      if (!satisfies(compiled.bounds, inWindow.length)) return undefined;
+      let seen = 0;
+      for (const latest of data.latest) if (latest !== null && latest.t >= since) seen += 1;
+      if (!satisfies(compiled.bounds, seen)) return undefined;
+      const inWindow = data.latest.filter((latest): latest is WindowEntry => latest !== null && latest.t >= since);
       inWindow.sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
       group.data = this.emptyData(compiled);
       return this.fire(compiled, key, group, inWindow, inWindow.length, alerts);
@@ -379,7 +383,7 @@ export class CorrelationEngine {
     const window = data.entries.slice(group.head);
     group.data = this.emptyData(compiled);
     group.head = 0;
-    delete group.aggregate;
+    group.aggregate = undefined;
     return this.fire(compiled, key, group, window, value, alerts);
   }
 
@@ -536,7 +540,7 @@ export class CorrelationEngine {
       const expected = this.emptyData(compiled);
       for (const [key, group] of saved.groups) {
         if (Object.keys(expected)[0] !== Object.keys(group.data)[0]) throw new CorrelationStateError(`rule ${compiled.rule.id} in the correlation snapshot holds state of another type`);
-        compiled.groups.set(key, { lastSeen: group.lastSeen, values: group.values, data: group.data, head: 0 });
+        compiled.groups.set(key, { key, lastSeen: group.lastSeen, values: group.values, data: group.data, head: 0, aggregate: undefined });
       }
     }
   }
