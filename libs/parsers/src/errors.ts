@@ -27,6 +27,7 @@ export const PARSE_ERROR_CODES = [
   'SIEM_PARSE_GROK_INPUT_TOO_LONG',
   'SIEM_PARSE_GROK_BAD_VALUE',
   'SIEM_PARSE_VENDOR_MISMATCH',
+  'SIEM_PARSE_BAD_EVENT_XML',
 ] as const;
 
 export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];

@@ -30,6 +30,7 @@ export { apacheErrorBodyParser, nginxErrorBodyParser } from './web-error-log';
 export { linuxAuthBodyParser } from './linux-auth';
 export { auditdBodyParser } from './auditd';
 export { iptablesBodyParser } from './iptables';
+export { sysmonLinuxBodyParser, SYSMON_LINUX } from './sysmon-linux';
 export { cefBody } from './cef';
 export { leefBody } from './leef';
 export { kvBody, KvOptions } from './kv';

@@ -46,6 +46,7 @@ describe('parser registry', () => {
       'linux_auth',
       'auditd',
       'iptables',
+      'sysmon_linux',
       'cisco_asa',
       'fortigate',
       'panos',
@@ -135,6 +136,7 @@ const SEEDS = [
   '<14>Dec  4 10:00:00 PA-VM 1,2026/12/04 10:00:00,012801096514,TRAFFIC,end,2561,2026/12/04 10:00:00,10.0.0.5,198.51.100.20,203.0.113.2,198.51.100.20,LAN-out,corp\\alice,,ssl,vsys1,trust,untrust,ethernet1/2,ethernet1/1,fwd,2026/12/04 10:00:00,72568134,1,49583,443,50464,443,0x40441a,tcp,allow,7312,2228,5084,22,2026/12/04 09:59:44,16,business-and-economy,,7253419119627122716,0x8000000000000000,10.0.0.0-10.255.255.255,United States,,12,10,tcp-fin',
   '<134>Dec  4 10:00:00 filterlog[4021]: 5,,,1000000103,igb0,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,203.0.113.9,10.0.0.5,4431,22,0,S,1234567,,64240,,mss;sackOK;TS;nop;wscale',
   '<14>1 2026-12-04T10:00:00.123+01:00 srx-1 RT_FLOW - RT_FLOW_SESSION_DENY [junos@2636.1.1.1.2.129 source-address="203.0.113.9" source-port="4431" destination-address="10.0.0.5" destination-port="22" protocol-id="6" policy-name="deny-all" source-zone-name="untrust" destination-zone-name="trust" reason="policy deny"] session denied',
+  '<Event><System><Provider Name="Linux-Sysmon"/><EventID>5</EventID><Channel>Linux-Sysmon/Operational</Channel><Computer>h</Computer></System><EventData><Data Name="Image">/usr/bin/id</Data><Data Name="User">root</Data></EventData></Event>',
   '%ASA-4-106023: Deny tcp src outside:203.0.113.9/4431 dst inside:10.0.0.5/22 by access-group "OUTSIDE_IN" [0x8ed66b60, 0xf8852875]',
 ];
 const ALPHABET = Buffer.from('<>[]{}"\\=:.- 0123456789TZ+aZ\n\r\t,\u00e9');

@@ -12,6 +12,7 @@ import { cloudTrailParser } from './cloudtrail';
 import { grokParser } from './grok';
 import { iptablesParser } from './iptables';
 import { linuxAuthParser } from './linux-auth';
+import { sysmonLinuxParser } from './sysmon-linux';
 import { ciscoAsaParser } from './network/cisco-asa';
 import { fortigateParser } from './network/fortigate';
 import { panosParser } from './network/panos';
@@ -50,6 +51,7 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   linuxAuthParser,
   auditdParser,
   iptablesParser,
+  sysmonLinuxParser,
   ciscoAsaParser,
   fortigateParser,
   panosParser,

@@ -1,7 +1,7 @@
 /**
  * After a syslog header, the message body goes on to the parser of its payload
  * (a CEF or LEEF record carried in syslog) or of its program (sshd, sudo,
- * kernel netfilter lines, auditd), so the event carries both the syslog fields
+ * kernel netfilter lines, auditd, Sysmon for Linux), so the event carries both the syslog fields
  * and the body's. A body the next parser does not recognise leaves the syslog
  * event as it is; a body that claims a format but is broken is tagged
  * `<format>_parse_failure` with the reason in `error.*`, and still indexed.
@@ -14,6 +14,7 @@ import type { ParserContext } from './context';
 import { iptablesBodyParser } from './iptables';
 import { leefBody } from './leef';
 import { linuxAuthBodyParser } from './linux-auth';
+import { EVENT_XML_PREFIX, sysmonLinuxBodyParser } from './sysmon-linux';
 import { ciscoAsaBodyParser } from './network/cisco-asa';
 import { fortigateBodyParser } from './network/fortigate';
 import { panosBodyParser } from './network/panos';
@@ -49,6 +50,7 @@ function chainLinks(): readonly ChainLink[] {
       bodyParser: linuxAuthBodyParser,
     },
     { programs: ['kernel'], bodyParser: iptablesBodyParser },
+    { bodyPrefix: EVENT_XML_PREFIX, programs: ['sysmon'], bodyParser: sysmonLinuxBodyParser },
   ];
 }
 

@@ -22,6 +22,8 @@ export const WINDOWS_PARSER = 'windows';
 
 const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing';
 const SYSMON_PROVIDER = 'Microsoft-Windows-Sysmon';
+/** Sysmon for Linux writes the same records, under its own provider name. */
+export const LINUX_SYSMON_PROVIDER = 'Linux-Sysmon';
 
 /** What the three shapes have in common, read once and then mapped the same way. */
 interface WindowsRecord {
@@ -313,7 +315,7 @@ function mapRecord(event: JsonObject, record: WindowsRecord): JsonObject {
   if (keywords?.includes('Audit Failure')) fill(event, 'event.outcome', 'failure');
   else if (keywords?.includes('Audit Success')) fill(event, 'event.outcome', 'success');
 
-  const mapper = record.provider === SECURITY_PROVIDER ? SECURITY_EVENTS[record.eventId ?? ''] : record.provider === SYSMON_PROVIDER ? SYSMON_EVENTS[record.eventId ?? ''] : undefined;
+  const mapper = record.provider === SECURITY_PROVIDER ? SECURITY_EVENTS[record.eventId ?? ''] : record.provider === SYSMON_PROVIDER || record.provider === LINUX_SYSMON_PROVIDER ? SYSMON_EVENTS[record.eventId ?? ''] : undefined;
   if (mapper !== undefined) mapper(event, record.eventData);
   return event;
 }
@@ -517,10 +519,22 @@ function mapSysmonNetwork(event: JsonObject, data: Readonly<Record<string, strin
   fill(event, 'network.type', ipv6 === 'true' ? 'ipv6' : ipv6 === 'false' ? 'ipv4' : undefined);
 }
 
-function mapSysmonFileCreate(event: JsonObject, data: Readonly<Record<string, string>>): void {
-  classify(event, 'file', ['creation'], 'File created');
+function mapSysmonProcessTerminate(event: JsonObject, data: Readonly<Record<string, string>>): void {
+  classify(event, 'process', ['end'], 'Process terminated');
   mapSysmonProcess(event, 'process', data, { guid: 'ProcessGuid', pid: 'ProcessId', image: 'Image' });
   mapSysmonUser(event, data.User);
+}
+
+function mapSysmonFile(type: string, action: string): EventMapper {
+  return (event, data) => {
+    classify(event, 'file', [type], action);
+    mapSysmonProcess(event, 'process', data, { guid: 'ProcessGuid', pid: 'ProcessId', image: 'Image' });
+    mapSysmonUser(event, data.User);
+    mapTargetFile(event, data);
+  };
+}
+
+function mapTargetFile(event: JsonObject, data: Readonly<Record<string, string>>): void {
   const path = present(data.TargetFilename);
   if (path === undefined) return;
   const name = windowsBasename(path) ?? path;
@@ -578,8 +592,11 @@ function mapSysmonRegistrySet(event: JsonObject, data: Readonly<Record<string, s
 const SYSMON_EVENTS: Readonly<Record<string, EventMapper>> = {
   '1': mapSysmonProcessCreate,
   '3': mapSysmonNetwork,
-  '11': mapSysmonFileCreate,
+  '5': mapSysmonProcessTerminate,
+  '11': mapSysmonFile('creation', 'File created'),
   '13': mapSysmonRegistrySet,
+  '23': mapSysmonFile('deletion', 'File Delete archived'),
+  '26': mapSysmonFile('deletion', 'File Delete logged'),
 };
 
 export function createWindowsParser(config?: Partial<ParserConfig>): Parser {
@@ -610,6 +627,6 @@ export function createWindowsParser(config?: Partial<ParserConfig>): Parser {
 export const windowsParser: ParserDefinition = {
   type: WINDOWS_PARSER,
   description:
-    'Windows event log records as JSON from Winlogbeat, NXLog (to_json) or EVTX converters (evtx_dump, python-evtx), mapped to winlog.* and ECS, with Security logon/process/account and Sysmon 1/3/11/13 fields.',
+    'Windows event log records as JSON from Winlogbeat, NXLog (to_json) or EVTX converters (evtx_dump, python-evtx), mapped to winlog.* and ECS, with Security logon/process/account and Sysmon 1/3/5/11/13/23/26 fields.',
   create: createWindowsParser,
 };
