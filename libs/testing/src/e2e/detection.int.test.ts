@@ -150,6 +150,19 @@ function describeDetection(name: string, makeDeployment: () => Deployment, extra
       await ingest([whoamiEvent(loud)]);
       await waitFor('the alert once enabled again', async () => (await alertsOf(whoamiId, loud)).length === 1, 30_000, 200);
     });
+
+    it('lists rules and alerts, and disables a rule, with the siem command', async () => {
+      const siem = async (...args: string[]) =>
+        (await run(process.execPath, ['--import', 'tsx', path.join(root, 'tools/cli/src/main.ts'), ...args], { cwd: root, env: { ...process.env, ...setup.env } })).stdout;
+      const listed = JSON.parse(await siem('rules', 'list', '--json', '--level', 'medium', '--product', 'windows')) as { rules: { id: string; title: string }[] };
+      const whoami = listed.rules.find((rule) => rule.title.toLowerCase().includes('whoami'))!;
+      expect(whoami).toBeDefined();
+      expect(await siem('rules', 'disable', whoami.id)).toContain('is disabled');
+      expect(await siem('rules', 'enable', whoami.id)).toContain('is enabled');
+      const alerts = JSON.parse(await siem('alerts', '--json', '--rule', whoami.id)) as { total: number };
+      expect(alerts.total).toBeGreaterThanOrEqual(2);
+      expect(await siem('alerts', '--rule', whoami.id)).toMatch(/medium +open/);
+    });
   });
 }
 
