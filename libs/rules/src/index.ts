@@ -23,3 +23,5 @@ export { parseSigmaCollection } from './correlation/import';
 export type { SigmaCollectionResult } from './correlation/import';
 export { CorrelationEngine, CorrelationStateError } from './correlation/engine';
 export type { Signal, CorrelationAlert, CorrelationEngineOptions, CorrelationStats, CorrelationRuleStats } from './correlation/engine';
+export { FilterRuleSchema, validateFilterRule, applyFilters, filterApplies } from './filters/filter';
+export type { FilterRule } from './filters/filter';

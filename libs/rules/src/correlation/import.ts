@@ -1,11 +1,12 @@
 /**
- * A Sigma YAML file as Sigma writes correlations: several `---` separated
- * documents, single-event rules and the correlations over them (and over each
- * other) together. Each document is read by its kind; the correlations are
+ * A Sigma YAML file as Sigma writes correlations and filters: several `---`
+ * separated documents, single-event rules, the correlations over them (and
+ * over each other) and the filters that tune them, together. Each document is read by its kind; the correlations are
  * then checked against the file's rules and the rules already known.
  */
 import { parseAllDocuments } from 'yaml';
 import { RuleValidationError, type RuleErrorCode } from '../errors';
+import { validateFilterRule, type FilterRule } from '../filters/filter';
 import { parseSigmaYaml, type SigmaImportResult } from '../sigma-yaml';
 import { MAX_RULE_BYTES, type CompileOptions } from '../validate';
 import { CorrelationRuleSchema, type CorrelationRule } from './schema';
@@ -14,6 +15,7 @@ import { resolveCorrelations, validateCorrelationRule, type RuleReference } from
 export type SigmaCollectionResult =
   | SigmaImportResult
   | { readonly ok: true; readonly correlation: CorrelationRule; readonly source?: string }
+  | { readonly ok: true; readonly filter: FilterRule; readonly source?: string }
   | { readonly ok: false; readonly code: RuleErrorCode; readonly reason: string; readonly pointer?: string; readonly source?: string; readonly id?: string; readonly title?: string };
 
 const KNOWN_KEYS = new Set(Object.keys(CorrelationRuleSchema.properties));
@@ -41,14 +43,15 @@ export function parseSigmaCollection(text: string, source?: string, options?: Co
   const results: SigmaCollectionResult[] = [];
   for (const document of parseAllDocuments(text)) {
     const value: unknown = document.errors.length > 0 ? undefined : document.toJS({ maxAliasCount: 100 });
-    const isCorrelation = typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Record<string, unknown>).correlation !== undefined;
-    if (!isCorrelation) {
+    const mapping = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    if (mapping?.correlation === undefined && mapping?.filter === undefined) {
       results.push(...parseSigmaYaml(String(document), source, options));
       continue;
     }
-    const fields = value as Record<string, unknown>;
+    const fields = mapping;
     try {
-      results.push({ ok: true, correlation: validateCorrelationRule(correlationDocument(fields)), ...at });
+      if (fields.filter !== undefined) results.push({ ok: true, filter: validateFilterRule(fields, options), ...at });
+      else results.push({ ok: true, correlation: validateCorrelationRule(correlationDocument(fields)), ...at });
     } catch (error) {
       if (!(error instanceof RuleValidationError)) throw error;
       results.push({ ok: false, code: error.code, reason: error.message, pointer: error.pointer, ...at, ...(typeof fields.id === 'string' ? { id: fields.id } : {}), ...(typeof fields.title === 'string' ? { title: fields.title } : {}) });
