@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { DetectionStore } from '@siem/store';
+import type { DetectionStore, SavedSearchStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import { apiMetrics } from './api-metrics';
 import { ApiError, ApiErrorCodes, errorBody } from './errors';
@@ -10,6 +10,7 @@ import { alertRoutes } from './routes/alerts';
 import { analystRoutes } from './routes/analyst';
 import { opsRoutes } from './routes/ops';
 import { ruleRoutes, type EventWindow } from './routes/rules';
+import { savedSearchRoutes } from './routes/saved-searches';
 import { searchRoutes } from './routes/search';
 
 export interface ApiDeps {
@@ -18,6 +19,8 @@ export interface ApiDeps {
   readonly metrics: MetricsRegistry;
   /** Rules and alerts; without it the API serves no /rules or /alerts routes. */
   readonly detection?: DetectionStore;
+  /** Saved searches; without it the API serves no /saved-searches routes. */
+  readonly savedSearches?: SavedSearchStore;
 }
 
 /** The Fastify app, unstarted: tests call `inject`, main.ts calls `listen`. */
@@ -44,6 +47,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.register(opsRoutes, { reader: deps.reader, metrics: deps.metrics });
   app.register(searchRoutes, { prefix: '/api/v1', reader: deps.reader });
   app.register(analystRoutes, { prefix: '/api/v1', reader: deps.reader });
+  if (deps.savedSearches) app.register(savedSearchRoutes, { prefix: '/api/v1', savedSearches: deps.savedSearches });
   if (deps.detection) {
     const events: EventWindow = async (range) => JSON.parse(await deps.reader.search({ q: '', ...range })).hits;
     app.register(ruleRoutes, { prefix: '/api/v1', detection: deps.detection, events });

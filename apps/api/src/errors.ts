@@ -11,6 +11,7 @@ export const ApiErrorCodes = {
   resultTooLarge: 'SIEM_API_RESULT_TOO_LARGE',
   notReady: 'SIEM_API_NOT_READY',
   eventNotFound: 'SIEM_API_EVENT_NOT_FOUND',
+  savedSearchNotFound: 'SIEM_API_SAVED_SEARCH_NOT_FOUND',
 } as const;
 
 export type ApiErrorCode = (typeof ApiErrorCodes)[keyof typeof ApiErrorCodes];

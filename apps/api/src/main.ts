@@ -1,5 +1,5 @@
 import { loadConfig } from '@siem/config';
-import { createDetectionStore } from '@siem/store';
+import { createDetectionStore, createSavedSearchStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildApi } from './build-api';
 import { poolReader } from './event-reader';
@@ -17,10 +17,12 @@ const pool = new ReadPool({
   logger,
 });
 const detection = createDetectionStore(config);
-const app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry(), detection });
+const savedSearches = createSavedSearchStore(config);
+const app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry(), detection, savedSearches });
 
 try {
   await detection.ensureReady();
+  await savedSearches.ensureReady();
   // Searches start once the read workers have loaded the query parser and opened the store.
   await pool.ready();
   await app.listen({ host: config.api.host, port: config.api.port });
@@ -34,6 +36,7 @@ const shutdown = async () => {
   await app.close();
   await pool.close();
   await detection.close();
+  await savedSearches.close();
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown());
