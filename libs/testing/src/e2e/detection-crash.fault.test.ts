@@ -10,8 +10,8 @@ import { waitFor } from '../wait-for';
 import { countDocuments } from './opensearch-http';
 import { pipelineEnv, type PipelineEnv } from './pipeline-env';
 
-const TOTAL = 20_000;
-const BATCH = 500;
+const TOTAL = 10_000;
+const BATCH = 250;
 
 const apps: AppProcess[] = [];
 const setups: PipelineEnv[] = [];

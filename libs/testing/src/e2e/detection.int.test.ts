@@ -151,7 +151,8 @@ function describeDetection(name: string, makeDeployment: () => Deployment, extra
       await waitFor('the alert once enabled again', async () => (await alertsOf(whoamiId, loud)).length === 1, 30_000, 200);
     });
 
-    it('lists rules and alerts, and disables a rule, with the siem command', async () => {
+    // The command is a client of the API, whatever the deployment: one run of it is enough.
+    it.skipIf(name !== 'embedded default')('lists rules and alerts, and disables a rule, with the siem command', async () => {
       const siem = async (...args: string[]) =>
         (await run(process.execPath, ['--import', 'tsx', path.join(root, 'tools/cli/src/main.ts'), ...args], { cwd: root, env: { ...process.env, ...setup.env } })).stdout;
       const listed = JSON.parse(await siem('rules', 'list', '--json', '--level', 'medium', '--product', 'windows')) as { rules: { id: string; title: string }[] };
