@@ -18,7 +18,7 @@ const USAGE = `Usage:
                                         patterns default to SIEM_FILE_INPUTS, checkpoints under SIEM_DATA_DIR,
                                         metrics on :9465 unless SIEM_COLLECTOR_METRICS_PORT is set)
   siem send [FILE] [--batch N]          ship lines from FILE or stdin to the collector's HTTP input
-  siem search QUERY [--size N] [--from ISO] [--to ISO] [--json]
+  siem search QUERY [--size N] [--from ISO|24h|now-15m] [--to ...] [--json] [--agg FIELD] [--export ndjson|csv]
   siem dlq replay [--code CODE] [--parser NAME] [--all] [--wait-seconds N]
                                         re-send dead letters through the pipeline (after a parser fix):
                                         those in the dead-letter topic when it starts, by default only the
@@ -33,6 +33,11 @@ const args = parseArgs(process.argv.slice(2));
 const logger = createLogger('siem', process.env.SIEM_LOG_LEVEL ?? 'info');
 const local = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
 const flag = (name: string) => (typeof args.flags[name] === 'string' ? (args.flags[name] as string) : undefined);
+const exportFormat = (format: string | undefined): 'ndjson' | 'csv' | undefined => {
+  if (format === undefined || format === 'ndjson' || format === 'csv') return format;
+  process.stderr.write(`--export takes ndjson or csv, not ${format}.\n${USAGE}`);
+  process.exit(2);
+};
 
 try {
   switch (args.command) {
@@ -70,6 +75,9 @@ try {
           from: flag('from'),
           to: flag('to'),
           json: args.flags.json === true,
+          agg: flag('agg'),
+          export: exportFormat(flag('export')),
+          progress: process.stderr,
         }),
       );
       break;
