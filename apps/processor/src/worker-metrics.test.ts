@@ -46,4 +46,22 @@ describe('processor metrics across workers', () => {
       await server.close();
     }
   });
+
+  it('answers /healthz while up, and /readyz 200 with a live worker, 503 with none', async () => {
+    let workers = [fakeWorker(registryWith(1, 0))];
+    const server = await serveWorkerMetrics(() => workers, '127.0.0.1', 0);
+    try {
+      const base = server.url.replace('/metrics', '');
+      expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+      const ready = await fetch(`${base}/readyz`);
+      expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', workers: 1 }]);
+      workers = [];
+      const notReady = await fetch(`${base}/readyz`);
+      expect(notReady.status).toBe(503);
+      expect((await notReady.json()).error.code).toBe('SIEM_PROCESSOR_NOT_READY');
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
 });

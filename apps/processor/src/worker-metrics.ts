@@ -88,11 +88,32 @@ export interface ProcessorMetricsServer {
   close(): Promise<void>;
 }
 
-/** The processor primary's `GET /metrics`: its workers' metrics added up, asked for at each scrape. */
+/**
+ * The processor primary's own port: `GET /metrics`, its workers' metrics added up, asked for
+ * at each scrape; `GET /healthz`, the primary is up; `GET /readyz`, at least one worker is
+ * alive and answers (the same question the metrics ask), else 503.
+ */
 export async function serveWorkerMetrics(workers: () => readonly Worker[], host: string, port: number): Promise<ProcessorMetricsServer> {
+  const json = (response: http.ServerResponse, status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
   const server = http.createServer((request, response) => {
-    if ((request.url ?? '/').split('?')[0] !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: GET /metrics.\n');
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: GET /metrics, /healthz or /readyz.\n');
+      return;
+    }
+    if (path === '/healthz') return json(response, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      collectWorkerMetrics(workers(), 2000).then(
+        (texts) =>
+          texts.length > 0
+            ? json(response, 200, { status: 'ready', workers: texts.length })
+            : json(response, 503, { error: { code: 'SIEM_PROCESSOR_NOT_READY', message: 'No processor worker is alive and answering; see the processor log (workers restart on their own).' } }),
+        () => json(response, 503, { error: { code: 'SIEM_PROCESSOR_NOT_READY', message: 'Asking the workers failed; see the processor log.' } }),
+      );
+      return;
+    }
+    if (path !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: GET /metrics, /healthz or /readyz.\n');
       return;
     }
     collectWorkerMetrics(workers(), 2000).then(
