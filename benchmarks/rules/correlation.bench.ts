@@ -128,7 +128,7 @@ const wideSignals = Array.from({ length: 40_000 }, (_, i): Signal => ({
   ruleId: baseIds[i % 10] as string,
   eventId: `w${i}`,
   timestamp: T0 + i * 5,
-  fields: { 'source.ip': `192.0.2.${(i >> 4) % 10}`, 'user.name': `user${i % 7919}` },
+  fields: { 'source.ip': `192.0.2.${i % 10}`, 'user.name': `user${i}` },
 }));
 for (const round of [1, 2]) {
   const wideEngine = new CorrelationEngine(wide);
