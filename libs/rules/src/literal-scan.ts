@@ -3,8 +3,10 @@
  * is keyed by one of its three-character windows, the one least shared with
  * other literals and least made of characters common in any text (spaces,
  * path separators, dots, frequent letters); the scan hashes every window of
- * the input once, skips windows no literal is keyed by with one table read,
- * and checks the few candidates in place. Literals of one or two
+ * the input once, skips windows no literal is keyed by with one byte-table
+ * read, and checks the few candidates of that hash slot in place (an array
+ * indexed by the hash, not a map keyed by the window: a window key needs 48
+ * bits, which makes it a heap number that is slow to hash). Literals of one or two
  * characters (a list of emoji) are looked up per character or pair instead.
  */
 
@@ -34,7 +36,8 @@ function keyAt(text: string, index: number): number {
 }
 
 export class LiteralScanner<T> {
-  readonly #buckets = new Map<number, Candidate<T>[]>();
+  /** Candidates by window hash slot; `#table` marks the occupied slots densely, so most windows never touch this array. */
+  readonly #buckets: (Candidate<T>[] | undefined)[];
   readonly #table: Uint8Array;
   readonly #mask: number;
   /** Literals of one or two UTF-16 units, by the units themselves. */
@@ -46,6 +49,7 @@ export class LiteralScanner<T> {
     const bits = Math.min(MAX_TABLE_BITS, Math.max(MIN_TABLE_BITS, Math.ceil(Math.log2(entries.length * 16 + 1))));
     this.#table = new Uint8Array(1 << bits);
     this.#mask = (1 << bits) - 1;
+    this.#buckets = new Array<Candidate<T>[] | undefined>(1 << bits).fill(undefined);
     const counts = new Map<number, number>();
     for (const { literal } of entries) {
       for (let index = 0; index + WINDOW <= literal.length; index++) counts.set(keyAt(literal, index), (counts.get(keyAt(literal, index)) ?? 0) + 1);
@@ -71,11 +75,10 @@ export class LiteralScanner<T> {
           bestScore = score;
         }
       }
-      const key = keyAt(literal, best);
-      const bucket = this.#buckets.get(key) ?? [];
+      const slot = windowHash(literal.charCodeAt(best), literal.charCodeAt(best + 1), literal.charCodeAt(best + 2)) & this.#mask;
+      const bucket = (this.#buckets[slot] ??= []);
       bucket.push({ literal, offset: best, payload });
-      this.#buckets.set(key, bucket);
-      this.#table[windowHash(literal.charCodeAt(best), literal.charCodeAt(best + 1), literal.charCodeAt(best + 2)) & this.#mask] = 1;
+      this.#table[slot] = 1;
     }
     this.size = entries.length;
   }
@@ -89,13 +92,12 @@ export class LiteralScanner<T> {
     let b = value.charCodeAt(1);
     for (let index = 2; index < value.length; index++) {
       const c = value.charCodeAt(index);
-      if (table[windowHash(a, b, c) & mask] === 1) {
-        const bucket = this.#buckets.get(windowKey(a, b, c));
-        if (bucket !== undefined) {
-          for (const candidate of bucket) {
-            const start = index - 2 - candidate.offset;
-            if (start >= 0 && value.startsWith(candidate.literal, start) && hit(candidate.payload) === true) return true;
-          }
+      const slot = windowHash(a, b, c) & mask;
+      if (table[slot] === 1) {
+        // Literals keyed by other windows of the same slot are checked too: startsWith rules them out, and finds each occurrence once.
+        for (const candidate of this.#buckets[slot] as Candidate<T>[]) {
+          const start = index - 2 - candidate.offset;
+          if (start >= 0 && value.startsWith(candidate.literal, start) && hit(candidate.payload) === true) return true;
         }
       }
       a = b;
