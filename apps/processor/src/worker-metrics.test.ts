@@ -58,7 +58,7 @@ describe('processor metrics across workers', () => {
       workers = [];
       const notReady = await fetch(`${base}/readyz`);
       expect(notReady.status).toBe(503);
-      expect((await notReady.json()).error.code).toBe('SIEM_PROCESSOR_NOT_READY');
+      expect(((await notReady.json()) as { error: { code: string } }).error.code).toBe('SIEM_PROCESSOR_NOT_READY');
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
     } finally {
       await server.close();
