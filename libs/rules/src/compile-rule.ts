@@ -77,7 +77,7 @@ export interface CompileContext {
 }
 
 const ECS_NAME = /^@?[a-z][a-z0-9_]*(?:\.[a-z0-9_@-]+)+$/;
-const MIN_PREFILTER_LITERAL = 3;
+const MIN_PREFILTER_LITERAL = 1;
 const MAX_NEED_ALTERNATIVES = 4096;
 
 class Issues {

@@ -40,9 +40,11 @@ export class LiteralScanner<T> {
   readonly #buckets: (Candidate<T>[] | undefined)[];
   readonly #table: Uint8Array;
   readonly #mask: number;
-  /** Literals of one or two UTF-16 units, by the units themselves. */
-  readonly #short = new Map<number, T[]>();
-  #shortest = WINDOW;
+  /** Literals of one unit by that unit, and of two units by the first then the second (keys stay small integers). */
+  readonly #singles = new Map<number, T[]>();
+  readonly #pairs = new Map<number, Map<number, T[]>>();
+  /** Marks the first unit of every short literal, so a unit that starts none costs one byte read. */
+  #shortStarts: Uint8Array | undefined;
   readonly size: number;
 
   constructor(entries: readonly { literal: string; payload: T }[]) {
@@ -57,11 +59,13 @@ export class LiteralScanner<T> {
     for (const { literal, payload } of entries) {
       if (literal.length < WINDOW) {
         if (literal.length === 0) continue;
-        const key = literal.length === 1 ? literal.charCodeAt(0) : 65_536 + literal.charCodeAt(0) * 65_536 + literal.charCodeAt(1);
-        const list = this.#short.get(key) ?? [];
+        const first = literal.charCodeAt(0);
+        const table = literal.length === 1 ? this.#singles : (this.#pairs.get(first) ?? this.#pairs.set(first, new Map()).get(first)!);
+        const key = literal.length === 1 ? first : literal.charCodeAt(1);
+        const list = table.get(key) ?? [];
         list.push(payload);
-        this.#short.set(key, list);
-        this.#shortest = Math.min(this.#shortest, literal.length);
+        table.set(key, list);
+        (this.#shortStarts ??= new Uint8Array(65_536))[first] = 1;
         continue;
       }
       let best = 0;
@@ -85,7 +89,7 @@ export class LiteralScanner<T> {
 
   /** Calls `hit` with the payload of every literal found in `value` (once per occurrence); stops early when `hit` returns true. */
   scan(value: string, hit: (payload: T) => boolean | void): boolean {
-    if (this.#short.size > 0 && this.#scanShort(value, hit)) return true;
+    if (this.#shortStarts !== undefined && this.#scanShort(value, this.#shortStarts, hit)) return true;
     const table = this.#table;
     const mask = this.#mask;
     let a = value.charCodeAt(0);
@@ -106,18 +110,14 @@ export class LiteralScanner<T> {
     return false;
   }
 
-  #scanShort(value: string, hit: (payload: T) => boolean | void): boolean {
-    const short = this.#short;
+  #scanShort(value: string, starts: Uint8Array, hit: (payload: T) => boolean | void): boolean {
     for (let index = 0; index < value.length; index++) {
       const unit = value.charCodeAt(index);
-      if (this.#shortest === 1) {
-        const singles = short.get(unit);
-        if (singles !== undefined) for (const payload of singles) if (hit(payload) === true) return true;
-      }
-      if (index + 1 < value.length) {
-        const pairs = short.get(65_536 + unit * 65_536 + value.charCodeAt(index + 1));
-        if (pairs !== undefined) for (const payload of pairs) if (hit(payload) === true) return true;
-      }
+      if (starts[unit] !== 1) continue;
+      const singles = this.#singles.get(unit);
+      if (singles !== undefined) for (const payload of singles) if (hit(payload) === true) return true;
+      const pairs = index + 1 < value.length ? this.#pairs.get(unit)?.get(value.charCodeAt(index + 1)) : undefined;
+      if (pairs !== undefined) for (const payload of pairs) if (hit(payload) === true) return true;
     }
     return false;
   }

@@ -367,6 +367,16 @@ describe('compileRules – log sources and parsers', () => {
     expect(matches(rule({ category: 'proxy' }, { selection: { 'c-useragent|contains': 'sqlmap' }, condition: 'selection' }), access)).toBe(false);
   });
 
+  it('rules – pre-filters rules on literals of one or two characters (lookalike letters, emoji, ^^) without missing them', () => {
+    const lookalike = processRule({ 'CommandLine|contains': ['\u0410', '\u0421', '^^'] });
+    const plain = { ...PROCESS_CREATE, CommandLine: 'cmd.exe /c echo ok' };
+    const set = compileRules([lookalike]);
+    expect(set.match(sysmonEvtx(1, plain))).toEqual([]);
+    expect(set.stats().get(lookalike.id)).toMatchObject({ evaluated: 0 });
+    expect(set.match(sysmonEvtx(1, { ...plain, CommandLine: 'p\u043ewershell -c \u0441alc' })).length).toBe(1);
+    expect(set.match(sysmonEvtx(1, { ...plain, CommandLine: 'c^^md /c whoami' })).length).toBe(1);
+  });
+
   it('rules – counts a rule that throws on an event and goes on with the others', () => {
     const hostile = sysmonEvtx(1, PROCESS_CREATE);
     const winlog = hostile.winlog as Record<string, unknown>;
@@ -377,7 +387,8 @@ describe('compileRules – log sources and parsers', () => {
         throw new Error('unreadable');
       },
     });
-    const throwing = processRule({ 'CommandLine|contains': 'x' });
+    // exists has no literal for the pre-filter (which skips a field it cannot read), so the predicate itself meets the throwing getter.
+    const throwing = processRule({ 'CommandLine|exists': true });
     const fine = processRule({ 'Image|endswith': '\\powershell.exe' });
     const set = compileRules([throwing, fine]);
     expect(set.match(hostile).map((match) => match.rule.id)).toEqual([fine.id]);
