@@ -2,7 +2,7 @@
  * Proves: the Sigma matcher alone on one core, in events/s, with 0, 10, 100,
  * 1,000 and all importable rules of the public SigmaHQ set enabled, over a
  * mix of Windows process creation (Security 4688 and Sysmon 1), other Sysmon
- * events, auditd, sshd and web access events made by the project's parsers
+ * events, Sysmon for Linux process creation, auditd, sshd and web access events made by the project's parsers
  * (parsed once, outside the measured block). The peer in the same run is the
  * same compiled rules without the literal pre-filter (routing by log source
  * only), which shows what the pre-filter buys. No other Sigma engine installs
@@ -56,7 +56,21 @@ function windowsEvent(channel: string, provider: string, id: number, data: Recor
 
 const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
 
-/** The mix: 25% Security 4688, 20% Sysmon 1, 20% other Sysmon (3, 11, 13), 15% auditd, 10% sshd, 10% web. */
+const LINUX_COMMANDS = [
+  ['/usr/bin/ls', 'ls -la /var/log', '/usr/bin/bash'],
+  ['/usr/bin/curl', 'curl -s https://api.example.com/health', '/usr/bin/python3.11'],
+  ['/usr/bin/systemctl', 'systemctl status nginx.service', '/usr/bin/bash'],
+  ['/usr/bin/grep', 'grep -r ERROR /var/log/app', '/usr/bin/bash'],
+] as const;
+
+function sysmonLinuxProcess(i: number): string {
+  const [image, commandLine, parent] = LINUX_COMMANDS[i % LINUX_COMMANDS.length]!;
+  const data = { ProcessId: String(20000 + i), Image: image, CommandLine: `${commandLine} ${i}`, CurrentDirectory: '/home/alice', User: 'alice', ParentProcessId: String(19000 + i), ParentImage: parent, ParentCommandLine: parent };
+  const eventData = Object.entries(data).map(([name, value]) => `<Data Name="${name}">${value}</Data>`).join('');
+  return `<14>Nov 23 10:00:00 web-01 sysmon: <Event><System><Provider Name="Linux-Sysmon"/><EventID>1</EventID><Channel>Linux-Sysmon/Operational</Channel><Computer>web-01</Computer></System><EventData>${eventData}</EventData></Event>`;
+}
+
+/** The mix: 25% Security 4688, 20% Sysmon 1, 20% other Sysmon (3, 11, 13), 5% Sysmon for Linux 1, 10% auditd, 10% sshd, 10% web. */
 function sample(i: number): Record<string, unknown> {
   const [image, commandLine, parent] = COMMANDS[i % COMMANDS.length]!;
   const slot = i % 20;
@@ -84,6 +98,7 @@ function sample(i: number): Record<string, unknown> {
       EventType: 'SetValue', Image: image, TargetObject: `HKLM\\SOFTWARE\\Vendor\\App${i % 30}\\Setting`, Details: `DWORD (0x0000000${i % 10})`,
     }));
   }
+  if (slot < 14) return parsed('syslog', sysmonLinuxProcess(i));
   if (slot < 16) {
     const lines = [
       `type=SYSCALL msg=audit(1700000${String(i).padStart(3, '0')}.123:${i}): arch=c000003e syscall=59 success=yes exit=0 a0=55d5 a1=55d6 a2=55d7 a3=0 items=2 ppid=${1000 + i} pid=${2000 + i} auid=1000 uid=1000 gid=1000 euid=1000 comm="ls" exe="/usr/bin/ls" key="exec"`,
@@ -100,23 +115,33 @@ function sample(i: number): Record<string, unknown> {
 
 /**
  * Events per second of CPU time used by this process (the machine is shared:
- * wall time would measure the neighbours), after a warm-up.
+ * wall time would measure the neighbours), after a warm-up. The time is cut
+ * into slices and the best slice counts, since a neighbour's burst also slows
+ * this process's CPU time (shared caches and cores).
  */
+const SLICES = 8;
 function measure(set: CompiledRuleSet, events: readonly Record<string, unknown>[]): { eventsPerSecond: number; matchesPerEvent: number; calls: number } {
   let matches = 0;
   for (let i = 0; i < events.length * 2; i++) matches += set.match(events[i % events.length]!).length;
   matches = 0;
   let count = 0;
-  const cpuStart = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  const budget = BigInt(Math.round(SECONDS * 1e9));
-  while (process.hrtime.bigint() - started < budget) {
-    for (const event of events) matches += set.match(event).length;
-    count += events.length;
+  let best = 0;
+  const budget = BigInt(Math.round((SECONDS * 1e9) / SLICES));
+  for (let slice = 0; slice < SLICES; slice++) {
+    let sliceCount = 0;
+    const cpuStart = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    // Time is read every 256 events, so a slow set (no pre-filter, all rules) still fits its slice.
+    for (let next = 0; process.hrtime.bigint() - started < budget; next = (next + 256) % events.length) {
+      const end = Math.min(next + 256, events.length);
+      for (let i = next; i < end; i++) matches += set.match(events[i]!).length;
+      sliceCount += end - next;
+    }
+    const cpu = process.cpuUsage(cpuStart);
+    best = Math.max(best, sliceCount / ((cpu.user + cpu.system) / 1e6));
+    count += sliceCount;
   }
-  const cpu = process.cpuUsage(cpuStart);
-  const seconds = (cpu.user + cpu.system) / 1e6;
-  return { eventsPerSecond: count / seconds, matchesPerEvent: matches / count, calls: count + events.length * 2 };
+  return { eventsPerSecond: best, matchesPerEvent: matches / count, calls: count + events.length * 2 };
 }
 
 /** Every k-th rule, so each subset keeps the corpus' mix of log sources. */
@@ -157,7 +182,7 @@ const published = [
   '- Chainsaw (Rust): 7.4 s against Hayabusa\'s 5.05 s on Hayabusa\'s sample-evtx set with the same event ids (Yamato-Security/hayabusa pull request 280, 2021).',
 ];
 const table = [
-  `Matcher alone, one core (one Node.js thread), ${SAMPLES} distinct events parsed once by the project's parsers (25% Security 4688, 20% Sysmon 1, 20% Sysmon 3/11/13, 15% auditd, 10% sshd, 10% nginx), ${SECONDS} s of wall time per measurement after a warm-up; rates are events per second of CPU time used by the process (user + system), since the machine is shared. Rules: evenly spread subsets of the ${all.length} SigmaHQ rules that import enabled. Peer: the same compiled rules routed by log source but without the literal pre-filter.`,
+  `Matcher alone, one core (one Node.js thread), ${SAMPLES} distinct events parsed once by the project's parsers (25% Security 4688, 20% Sysmon 1, 20% Sysmon 3/11/13, 5% Sysmon for Linux 1, 10% auditd, 10% sshd, 10% nginx), ${SECONDS} s of wall time per measurement after a warm-up, in ${SLICES} slices; rates are events per second of CPU time used by the process (user + system), since the machine is shared, of the best slice (a neighbour's burst slows this process's CPU time too). Rules: evenly spread subsets of the ${all.length} SigmaHQ rules that import enabled. Peer: the same compiled rules routed by log source but without the literal pre-filter.`,
   '',
   ...header,
   ...rows,
