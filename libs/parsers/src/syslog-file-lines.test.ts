@@ -133,6 +133,18 @@ describe('syslog – lines without PRI, as written to files', () => {
     expect(result.ok ? undefined : result.error.code).toBe('SIEM_PARSE_UNKNOWN_FORMAT');
   });
 
+  it.each([
+    ['a level word where the host would be', '2026-11-23 10:00:00 ERROR request failed'],
+    ['a BSD time and no tag', 'Dec  4 10:00:00 web-2 something happened'],
+    ['a timestamp alone', '2026-11-23T10:00:00Z'],
+  ])('syslog – refuses a line without PRI and without a program tag (%s): an application log, not syslog', (_, line) => {
+    for (const parser of [auto, syslog]) {
+      const result = parser.parse(record(line));
+      expect(result.ok ? undefined : result.error.code).toBe('SIEM_PARSE_BAD_PRIORITY');
+      expect(result.ok ? '' : result.error.message).toContain('no program tag');
+    }
+  });
+
   it('syslog – tags a line whose time after PRI cannot be read, stamped with the receive time', () => {
     const event = parse('<13>Foo 11 22:14:15 host app: hi');
     expect(event['@timestamp']).toBe('2026-12-04T12:00:00.000Z');

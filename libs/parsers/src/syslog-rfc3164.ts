@@ -18,6 +18,9 @@ export const SYSLOG_RFC3164 = 'syslog_rfc3164';
 const SPACE = 0x20;
 const COLON = 0x3a;
 
+const NO_TAG_MESSAGE =
+  'The line has a timestamp but no <PRI> and no program tag ("host prog[pid]: message"), the shape syslog daemons write to files; an application log line such as "2026-11-23 10:00:00 ERROR ..." is not syslog: configure this input with the parser for its format (SIEM_PARSERS).';
+
 const NO_HEADER_MESSAGE =
   'The line starts with neither a syslog priority such as "<34>" nor a timestamp ("Mmm dd hh:mm:ss" or ISO 8601), so it is not syslog; configure this input with the parser for its format (SIEM_PARSERS).';
 
@@ -78,8 +81,13 @@ export function parseRfc3164Line(line: string, record: RawRecord, context: Parse
       if (line.charCodeAt(index) === COLON && line.charCodeAt(index + 1) === SPACE) index += 2;
       contentStart = index < length ? scanTag(line, index, parts) : -1;
     }
+    // Without <PRI>, the tag is what tells a daemon-written syslog line from an application's
+    // own log line that merely starts with a timestamp (whose level word would become the host).
+    if (contentStart < 0 && priority === NO_PRIORITY) return { ok: false, error: parseError('SIEM_PARSE_BAD_PRIORITY', SYSLOG_RFC3164, NO_TAG_MESSAGE) };
     if (contentStart < 0) contentStart = index;
     if (contentStart < length) parts.message = line.slice(contentStart);
+  } else if (priority === NO_PRIORITY) {
+    return { ok: false, error: parseError('SIEM_PARSE_BAD_PRIORITY', SYSLOG_RFC3164, NO_TAG_MESSAGE) };
   }
   return { ok: true, event: chainSyslogBody(buildSyslogEvent(line, parts, record, SYSLOG_RFC3164, context), parts.appname, context) };
 }
