@@ -54,13 +54,36 @@ export async function removeKafkaScratch(kafkaBrokers: string, topics: readonly 
     const existingTopics = new Set(await admin.listTopics());
     const present = topics.filter((topic) => existingTopics.has(topic));
     if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 30_000 });
-    if (groups.length > 0) {
-      await admin.deleteGroups([...groups]).catch((error: { groups?: { error?: { type?: string } }[] }) => {
-        // A group that never committed, or whose offsets went with its topics, is already gone.
-        if (!error.groups?.every((group) => group.error?.type === 'GROUP_ID_NOT_FOUND')) throw error;
-      });
-    }
+    if (groups.length > 0) await deleteGroupsOnceEmpty(admin, groups);
   } finally {
     await admin.disconnect();
+  }
+}
+
+type GroupFailure = { groupId?: string; error?: { type?: string } };
+
+/**
+ * Deletes consumer groups. A group that never committed, or whose offsets went with its
+ * topics, is already gone; one whose members have not yet left after their apps stopped
+ * (NON_EMPTY_GROUP until the broker ends their sessions) is tried again for up to 60 s.
+ */
+async function deleteGroupsOnceEmpty(admin: kafkajs.Admin, groups: readonly string[]): Promise<void> {
+  let pending = [...groups];
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await admin.deleteGroups(pending);
+      return;
+    } catch (error) {
+      const failures = ((error as { groups?: GroupFailure[] }).groups ?? []).filter((group) => group.error?.type !== 'GROUP_ID_NOT_FOUND');
+      if (failures.length === 0 && (error as { groups?: unknown }).groups !== undefined) return;
+      const stillBusy = failures.length > 0 && failures.every((group) => group.error?.type === 'NON_EMPTY_GROUP');
+      if (!stillBusy || Date.now() > deadline) {
+        const detail = failures.map((group) => `${group.groupId}: ${group.error?.type}`).join(', ');
+        throw new Error(`Could not delete the test consumer groups (${detail || String(error)}).`, { cause: error });
+      }
+      pending = failures.map((group) => group.groupId!).filter(Boolean);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
   }
 }
