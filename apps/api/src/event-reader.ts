@@ -15,8 +15,8 @@ export interface EventReader {
   count(request: ReadRequest): Promise<number>;
   /** A page of hits (sorted, after a cursor, with chosen fields) as JSON text: total, totalRelation, hits, next. */
   page(request: ReadRequest & Omit<SearchRequest, 'query' | 'from' | 'to'> & { readonly fields?: readonly string[] }): Promise<string>;
-  /** The event as JSON text, null when no event has the id. */
-  getEvent(id: string): Promise<string | null>;
+  /** The event as JSON text, null when no event has the id; `timestamp` (its @timestamp) finds it before a refresh. */
+  getEvent(id: string, timestamp?: string): Promise<string | null>;
   aggregate(request: ReadRequest & { readonly aggs: AggregateRequest['aggs'] }): Promise<AggregateResult>;
   /** The field catalog of the newest `sample` events in the range, as JSON text: sampled, fields. */
   fields(request: { readonly from?: string; readonly to?: string; readonly sample: number }): Promise<string>;
@@ -29,7 +29,7 @@ export function poolReader(pool: ReadPool): EventReader {
     search: (request) => pool.run<string>({ op: 'search', ...request }),
     count: (request) => pool.run<number>({ op: 'count', ...request }),
     page: (request) => pool.run<string>({ op: 'page', ...request }),
-    getEvent: (id) => pool.run<string | null>({ op: 'get', id }),
+    getEvent: (id, timestamp) => pool.run<string | null>({ op: 'get', id, timestamp }),
     aggregate: (request) => pool.run<AggregateResult>({ op: 'aggregate', ...request }),
     fields: (request) => pool.run<string>({ op: 'fields', ...request }),
     ping: async () => {

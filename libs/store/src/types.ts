@@ -68,8 +68,11 @@ export interface EventStore {
 
 /** What the analyst API reads besides search and count; both stores answer it identically (see store-conformance.ts). */
 export interface EventAnalytics {
-  /** The event stored under `id`, undefined when there is none. */
-  getEvent(id: string): Promise<SearchHit | undefined>;
+  /**
+   * The event stored under `id`, undefined when there is none. With the event's `@timestamp`
+   * (an alert carries it) the store reads the one day it is in, and sees it before a refresh.
+   */
+  getEvent(id: string, timestamp?: string): Promise<SearchHit | undefined>;
   aggregate(request: AggregateRequest): Promise<AggregateResult>;
 }
 

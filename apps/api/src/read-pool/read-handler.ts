@@ -17,7 +17,7 @@ export type ReadJob =
   | { readonly op: 'search'; readonly q: string; readonly from?: string; readonly to?: string; readonly size: number }
   | { readonly op: 'count'; readonly q: string; readonly from?: string; readonly to?: string }
   | ({ readonly op: 'page'; readonly q: string } & Omit<SearchRequest, 'query'> & { readonly fields?: readonly string[] })
-  | { readonly op: 'get'; readonly id: string }
+  | { readonly op: 'get'; readonly id: string; readonly timestamp?: string }
   | { readonly op: 'fields'; readonly from?: string; readonly to?: string; readonly sample: number }
   | { readonly op: 'aggregate'; readonly q: string; readonly from?: string; readonly to?: string; readonly aggs: AggregateRequest['aggs'] }
   | { readonly op: 'ping' };
@@ -46,7 +46,7 @@ export async function createHandler({ config }: ReadHandlerData): Promise<(job: 
         return capped(JSON.stringify({ ...result, totalRelation: result.totalRelation ?? 'eq', hits }), `${job.size} hits`);
       }
       case 'get': {
-        const hit = await store.getEvent(job.id);
+        const hit = await store.getEvent(job.id, job.timestamp);
         return hit ? capped(JSON.stringify(hit), 'event') : null;
       }
       case 'fields': {

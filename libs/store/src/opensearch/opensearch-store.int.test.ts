@@ -109,3 +109,27 @@ describe('OpenSearchStore – bulk requests', () => {
     });
   }
 });
+
+describe('OpenSearchStore – an event by id and time', () => {
+  it('finds an event by id and @timestamp before any refresh, and answers undefined for an id that day lacks', async () => {
+    const { indexPrefix: prefix } = scratchNames();
+    const store = new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix: prefix, replicas: 0 });
+    try {
+      await store.ensureReady();
+      // An index that never refreshes on its own: only a real-time get can see the event.
+      await fetch(`${inject('opensearchUrl')}/_index_template/${prefix}norefresh`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ index_patterns: [`${prefix}*`], priority: 500, template: { settings: { refresh_interval: '-1' } } }),
+      });
+      const timestamp = '2026-11-24T08:00:00.000Z';
+      await store.bulkIndex([{ id: 'rt-1', timestamp, document: { '@timestamp': timestamp, message: 'real time' } }]);
+      expect((await store.getEvent('rt-1', timestamp))?.event.message).toBe('real time');
+      expect(await store.getEvent('rt-1')).toBeUndefined();
+      expect(await store.getEvent('rt-absent', timestamp)).toBeUndefined();
+    } finally {
+      await store.close();
+      await removeOpenSearchScratch(inject('opensearchUrl'), prefix);
+    }
+  });
+});

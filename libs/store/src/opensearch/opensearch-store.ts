@@ -151,7 +151,12 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
     }
   }
 
-  async getEvent(id: string): Promise<SearchHit | undefined> {
+  async getEvent(id: string, timestamp?: string): Promise<SearchHit | undefined> {
+    if (timestamp !== undefined && !Number.isNaN(Date.parse(timestamp))) {
+      // A get by id is real-time; a search sees the event only after the index's next refresh.
+      const found = await this.getFromDay(id, dailyIndexName(this.options.indexPrefix, new Date(Date.parse(timestamp)).toISOString()));
+      if (found) return found;
+    }
     try {
       const response = await this.client.search({
         index: `${this.options.indexPrefix}*`,
@@ -163,6 +168,16 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
       return hit && hitOf(hit);
     } catch (cause) {
       throw new StoreError(StoreErrorCodes.searchFailed, `Reading event ${id} from OpenSearch failed: ${(cause as Error).message}.`, { cause, retryable: true });
+    }
+  }
+
+  private async getFromDay(id: string, index: string): Promise<SearchHit | undefined> {
+    try {
+      const response = await this.client.get({ index, id }, this.searchOptions());
+      return response.body.found ? hitOf(response.body) : undefined;
+    } catch (cause) {
+      if ((cause as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return undefined;
+      throw new StoreError(StoreErrorCodes.searchFailed, `Reading event ${id} from ${index} failed: ${(cause as Error).message}.`, { cause, retryable: true });
     }
   }
 

@@ -2,11 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { QueryError, parseQuery } from '@siem/query';
 import type { DetectionStore } from '@siem/store';
-import { answerStoreError, type EventWindow } from '../rules';
+import { answerStoreError } from '../rules';
 
 export interface AlertRoutesOptions {
   readonly detection: DetectionStore;
-  readonly events: EventWindow;
+  /** The stored event with this id and @timestamp, null when there is none. */
+  readonly eventById: (id: string, timestamp: string) => Promise<Record<string, unknown> | null>;
 }
 
 const AlertListQuerystring = Type.Object(
@@ -27,7 +28,7 @@ const AlertIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 1
 type AlertIdParams = Static<typeof AlertIdParams>;
 
 /** /api/v1/alerts: what the processor's rules raised, searchable with the query language. */
-export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, { detection, events }) => {
+export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, { detection, eventById }) => {
   app.setErrorHandler(answerStoreError);
   app.get<{ Querystring: AlertListQuerystring }>('/alerts', { schema: { querystring: AlertListQuerystring } }, async (request, reply) => {
     const { q, rule, level, status, from, to, size } = request.query;
@@ -49,10 +50,7 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, {
     if (!stored) {
       return reply.code(404).send({ error: { code: 'SIEM_API_ALERT_NOT_FOUND', message: `No alert has the id ${request.params.id}; list them with GET /api/v1/alerts.` } });
     }
-    // The event is found by its time, which the alert carries, then by its id among the events of that millisecond.
-    const time = stored.alert['@timestamp'];
-    const candidates = await events({ from: time, to: time, size: 1000 });
-    const event = candidates.find((hit) => hit.id === stored.alert.event.id)?.event ?? null;
+    const event = await eventById(stored.alert.event.id, stored.alert['@timestamp']);
     return { id: stored.id, alert: stored.alert, event };
   });
 };

@@ -36,7 +36,8 @@ const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'siem-rules-routes-'));
 const detection = new EmbeddedDetectionStore({ dataDir: directory });
 const app = Fastify();
 app.register(ruleRoutes, { prefix: '/api/v1', detection, events });
-app.register(alertRoutes, { prefix: '/api/v1', detection, events });
+const eventById = async (id: string, timestamp: string) => storedEvents.find((hit) => hit.id === id && hit.event['@timestamp'] === timestamp)?.event ?? null;
+app.register(alertRoutes, { prefix: '/api/v1', detection, eventById });
 beforeAll(() => app.ready());
 afterAll(async () => {
   await app.close();
@@ -231,7 +232,7 @@ describe('a failing rule and alert store', () => {
     const failing = { listRules: down, searchAlerts: down } as unknown as DetectionStore;
     const broken = Fastify();
     broken.register(ruleRoutes, { prefix: '/api/v1', detection: failing, events });
-    broken.register(alertRoutes, { prefix: '/api/v1', detection: failing, events });
+    broken.register(alertRoutes, { prefix: '/api/v1', detection: failing, eventById });
     try {
       for (const url of ['/api/v1/rules', '/api/v1/alerts']) {
         const response = await broken.inject(url);
