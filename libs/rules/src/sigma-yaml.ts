@@ -63,13 +63,7 @@ export function parseSigmaYaml(text: string, source?: string, options?: CompileO
       results.push(failure('SIEM_RULE_UNSUPPORTED', 'correlation and filter rules are not single-event rules; they belong to the alerting service', source, value, fields.correlation !== undefined ? '/correlation' : '/filter'));
       continue;
     }
-    const rule: Record<string, unknown> = {};
-    const custom: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(fields)) {
-      if (KNOWN_KEYS.has(key) && key !== 'custom') rule[key] = item;
-      else custom[key] = item;
-    }
-    if (Object.keys(custom).length > 0) rule.custom = custom;
+    const rule = withCustomKeys(fields, KNOWN_KEYS);
     try {
       const valid = validateRule(rule, options);
       results.push({ ok: true, rule: valid, state: ruleState(valid, options), ...(source === undefined ? {} : { source }) });
@@ -79,4 +73,19 @@ export function parseSigmaYaml(text: string, source?: string, options?: CompileO
     }
   }
   return results;
+}
+
+/**
+ * The document with the keys its schema knows as they are and every other key (a
+ * rule author's own, or one of a later Sigma version) kept under `custom`.
+ */
+export function withCustomKeys(fields: Record<string, unknown>, knownKeys: ReadonlySet<string>): Record<string, unknown> {
+  const rule: Record<string, unknown> = {};
+  const custom: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(fields)) {
+    if (knownKeys.has(key) && key !== 'custom') rule[key] = item;
+    else custom[key] = item;
+  }
+  if (Object.keys(custom).length > 0) rule.custom = custom;
+  return rule;
 }

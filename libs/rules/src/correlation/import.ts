@@ -7,7 +7,7 @@
 import { parseAllDocuments } from 'yaml';
 import { RuleValidationError, type RuleErrorCode } from '../errors';
 import { validateFilterRule, type FilterRule } from '../filters/filter';
-import { parseSigmaYaml, type SigmaImportResult } from '../sigma-yaml';
+import { parseSigmaYaml, withCustomKeys, type SigmaImportResult } from '../sigma-yaml';
 import { MAX_RULE_BYTES, type CompileOptions } from '../validate';
 import { CorrelationRuleSchema, type CorrelationRule } from './schema';
 import { resolveCorrelations, validateCorrelationRule, type RuleReference } from './validate';
@@ -19,17 +19,6 @@ export type SigmaCollectionResult =
   | { readonly ok: false; readonly code: RuleErrorCode; readonly reason: string; readonly pointer?: string; readonly source?: string; readonly id?: string; readonly title?: string };
 
 const KNOWN_KEYS = new Set(Object.keys(CorrelationRuleSchema.properties));
-
-function correlationDocument(fields: Record<string, unknown>): Record<string, unknown> {
-  const rule: Record<string, unknown> = {};
-  const custom: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(fields)) {
-    if (KNOWN_KEYS.has(key) && key !== 'custom') rule[key] = item;
-    else custom[key] = item;
-  }
-  if (Object.keys(custom).length > 0) rule.custom = custom;
-  return rule;
-}
 
 /**
  * Parses a Sigma YAML text holding single-event rules and correlations; one
@@ -51,7 +40,7 @@ export function parseSigmaCollection(text: string, source?: string, options?: Co
     const fields = mapping;
     try {
       if (fields.filter !== undefined) results.push({ ok: true, filter: validateFilterRule(fields, options), ...at });
-      else results.push({ ok: true, correlation: validateCorrelationRule(correlationDocument(fields)), ...at });
+      else results.push({ ok: true, correlation: validateCorrelationRule(withCustomKeys(fields, KNOWN_KEYS)), ...at });
     } catch (error) {
       if (!(error instanceof RuleValidationError)) throw error;
       results.push({ ok: false, code: error.code, reason: error.message, pointer: error.pointer, ...at, ...(typeof fields.id === 'string' ? { id: fields.id } : {}), ...(typeof fields.title === 'string' ? { title: fields.title } : {}) });
