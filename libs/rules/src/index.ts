@@ -9,6 +9,8 @@ export type { SigmaImportResult } from './sigma-yaml';
 export { compileRules } from './rule-set';
 export type { CompiledRuleSet, RuleCounters, RuleMatch } from './rule-set';
 export { attackFromTags, alertId, ATTACK_TACTICS } from './attack';
+export { SuppressionSchema, suppressionKey, suppressionWindowMs } from './suppression';
+export type { Suppression, SuppressionKey } from './suppression';
 export { MODIFIERS } from './compile-rule';
 export { logSourceOf, logSourceKey, DEFAULT_FIELD_MAPPINGS, WINDOWS_SERVICE_CHANNELS, FieldMappingTableSchema, LogSourceMappingSchema } from './log-sources';
 export type { FieldMappingTable, LogSourceMapping } from './log-sources';

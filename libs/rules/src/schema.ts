@@ -5,6 +5,7 @@
  * the log source, regular expressions) is checked in validate.ts.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { SuppressionSchema } from './suppression';
 
 export const RULE_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 export const RULE_STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'] as const;
@@ -84,6 +85,7 @@ export const RuleSchema = Type.Object(
     custom: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), { description: 'Keys of an imported Sigma rule that the format does not define (Sigma allows custom attributes).' }),
     ),
+    suppression: Type.Optional(SuppressionSchema),
     actions: Type.Optional(Type.Array(Type.Unknown(), { description: 'Reserved for alert actions (alerting).' })),
   },
   { additionalProperties: false, $id: 'https://siem.local/schemas/rule.json', title: 'Detection rule' },
