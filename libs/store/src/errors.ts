@@ -6,6 +6,7 @@ export const StoreErrorCodes = {
   templateConflict: 'SIEM_STORE_TEMPLATE_CONFLICT',
   searchFailed: 'SIEM_STORE_SEARCH_FAILED',
   badRequest: 'SIEM_STORE_BAD_REQUEST',
+  conflict: 'SIEM_STORE_CONFLICT',
 } as const;
 
 export type StoreErrorCode = (typeof StoreErrorCodes)[keyof typeof StoreErrorCodes];
