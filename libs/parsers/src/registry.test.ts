@@ -52,6 +52,8 @@ describe('parser registry', () => {
       'panos',
       'pfsense',
       'junos_srx',
+      'postfix',
+      'dovecot',
     ]);
   });
 
@@ -137,7 +139,8 @@ const SEEDS = [
   '<134>Dec  4 10:00:00 filterlog[4021]: 5,,,1000000103,igb0,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,203.0.113.9,10.0.0.5,4431,22,0,S,1234567,,64240,,mss;sackOK;TS;nop;wscale',
   '<14>1 2026-12-04T10:00:00.123+01:00 srx-1 RT_FLOW - RT_FLOW_SESSION_DENY [junos@2636.1.1.1.2.129 source-address="203.0.113.9" source-port="4431" destination-address="10.0.0.5" destination-port="22" protocol-id="6" policy-name="deny-all" source-zone-name="untrust" destination-zone-name="trust" reason="policy deny"] session denied',
   '<Event><System><Provider Name="Linux-Sysmon"/><EventID>5</EventID><Channel>Linux-Sysmon/Operational</Channel><Computer>h</Computer></System><EventData><Data Name="Image">/usr/bin/id</Data><Data Name="User">root</Data></EventData></Event>',
-  '%ASA-4-106023: Deny tcp src outside:203.0.113.9/4431 dst inside:10.0.0.5/22 by access-group "OUTSIDE_IN" [0x8ed66b60, 0xf8852875]',
+  '%ASA-4-106023: Deny tcp src outside:203.0.113.9/4431 dst inside:10.0.0.5/22 by access-group "OUTSIDE_IN" [0x8ed66b60, 0xf8852875]',  'Dec  4 10:00:00 mx1 postfix/smtp[2101]: 4F3A91C2D3: to=<bob@example.net>, relay=mx.example.net[192.0.2.25]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok)',
+  'Dec  4 10:00:00 mail1 dovecot: imap-login: Login: user=<alice>, method=PLAIN, rip=198.51.100.7, lip=192.0.2.5, mpid=4242, TLS, session=<k3Jd8f0AAAAA>',
 ];
 const ALPHABET = Buffer.from('<>[]{}"\\=:.- 0123456789TZ+aZ\n\r\t,\u00e9');
 

@@ -18,6 +18,8 @@ import { fortigateParser } from './network/fortigate';
 import { panosParser } from './network/panos';
 import { pfsenseParser } from './network/pfsense';
 import { junosSrxParser } from './network/junos-srx';
+import { postfixParser } from './mail/postfix';
+import { dovecotParser } from './mail/dovecot';
 import { apacheErrorParser, nginxErrorParser } from './web-error-log';
 import { Type } from '@sinclair/typebox';
 import { ParserSetupError } from './errors';
@@ -57,6 +59,8 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   panosParser,
   pfsenseParser,
   junosSrxParser,
+  postfixParser,
+  dovecotParser,
 ];
 
 export interface ParserRegistry {

@@ -20,12 +20,18 @@ import { fortigateBodyParser } from './network/fortigate';
 import { panosBodyParser } from './network/panos';
 import { pfsenseBodyParser } from './network/pfsense';
 import { junosSrxBodyParser } from './network/junos-srx';
+import { postfixBodyParser } from './mail/postfix';
+import { dovecotBodyParser } from './mail/dovecot';
 
 interface ChainLink {
   /** Bodies starting with this text go to the parser, whatever the program. */
   readonly bodyPrefix?: string;
   /** Programs (syslog APP-NAME / TAG) whose bodies go to the parser. */
   readonly programs?: readonly string[];
+  /** Program name prefixes (`postfix/` for `postfix/smtpd`, `postfix/submission/smtpd`, ...). */
+  readonly programPrefixes?: readonly string[];
+  /** Tried last, when neither a prefix nor the program chose a parser: a marker that sits after other text. */
+  readonly matches?: (body: string) => boolean;
   readonly bodyParser: BodyParser<Record<string, never>>;
 }
 
@@ -50,6 +56,8 @@ function chainLinks(): readonly ChainLink[] {
       bodyParser: linuxAuthBodyParser,
     },
     { programs: ['kernel'], bodyParser: iptablesBodyParser },
+    { programs: ['postfix'], programPrefixes: ['postfix/', 'postfix-'], bodyParser: postfixBodyParser },
+    { programs: ['dovecot'], bodyParser: dovecotBodyParser },
     { bodyPrefix: EVENT_XML_PREFIX, programs: ['sysmon'], bodyParser: sysmonLinuxBodyParser },
   ];
 }
@@ -58,6 +66,8 @@ interface CompiledChain {
   /** `initial` is the prefix's first character code, compared before the prefix itself: most bodies differ there. */
   readonly byPrefix: readonly { initial: number; prefix: string; parser: CompiledBodyParser }[];
   readonly byProgram: ReadonlyMap<string, CompiledBodyParser>;
+  readonly byProgramPrefix: readonly { prefix: string; parser: CompiledBodyParser }[];
+  readonly byTest: readonly { matches: (body: string) => boolean; parser: CompiledBodyParser }[];
 }
 
 const compiledChains = new WeakMap<ParserContext, CompiledChain>();
@@ -67,12 +77,16 @@ function compiledChain(context: ParserContext): CompiledChain {
   if (chain === undefined) {
     const byPrefix: { initial: number; prefix: string; parser: CompiledBodyParser }[] = [];
     const byProgram = new Map<string, CompiledBodyParser>();
+    const byProgramPrefix: { prefix: string; parser: CompiledBodyParser }[] = [];
+    const byTest: { matches: (body: string) => boolean; parser: CompiledBodyParser }[] = [];
     for (const link of chainLinks()) {
       const parser = compileBodyParser(link.bodyParser, context);
       if (link.bodyPrefix !== undefined) byPrefix.push({ initial: link.bodyPrefix.charCodeAt(0), prefix: link.bodyPrefix, parser });
       for (const program of link.programs ?? []) byProgram.set(program, parser);
+      for (const prefix of link.programPrefixes ?? []) byProgramPrefix.push({ prefix, parser });
+      if (link.matches !== undefined) byTest.push({ matches: link.matches, parser });
     }
-    chain = { byPrefix, byProgram };
+    chain = { byPrefix, byProgram, byProgramPrefix, byTest };
     compiledChains.set(context, chain);
   }
   return chain;
@@ -81,7 +95,13 @@ function compiledChain(context: ParserContext): CompiledChain {
 function bodyParserFor(chain: CompiledChain, program: string | undefined, body: string): CompiledBodyParser | undefined {
   const initial = body.charCodeAt(0);
   for (const link of chain.byPrefix) if (initial === link.initial && body.startsWith(link.prefix)) return link.parser;
-  return program === undefined ? undefined : chain.byProgram.get(program);
+  if (program !== undefined) {
+    const parser = chain.byProgram.get(program);
+    if (parser !== undefined) return parser;
+    for (const link of chain.byProgramPrefix) if (program.startsWith(link.prefix)) return link.parser;
+  }
+  for (const link of chain.byTest) if (link.matches(body)) return link.parser;
+  return undefined;
 }
 
 /** Hands the syslog message body to the parser of its payload or program, which adds what it finds to the event. */
