@@ -40,8 +40,8 @@ export function roleAllows(role: Role, permission: Permission): boolean {
   return permission === 'public' || ROLE_PERMISSIONS[role].has(permission);
 }
 
-/** The tenant of a deployment that never configures one. */
-export const DEFAULT_TENANT = 'default';
+/** The tenant of a deployment that never configures one (defined beside the other tenant names in @siem/schema). */
+export { DEFAULT_TENANT } from '@siem/schema';
 
 /** Who is calling: set on every authenticated request as `request.principal`. */
 export interface Principal {

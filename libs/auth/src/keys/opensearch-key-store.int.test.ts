@@ -1,0 +1,18 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { scratchNames } from '@siem/testing';
+import { OpenSearchKeyStore, keyIndexName } from './opensearch-key-store';
+import { describeKeyStoreConformance } from './key-store-conformance';
+
+const indexPrefix = `${scratchNames().indexPrefix}events-`;
+afterAll(async () => {
+  await fetch(`${inject('opensearchUrl')}/${keyIndexName(indexPrefix)}`, { method: 'DELETE' });
+});
+
+describeKeyStoreConformance('OpenSearchKeyStore', async () => new OpenSearchKeyStore({ url: inject('opensearchUrl'), indexPrefix, replicas: 0 }));
+
+describe('keyIndexName', () => {
+  it('puts the index beside the events, outside their pattern', () => {
+    expect(keyIndexName('siem-events-')).toBe('siem-api-keys');
+    expect(keyIndexName('acme-')).toBe('acme.api-keys');
+  });
+});
