@@ -34,10 +34,10 @@ export interface Bus {
   applyRetention(): Promise<{ deletedSegments: number; deletedBytes: number }>;
 }
 
-/** The raw, dead-letter and alerts topics, with the configured partition count. */
+/** The raw, dead-letter, alerts and signals topics, with the configured partition count. */
 export function pipelineTopics(config: SiemConfig): TopicSpec[] {
-  const { rawTopic, deadLetterTopic, alertsTopic, partitions, replicationFactor } = config.kafka;
-  return [rawTopic, deadLetterTopic, alertsTopic].map((topic) => ({ topic, partitions, replicationFactor }));
+  const { rawTopic, deadLetterTopic, alertsTopic, signalsTopic, partitions, replicationFactor } = config.kafka;
+  return [rawTopic, deadLetterTopic, alertsTopic, signalsTopic].map((topic) => ({ topic, partitions, replicationFactor }));
 }
 
 /** The one place that chooses between Kafka and the embedded log. */
