@@ -30,7 +30,7 @@ type AlertIdParams = Static<typeof AlertIdParams>;
 /** /api/v1/alerts: what the processor's rules raised, searchable with the query language. */
 export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, { detection, eventById }) => {
   app.setErrorHandler(answerStoreError);
-  app.get<{ Querystring: AlertListQuerystring }>('/alerts', { schema: { querystring: AlertListQuerystring } }, async (request, reply) => {
+  app.get<{ Querystring: AlertListQuerystring }>('/alerts', { config: { permission: 'alerts:read' }, schema: { querystring: AlertListQuerystring } }, async (request, reply) => {
     const { q, rule, level, status, from, to, size } = request.query;
     if (from && to && Date.parse(from) > Date.parse(to)) {
       return reply.code(400).send({ error: { code: 'SIEM_API_BAD_RANGE', message: `"from" (${from}) is after "to" (${to}); swap them.` } });
@@ -45,7 +45,7 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, {
     return detection.searchAlerts({ query, ruleId: rule, level, status, from, to, size });
   });
 
-  app.get<{ Params: AlertIdParams }>('/alerts/:id', { schema: { params: AlertIdParams } }, async (request, reply) => {
+  app.get<{ Params: AlertIdParams }>('/alerts/:id', { config: { permission: 'alerts:read' }, schema: { params: AlertIdParams } }, async (request, reply) => {
     const stored = await detection.getAlert(request.params.id);
     if (!stored) {
       return reply.code(404).send({ error: { code: 'SIEM_API_ALERT_NOT_FOUND', message: `No alert has the id ${request.params.id}; list them with GET /api/v1/alerts.` } });

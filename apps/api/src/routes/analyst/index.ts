@@ -18,7 +18,7 @@ const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (app, { reader }) => {
   app.post<{ Body: SearchBody }>(
     '/search',
-    { schema: { summary: 'Search with sort, chosen fields and search_after paging', body: SearchBody, response: { 200: SearchPageResponse, ...errors } } },
+    { config: { permission: 'events:read' }, schema: { summary: 'Search with sort, chosen fields and search_after paging', body: SearchBody, response: { 200: SearchPageResponse, ...errors } } },
     async (request, reply) => {
       const { q, from, to, size, sort, fields, searchAfter } = request.body;
       checkRange(from, to);
@@ -28,7 +28,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
 
   app.get<{ Params: EventParams }>(
     '/events/:id',
-    { schema: { summary: 'One event by its id', params: EventParams, response: { 200: EventResponse, ...errors } } },
+    { config: { permission: 'events:read' }, schema: { summary: 'One event by its id', params: EventParams, response: { 200: EventResponse, ...errors } } },
     async (request, reply) => {
       const json = await reader.getEvent(request.params.id);
       if (json === null) throw new ApiError(ApiErrorCodes.eventNotFound, `No event has the id "${request.params.id}"; ids are those of search hits.`, 404);
@@ -38,7 +38,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
 
   app.get<{ Querystring: FieldsQuerystring }>(
     '/fields',
-    { schema: { summary: 'The fields of the newest events: name, type and sample values', querystring: FieldsQuerystring, response: { 200: FieldsResponse, ...errors } } },
+    { config: { permission: 'events:read' }, schema: { summary: 'The fields of the newest events: name, type and sample values', querystring: FieldsQuerystring, response: { 200: FieldsResponse, ...errors } } },
     async (request, reply) => {
       const { from, to, sample } = request.query;
       checkRange(from, to);
@@ -49,6 +49,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
   app.post<{ Body: ExportBody }>(
     '/export',
     {
+      config: { permission: 'events:read' },
       schema: {
         summary: 'Stream every matching event as NDJSON or CSV',
         body: ExportBody,
@@ -70,7 +71,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
 
   app.post<{ Body: AggregateBody }>(
     '/aggregate',
-    { schema: { summary: 'Terms, date histograms, stats, percentiles, cardinality and top hits', body: AggregateBody, response: { 200: AggregateResponse, ...errors } } },
+    { config: { permission: 'events:read' }, schema: { summary: 'Terms, date histograms, stats, percentiles, cardinality and top hits', body: AggregateBody, response: { 200: AggregateResponse, ...errors } } },
     async (request) => {
       const { q, from, to } = request.body;
       checkRange(from, to);

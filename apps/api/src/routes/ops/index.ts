@@ -6,20 +6,25 @@ import type { EventReader } from '../../event-reader';
 export interface OpsRoutesOptions {
   readonly reader: EventReader;
   readonly metrics: MetricsRegistry;
+  /**
+   * /metrics without a credential (SIEM_API_METRICS_PUBLIC). Off by default: the metrics count
+   * the whole deployment, every tenant together, so they are an admin's (settings:manage).
+   */
+  readonly metricsPublic: boolean;
 }
 
 /**
- * Liveness, readiness and metrics, without a credential. /healthz touches nothing but the
+ * Liveness and readiness without a credential, and metrics. /healthz touches nothing but the
  * event loop, which no search can hold (searches run in read workers), so it answers
  * even while every read worker is busy or stuck.
  */
-export const opsRoutes: FastifyPluginAsync<OpsRoutesOptions> = async (app, { reader, metrics }) => {
+export const opsRoutes: FastifyPluginAsync<OpsRoutesOptions> = async (app, { reader, metrics, metricsPublic }) => {
   const alive = async () => ({ status: 'ok' });
-  app.get('/healthz', alive);
+  app.get('/healthz', { config: { permission: 'public' } }, alive);
   // The name the first versions answered on.
-  app.get('/health', alive);
+  app.get('/health', { config: { permission: 'public' } }, alive);
 
-  app.get('/readyz', async () => {
+  app.get('/readyz', { config: { permission: 'public' } }, async () => {
     try {
       await reader.ping();
     } catch (cause) {
@@ -29,5 +34,7 @@ export const opsRoutes: FastifyPluginAsync<OpsRoutesOptions> = async (app, { rea
     return { status: 'ready' };
   });
 
-  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));
+  app.get('/metrics', { config: { permission: metricsPublic ? 'public' : 'settings:manage' } }, async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
+  );
 };

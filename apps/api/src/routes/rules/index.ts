@@ -43,25 +43,25 @@ function view(stored: StoredRule) {
  */
 export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, { detection, events }) => {
   app.setErrorHandler(answerStoreError);
-  app.get('/rules/schema', async () => ruleJsonSchema());
+  app.get('/rules/schema', { config: { permission: 'rules:read' } }, async () => ruleJsonSchema());
 
-  app.get<{ Querystring: RuleListQuerystring }>('/rules', { schema: { querystring: RuleListQuerystring } }, async (request) => {
+  app.get<{ Querystring: RuleListQuerystring }>('/rules', { config: { permission: 'rules:read' }, schema: { querystring: RuleListQuerystring } }, async (request) => {
     const { q, ...filter } = request.query;
     const rules = await detection.listRules({ ...filter, ...(q === undefined ? {} : { text: q }) });
     return { total: rules.length, rules: rules.map(view) };
   });
 
-  app.get<{ Params: RuleIdParams }>('/rules/:id', { schema: { params: RuleIdParams } }, async (request, reply) => {
+  app.get<{ Params: RuleIdParams }>('/rules/:id', { config: { permission: 'rules:read' }, schema: { params: RuleIdParams } }, async (request, reply) => {
     const stored = await detection.getRule(request.params.id);
     return stored ? view(stored) : notFound(reply, request.params.id);
   });
 
-  app.get<{ Params: RuleIdParams }>('/rules/:id/versions', { schema: { params: RuleIdParams } }, async (request, reply) => {
+  app.get<{ Params: RuleIdParams }>('/rules/:id/versions', { config: { permission: 'rules:read' }, schema: { params: RuleIdParams } }, async (request, reply) => {
     const versions = await detection.ruleVersions(request.params.id);
     return versions.length > 0 ? { versions: versions.map(view) } : notFound(reply, request.params.id);
   });
 
-  app.delete<{ Params: RuleIdParams }>('/rules/:id', { schema: { params: RuleIdParams } }, async (request, reply) =>
+  app.delete<{ Params: RuleIdParams }>('/rules/:id', { config: { permission: 'rules:write' }, schema: { params: RuleIdParams } }, async (request, reply) =>
     (await detection.deleteRule(request.params.id)) ? reply.code(204).send() : notFound(reply, request.params.id),
   );
 
@@ -69,7 +69,7 @@ export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, { d
     ['enable', true],
     ['disable', false],
   ] as const) {
-    app.post<{ Params: RuleIdParams }>(`/rules/:id/${action}`, { schema: { params: RuleIdParams } }, async (request, reply) => {
+    app.post<{ Params: RuleIdParams }>(`/rules/:id/${action}`, { config: { permission: 'rules:write' }, schema: { params: RuleIdParams } }, async (request, reply) => {
       const stored = await detection.getRule(request.params.id);
       if (!stored) return notFound(reply, request.params.id);
       const [saved] = await detection.saveRules([{ ...stored.rule, enabled }]);
@@ -79,7 +79,7 @@ export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, { d
 
   app.register(rawRuleRoutes, { detection });
 
-  app.post<{ Body: ImportBody }>('/rules/import', { schema: { body: ImportBody }, bodyLimit: IMPORT_BODY_LIMIT }, async (request) => {
+  app.post<{ Body: ImportBody }>('/rules/import', { config: { permission: 'rules:write' }, schema: { body: ImportBody }, bodyLimit: IMPORT_BODY_LIMIT }, async (request) => {
     const reports = request.body.files.map((file) => {
       const results = parseSigmaYaml(file.content, file.name);
       const refused = results.find((result) => !result.ok);
@@ -102,7 +102,7 @@ export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, { d
     };
   });
 
-  app.post<{ Body: TestBody }>('/rules/test', { schema: { body: TestBody }, bodyLimit: RULE_BODY_LIMIT }, async (request, reply) => {
+  app.post<{ Body: TestBody }>('/rules/test', { config: { permission: 'rules:write' }, schema: { body: TestBody }, bodyLimit: RULE_BODY_LIMIT }, async (request, reply) => {
     const { rule: candidate, ruleId, from, to, limit } = request.body;
     if ((candidate === undefined) === (ruleId === undefined)) return error(reply, 400, 'SIEM_API_BAD_REQUEST', 'Give either "rule" (a rule document) or "ruleId" (a saved rule), not both.');
     let rule: Rule;
@@ -155,7 +155,7 @@ async function rawRuleRoutes(app: FastifyInstance, { detection }: { detection: D
     }
   };
 
-  app.post('/rules', { bodyLimit: RULE_BODY_LIMIT }, async (request, reply) => {
+  app.post('/rules', { config: { permission: 'rules:write' }, bodyLimit: RULE_BODY_LIMIT }, async (request, reply) => {
     const rule = parse(reply, request.body);
     if (!rule) return reply;
     if (await detection.getRule(rule.id)) {
@@ -165,7 +165,7 @@ async function rawRuleRoutes(app: FastifyInstance, { detection }: { detection: D
     return reply.code(201).send(view(saved!.stored));
   });
 
-  app.put<{ Params: RuleIdParams }>('/rules/:id', { schema: { params: RuleIdParams }, bodyLimit: RULE_BODY_LIMIT }, async (request, reply) => {
+  app.put<{ Params: RuleIdParams }>('/rules/:id', { config: { permission: 'rules:write' }, schema: { params: RuleIdParams }, bodyLimit: RULE_BODY_LIMIT }, async (request, reply) => {
     const rule = parse(reply, request.body);
     if (!rule) return reply;
     if (rule.id !== request.params.id) {

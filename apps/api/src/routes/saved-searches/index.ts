@@ -15,11 +15,11 @@ const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 export const savedSearchRoutes: FastifyPluginAsync<SavedSearchRoutesOptions> = async (app, { savedSearches }) => {
   const notFound = (id: string) => new ApiError(ApiErrorCodes.savedSearchNotFound, `No saved search has the id "${id}"; list them with GET /api/v1/saved-searches.`, 404);
 
-  app.get('/saved-searches', { schema: { summary: 'Every saved search, by name', response: { 200: SavedSearchList, ...errors } } }, async () => ({ savedSearches: await savedSearches.list() }));
+  app.get('/saved-searches', { config: { permission: 'events:read' }, schema: { summary: 'Every saved search, by name', response: { 200: SavedSearchList, ...errors } } }, async () => ({ savedSearches: await savedSearches.list() }));
 
   app.post<{ Body: SavedSearchInput }>(
     '/saved-searches',
-    { schema: { summary: 'Save a search', body: SavedSearchInput, response: { 201: SavedSearch, ...errors } } },
+    { config: { permission: 'searches:write' }, schema: { summary: 'Save a search', body: SavedSearchInput, response: { 201: SavedSearch, ...errors } } },
     async (request, reply) => {
       checkQuery(request.body.q);
       return reply.code(201).send(await savedSearches.create(request.body));
@@ -28,13 +28,13 @@ export const savedSearchRoutes: FastifyPluginAsync<SavedSearchRoutesOptions> = a
 
   app.get<{ Params: SavedSearchParams }>(
     '/saved-searches/:id',
-    { schema: { summary: 'One saved search', params: SavedSearchParams, response: { 200: SavedSearch, ...errors } } },
+    { config: { permission: 'events:read' }, schema: { summary: 'One saved search', params: SavedSearchParams, response: { 200: SavedSearch, ...errors } } },
     async (request) => (await savedSearches.get(request.params.id)) ?? Promise.reject(notFound(request.params.id)),
   );
 
   app.put<{ Params: SavedSearchParams; Body: SavedSearchInput }>(
     '/saved-searches/:id',
-    { schema: { summary: 'Replace a saved search', params: SavedSearchParams, body: SavedSearchInput, response: { 200: SavedSearch, ...errors } } },
+    { config: { permission: 'searches:write' }, schema: { summary: 'Replace a saved search', params: SavedSearchParams, body: SavedSearchInput, response: { 200: SavedSearch, ...errors } } },
     async (request) => {
       checkQuery(request.body.q);
       return (await savedSearches.update(request.params.id, request.body)) ?? Promise.reject(notFound(request.params.id));
@@ -43,7 +43,7 @@ export const savedSearchRoutes: FastifyPluginAsync<SavedSearchRoutesOptions> = a
 
   app.delete<{ Params: SavedSearchParams }>(
     '/saved-searches/:id',
-    { schema: { summary: 'Delete a saved search', params: SavedSearchParams, response: { 204: { type: 'null' }, ...errors } } },
+    { config: { permission: 'searches:write' }, schema: { summary: 'Delete a saved search', params: SavedSearchParams, response: { 204: { type: 'null' }, ...errors } } },
     async (request, reply) => {
       if (!(await savedSearches.delete(request.params.id))) throw notFound(request.params.id);
       return reply.code(204).send();

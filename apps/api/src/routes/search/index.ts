@@ -10,7 +10,7 @@ export interface SearchRoutesOptions {
 export const searchRoutes: FastifyPluginAsync<SearchRoutesOptions> = async (app, { reader }) => {
   app.get<{ Querystring: SearchQuerystring }>(
     '/search',
-    { schema: { querystring: SearchQuerystring, response: { 200: SearchResponse, '4xx': ErrorResponse, '5xx': ErrorResponse } } },
+    { config: { permission: 'events:read' }, schema: { querystring: SearchQuerystring, response: { 200: SearchResponse, '4xx': ErrorResponse, '5xx': ErrorResponse } } },
     async (request, reply) => {
       const { q, from, to, size } = request.query;
       checkRange(from, to);
@@ -21,7 +21,7 @@ export const searchRoutes: FastifyPluginAsync<SearchRoutesOptions> = async (app,
 
   app.get<{ Querystring: CountQuerystring }>(
     '/count',
-    { schema: { querystring: CountQuerystring, response: { 200: CountResponse, '4xx': ErrorResponse, '5xx': ErrorResponse } } },
+    { config: { permission: 'events:read' }, schema: { querystring: CountQuerystring, response: { 200: CountResponse, '4xx': ErrorResponse, '5xx': ErrorResponse } } },
     async (request) => {
       const { q, from, to } = request.query;
       checkRange(from, to);
