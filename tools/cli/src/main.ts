@@ -3,6 +3,7 @@ import { createLogger } from '@siem/telemetry';
 import { runAgent } from './agent-command';
 import { parseArgs } from './args';
 import { DETECTION_USAGE, runDetectionCommand } from './detection-commands';
+import { runLoadgenCommand } from './loadgen/loadgen-command';
 import { replaySummary, runDlqReplay } from './dlq-command';
 import { runSearch } from './search-command';
 import { runSend, sendSummary } from './send-command';
@@ -18,6 +19,9 @@ const USAGE = `Usage:
                                         patterns default to SIEM_FILE_INPUTS, checkpoints under SIEM_DATA_DIR,
                                         metrics on :9465 unless SIEM_COLLECTOR_METRICS_PORT is set)
   siem send [FILE] [--batch N]          ship lines from FILE or stdin to the collector's HTTP input
+  siem loadgen [--rate N] [--mix syslog,cef,json,windows] [--via udp|tcp|tls|http|bulk|mqtt|kafka] [--duration 60s]
+                                        send generated mixed traffic at a steady rate to the collector (or the
+                                        raw topic, --via kafka); reports sent, acknowledged and rejected
   siem search QUERY [--size N] [--from ISO|24h|now-15m] [--to ...] [--json] [--agg FIELD] [--export ndjson|csv]
   siem dlq replay [--code CODE] [--parser NAME] [--all] [--wait-seconds N]
                                         re-send dead letters through the pipeline (after a parser fix):
@@ -65,6 +69,9 @@ try {
       process.stderr.write(`${sendSummary(result)}\n`);
       break;
     }
+    case 'loadgen':
+      process.stderr.write(`${await runLoadgenCommand(args.flags, loadConfig(), logger, process.stderr)}\n`);
+      break;
     case 'search': {
       const config = loadConfig();
       process.stdout.write(
