@@ -9,3 +9,4 @@ export type * from './aggregations/types';
 export { DEFAULT_PERCENTS, DEFAULT_TERMS_SIZE, DEFAULT_TOP_HITS_SIZE, MAX_PERCENTILE_VALUES, intervalMs } from './aggregations/shared';
 export * from './saved-searches';
 export * from './scheduler-state';
+export * from './audit';
