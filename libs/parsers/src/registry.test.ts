@@ -54,6 +54,9 @@ describe('parser registry', () => {
       'junos_srx',
       'postfix',
       'dovecot',
+      'bind',
+      'vsftpd',
+      'proftpd',
     ]);
   });
 
@@ -141,6 +144,9 @@ const SEEDS = [
   '<Event><System><Provider Name="Linux-Sysmon"/><EventID>5</EventID><Channel>Linux-Sysmon/Operational</Channel><Computer>h</Computer></System><EventData><Data Name="Image">/usr/bin/id</Data><Data Name="User">root</Data></EventData></Event>',
   '%ASA-4-106023: Deny tcp src outside:203.0.113.9/4431 dst inside:10.0.0.5/22 by access-group "OUTSIDE_IN" [0x8ed66b60, 0xf8852875]',  'Dec  4 10:00:00 mx1 postfix/smtp[2101]: 4F3A91C2D3: to=<bob@example.net>, relay=mx.example.net[192.0.2.25]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok)',
   'Dec  4 10:00:00 mail1 dovecot: imap-login: Login: user=<alice>, method=PLAIN, rip=198.51.100.7, lip=192.0.2.5, mpid=4242, TLS, session=<k3Jd8f0AAAAA>',
+  'Dec  4 10:00:00 ns1 named[812]: client @0x7f2a1c0d8e60 198.51.100.7#53211 (www.example.com): query: www.example.com IN A +E(0)K (192.0.2.53)',
+  'Dec  4 10:00:00 ftp1 vsftpd[4242]: [alice] OK UPLOAD: Client "198.51.100.7", "/home/alice/a.txt", 1234 bytes, 56.78Kbyte/sec',
+  'Dec  4 10:00:00 ftp2 proftpd[4243]: ftp.example.com (client.example.org[198.51.100.7]) - USER alice: Login successful.',
 ];
 const ALPHABET = Buffer.from('<>[]{}"\\=:.- 0123456789TZ+aZ\n\r\t,\u00e9');
 

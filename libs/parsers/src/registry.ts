@@ -20,6 +20,9 @@ import { pfsenseParser } from './network/pfsense';
 import { junosSrxParser } from './network/junos-srx';
 import { postfixParser } from './mail/postfix';
 import { dovecotParser } from './mail/dovecot';
+import { bindParser } from './server/bind';
+import { vsftpdParser } from './server/vsftpd';
+import { proftpdParser } from './server/proftpd';
 import { apacheErrorParser, nginxErrorParser } from './web-error-log';
 import { Type } from '@sinclair/typebox';
 import { ParserSetupError } from './errors';
@@ -61,6 +64,9 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   junosSrxParser,
   postfixParser,
   dovecotParser,
+  bindParser,
+  vsftpdParser,
+  proftpdParser,
 ];
 
 export interface ParserRegistry {

@@ -22,6 +22,9 @@ import { pfsenseBodyParser } from './network/pfsense';
 import { junosSrxBodyParser } from './network/junos-srx';
 import { postfixBodyParser } from './mail/postfix';
 import { dovecotBodyParser } from './mail/dovecot';
+import { bindBodyParser } from './server/bind';
+import { vsftpdBodyParser } from './server/vsftpd';
+import { proftpdBodyParser } from './server/proftpd';
 
 interface ChainLink {
   /** Bodies starting with this text go to the parser, whatever the program. */
@@ -58,6 +61,9 @@ function chainLinks(): readonly ChainLink[] {
     { programs: ['kernel'], bodyParser: iptablesBodyParser },
     { programs: ['postfix'], programPrefixes: ['postfix/', 'postfix-'], bodyParser: postfixBodyParser },
     { programs: ['dovecot'], bodyParser: dovecotBodyParser },
+    { programs: ['named', 'bind', 'named-pkcs11'], bodyParser: bindBodyParser },
+    { programs: ['vsftpd'], bodyParser: vsftpdBodyParser },
+    { programs: ['proftpd'], bodyParser: proftpdBodyParser },
     { bodyPrefix: EVENT_XML_PREFIX, programs: ['sysmon'], bodyParser: sysmonLinuxBodyParser },
   ];
 }
