@@ -71,6 +71,12 @@ export interface TermsResult {
   readonly other: number;
   /** Events without the field, when asked for. */
   readonly missing?: number;
+  /**
+   * OpenSearch only, when its counts may be approximate: how much any count may be off by
+   * (too low), because a daily index held more distinct values than it was asked for.
+   * Absent when the counts are exact, as they always are in the embedded store.
+   */
+  readonly errorUpperBound?: number;
 }
 
 export interface DateHistogramResult {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { removeOpenSearchScratch, scratchNames } from '@siem/testing';
+import { parseQuery } from '@siem/query';
 import { describeStoreConformance } from '../store-conformance';
 import { OpenSearchStore } from './opensearch-store';
 
@@ -127,6 +128,41 @@ describe('OpenSearchStore – an event by id and time', () => {
       expect((await store.getEvent('rt-1', timestamp))?.event.message).toBe('real time');
       expect(await store.getEvent('rt-1')).toBeUndefined();
       expect(await store.getEvent('rt-absent', timestamp)).toBeUndefined();
+    } finally {
+      await store.close();
+      await removeOpenSearchScratch(inject('opensearchUrl'), prefix);
+    }
+  });
+});
+
+describe('OpenSearchStore – terms accuracy and routed days', () => {
+  it('reports errorUpperBound when a day holds more distinct values than it was asked for, and none when exact', async () => {
+    const { indexPrefix: prefix } = scratchNames();
+    const store = new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix: prefix, replicas: 0 });
+    try {
+      await store.ensureReady();
+      // Two days of 30 values each (counts 1..30 on the first, 30..1 on the second): top 1 asks each day for 11 values.
+      const events = ['2026-11-10', '2026-11-11'].flatMap((day, d) =>
+        Array.from({ length: 30 }, (_, v) => v).flatMap((v) =>
+          Array.from({ length: d === 0 ? v + 1 : 30 - v }, (_, n) => ({ id: `${day}-${v}-${n}`, timestamp: `${day}T12:00:00.000Z`, document: { '@timestamp': `${day}T12:00:00.000Z`, user: { name: `u${String(v).padStart(2, '0')}` } } })),
+        ),
+      );
+      expect((await store.bulkIndex(events)).rejected).toEqual([]);
+      await fetch(`${inject('opensearchUrl')}/${prefix}*/_refresh`, { method: 'POST' });
+      const query = parseQuery('');
+      const approximate = (await store.aggregate({ query, aggs: { top: { type: 'terms', field: 'user.name', size: 1 } } })).aggs.top as { buckets: { count: number }[]; errorUpperBound?: number; other: number };
+      expect(approximate.errorUpperBound).toBeGreaterThan(0);
+      // Every value has 31 events in all; the answer may be low by at most the bound.
+      expect(approximate.buckets[0]!.count).toBeLessThanOrEqual(31);
+      expect(approximate.buckets[0]!.count + approximate.errorUpperBound!).toBeGreaterThanOrEqual(31);
+      const exact = (await store.aggregate({ query, aggs: { top: { type: 'terms', field: 'user.name', size: 30 } } })).aggs.top as { buckets: { count: number }[]; errorUpperBound?: number };
+      expect(exact.errorUpperBound).toBeUndefined();
+      expect(exact.buckets.map((bucket) => bucket.count)).toEqual(Array.from({ length: 30 }, () => 31));
+      // A range whose days have no index answers as no events do.
+      const empty = await store.aggregate({ query, from: '2030-01-01T00:00:00.000Z', to: '2030-01-02T00:00:00.000Z', aggs: { top: { type: 'terms', field: 'user.name', missing: true }, h: { type: 'date_histogram', interval: '1h' }, s: { type: 'stats', field: 'event.duration' } } });
+      expect(empty).toEqual({ total: 0, aggs: { top: { buckets: [], other: 0, missing: 0 }, h: { buckets: [] }, s: { count: 0, min: null, max: null, avg: null, sum: 0 } } });
+      expect(await store.count({ query, from: '2030-01-01T00:00:00.000Z', to: '2030-01-02T00:00:00.000Z' })).toBe(0);
+      expect((await store.search({ query, from: '2026-11-11T00:00:00.000Z', to: '2026-11-11T23:59:59.999Z', size: 1 })).total).toBe(465);
     } finally {
       await store.close();
       await removeOpenSearchScratch(inject('opensearchUrl'), prefix);

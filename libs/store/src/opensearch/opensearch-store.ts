@@ -4,6 +4,7 @@ import { Client } from '@opensearch-project/opensearch';
 import { toOpenSearchQuery } from '@siem/query';
 import type { Logger } from '@siem/telemetry';
 import { StoreError, StoreErrorCodes } from '../errors';
+import { aggregator } from '../aggregations/accumulate';
 import { badRequest, checkAggregations } from '../aggregations/shared';
 import type { AggregateRequest, AggregateResult } from '../aggregations/types';
 import { decodeCursor, encodeCursor } from '../cursor';
@@ -12,7 +13,7 @@ import type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, Indexab
 import { fromOpenSearchAggs, toOpenSearchAggs } from './aggregations';
 import { bulkBody } from './bulk-body';
 import { DEFAULT_TEMPLATE_PRIORITY, eventIndexTemplate, eventIndexTemplateName } from './event-template';
-import { dailyIndexName } from './index-names';
+import { dailyIndexName, indicesForRange } from './index-names';
 import { RequestGate } from './request-gate';
 
 export interface OpenSearchStoreOptions {
@@ -125,7 +126,7 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
     const after = request.searchAfter === undefined ? undefined : decodeCursor(request.searchAfter, ['number', 'string']);
     try {
       const response = await this.client.search({
-        index: `${this.options.indexPrefix}*`,
+        index: this.indicesOf(request),
         ignore_unavailable: true,
         allow_no_indices: true,
         body: {
@@ -186,7 +187,7 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
     let body: { hits: { total?: number | { value: number } }; aggregations?: Record<string, unknown> };
     try {
       const response = await this.client.search({
-        index: `${this.options.indexPrefix}*`,
+        index: this.indicesOf(request),
         ignore_unavailable: true,
         allow_no_indices: true,
         body: { query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }), size: 0, track_total_hits: true, aggs: toOpenSearchAggs(request.aggs) } as never,
@@ -198,7 +199,8 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
       throw new StoreError(StoreErrorCodes.searchFailed, `The aggregation failed in OpenSearch: ${(cause as Error).message}.`, { cause, retryable: true });
     }
     const total = typeof body.hits.total === 'number' ? body.hits.total : (body.hits.total?.value ?? 0);
-    return { total, aggs: fromOpenSearchAggs(request.aggs, body.aggregations ?? {}) };
+    // No day of the range has an index: OpenSearch answers without aggregations, so the answer is that of no events.
+    return { total, aggs: body.aggregations ? fromOpenSearchAggs(request.aggs, body.aggregations) : aggregator(request.aggs).result() };
   }
 
   async applyRetention(now: Date = new Date()): Promise<string[]> {
@@ -214,7 +216,7 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
   async count(request: CountRequest): Promise<number> {
     try {
       const response = await this.client.count({
-        index: `${this.options.indexPrefix}*`,
+        index: this.indicesOf(request),
         ignore_unavailable: true,
         allow_no_indices: true,
         body: { query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }) } as never,
@@ -223,6 +225,10 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
     } catch (cause) {
       throw new StoreError(StoreErrorCodes.searchFailed, `Counting in OpenSearch failed: ${(cause as Error).message}.`, { cause, retryable: true });
     }
+  }
+
+  private indicesOf(request: CountRequest): string {
+    return indicesForRange(this.options.indexPrefix, request.from, request.to);
   }
 
   private searchOptions(): { requestTimeout?: number; maxRetries?: number } {
