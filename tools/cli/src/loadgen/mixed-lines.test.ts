@@ -29,7 +29,7 @@ describe('loadgen – mixed lines', () => {
       expect(result.ok, line.text).toBe(true);
       if (!result.ok) continue;
       expect(result.event.source?.ip).toMatch(/^10\./);
-      expect(result.event.destination?.port).toBeGreaterThan(0);
+      expect((result.event.destination as { port?: number } | undefined)?.port).toBeGreaterThan(0);
     }
   });
 
