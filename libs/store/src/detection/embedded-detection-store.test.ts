@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../errors';
+import { describeAlertWorkConformance } from './alert-work-conformance';
 import { describeDetectionStoreConformance } from './detection-conformance';
 import { EmbeddedDetectionStore } from './embedded-detection-store';
 import { detectionIndexNames } from './index-names';
@@ -11,6 +12,7 @@ const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'siem-detection-store-')
 afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
 
 describeDetectionStoreConformance('EmbeddedDetectionStore', async () => new EmbeddedDetectionStore({ dataDir: directory }));
+describeAlertWorkConformance('EmbeddedDetectionStore', async () => new EmbeddedDetectionStore({ dataDir: directory }));
 
 describe('EmbeddedDetectionStore', () => {
   it('lets a second process see the rules and the revision the first one wrote', async () => {

@@ -7,7 +7,20 @@ import { TERM_FIELD_SET, fullTextOf, termsOf } from '../embedded/fields';
 import { storeErrorFrom, unavailable } from '../embedded/sqlite-errors';
 import { parseTimeBound, parseTimestamp } from '../embedded/time-key';
 import { byTitle, matchesRuleFilter, sameDocument } from './rule-filter';
-import type { AlertSearch, AlertSearchResult, AlertWriteResult, DetectionStore, RuleDocument, RuleFilter, RuleSaveResult, StoredAlert, StoredRule } from './types';
+import { firstOfGroup, mergeSuppressed } from './suppression-merge';
+import type {
+  AlertChange,
+  AlertModification,
+  AlertSearch,
+  AlertSearchResult,
+  AlertWriteResult,
+  DetectionStore,
+  RuleDocument,
+  RuleFilter,
+  RuleSaveResult,
+  StoredAlert,
+  StoredRule,
+} from './types';
 
 export interface EmbeddedDetectionStoreOptions {
   /** The data directory; rules and alerts live in `<dataDir>/store/detection.sqlite`. */
@@ -54,6 +67,7 @@ function storedRule(row: RuleRow): StoredRule {
 export class EmbeddedDetectionStore implements DetectionStore {
   readonly file: string;
   private database: Database.Database | undefined;
+  private alertInserts: { row: Database.Statement; text: Database.Statement } | undefined;
 
   constructor(private readonly options: EmbeddedDetectionStoreOptions) {
     this.file = path.join(options.dataDir, 'store', 'detection.sqlite');
@@ -139,20 +153,52 @@ export class EmbeddedDetectionStore implements DetectionStore {
   async writeAlerts(alerts: readonly StoredAlert[]): Promise<AlertWriteResult> {
     if (alerts.length === 0) return { rejected: [] };
     return this.write(`Writing ${alerts.length} alerts`, (db) => {
-      const insert = db.prepare(
-        'INSERT INTO alerts (id, time, detected, rule_id, level, status, doc) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid',
-      );
-      const text = db.prepare('INSERT INTO alerts_fts (rowid, message, terms) VALUES (?, ?, ?)');
       db.transaction(() => {
-        for (const { id, alert } of alerts) {
-          const time = parseTimestamp(alert['@timestamp']) ?? Date.parse(alert.alert.detected_at);
-          const row = insert.get(id, time, Date.parse(alert.alert.detected_at), alert.rule.id, alert.rule.level, alert.alert.status, JSON.stringify(alert)) as
-            | { rowid: number }
-            | undefined;
-          if (row) text.run(row.rowid, fullTextOf(alert), termsOf(alert));
+        for (const stored of alerts) this.insertAlert(db, stored);
+      }).immediate();
+      return { rejected: [] };
+    });
+  }
+
+  async mergeAlerts(alerts: readonly StoredAlert[]): Promise<AlertWriteResult> {
+    if (alerts.length === 0) return { rejected: [] };
+    return this.write(`Merging ${alerts.length} suppressed alerts`, (db) => {
+      const current = db.prepare('SELECT doc FROM alerts WHERE id = ?').pluck();
+      const update = db.prepare('UPDATE alerts SET doc = ? WHERE id = ?');
+      // An immediate transaction holds the write lock from the read on: concurrent workers merge one after another.
+      db.transaction(() => {
+        for (const stored of alerts) {
+          const doc = current.get(stored.id) as string | undefined;
+          if (doc === undefined) {
+            this.insertAlert(db, { id: stored.id, alert: firstOfGroup(stored.alert) });
+            continue;
+          }
+          const merged = mergeSuppressed(JSON.parse(doc), stored.alert);
+          if (merged) update.run(JSON.stringify(merged), stored.id);
         }
       }).immediate();
       return { rejected: [] };
+    });
+  }
+
+  async modifyAlerts(ids: readonly string[], change: AlertChange): Promise<AlertModification[]> {
+    if (ids.length === 0) return [];
+    return this.write(`Changing ${ids.length} alerts`, (db) => {
+      const current = db.prepare('SELECT doc FROM alerts WHERE id = ?').pluck();
+      const update = db.prepare('UPDATE alerts SET doc = ?, status = ? WHERE id = ?');
+      return db
+        .transaction(() =>
+          ids.map((id): AlertModification => {
+            const doc = current.get(id) as string | undefined;
+            if (doc === undefined) return { id, outcome: 'not_found' };
+            const before: StoredAlert = { id, alert: JSON.parse(doc) };
+            const after = change(before);
+            if (after === undefined) return { id, outcome: 'unchanged', alert: before };
+            update.run(JSON.stringify(after), after.alert.status, id);
+            return { id, outcome: 'updated', alert: { id, alert: after } };
+          }),
+        )
+        .immediate();
     });
   }
 
@@ -199,6 +245,20 @@ export class EmbeddedDetectionStore implements DetectionStore {
   async close(): Promise<void> {
     this.database?.close();
     this.database = undefined;
+    this.alertInserts = undefined;
+  }
+
+  /** Inserts an alert with its full-text row; a known id is left alone. */
+  private insertAlert(db: Database.Database, { id, alert }: StoredAlert): void {
+    this.alertInserts ??= {
+      row: db.prepare('INSERT INTO alerts (id, time, detected, rule_id, level, status, doc) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid'),
+      text: db.prepare('INSERT INTO alerts_fts (rowid, message, terms) VALUES (?, ?, ?)'),
+    };
+    const time = parseTimestamp(alert['@timestamp']) ?? Date.parse(alert.alert.detected_at);
+    const row = this.alertInserts.row.get(id, time, Date.parse(alert.alert.detected_at), alert.rule.id, alert.rule.level, alert.alert.status, JSON.stringify(alert)) as
+      | { rowid: number }
+      | undefined;
+    if (row) this.alertInserts.text.run(row.rowid, fullTextOf(alert), termsOf(alert));
   }
 
   private db(): Database.Database {

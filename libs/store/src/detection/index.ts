@@ -1,5 +1,7 @@
 export type {
+  AlertChange,
   AlertDocument,
+  AlertModification,
   AlertSearch,
   AlertSearchResult,
   AlertStatus,
@@ -16,3 +18,5 @@ export { EmbeddedDetectionStore, type EmbeddedDetectionStoreOptions } from './em
 export { OpenSearchDetectionStore, type OpenSearchDetectionStoreOptions } from './opensearch-detection-store';
 export { detectionIndexNames, type DetectionIndexNames } from './index-names';
 export { createDetectionStore } from './create-detection-store';
+export type { AlertCloseReason, AlertComment, AlertHistoryEntry, AlertSuppression } from './alert-model';
+export { MAX_SUPPRESSED_EVENT_IDS } from './alert-model';

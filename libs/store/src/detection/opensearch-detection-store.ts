@@ -3,8 +3,22 @@ import { toOpenSearchQuery } from '@siem/query';
 import { StoreError, StoreErrorCodes } from '../errors';
 import type { RejectedEvent } from '../types';
 import { detectionIndexNames, type DetectionIndexNames } from './index-names';
+import { MAX_SUPPRESSED_EVENT_IDS } from './alert-model';
 import { byTitle, matchesRuleFilter, sameDocument } from './rule-filter';
-import type { AlertSearch, AlertSearchResult, AlertWriteResult, DetectionStore, RuleDocument, RuleFilter, RuleSaveResult, StoredAlert, StoredRule } from './types';
+import { SUPPRESSION_MERGE_SCRIPT, firstOfGroup } from './suppression-merge';
+import type {
+  AlertChange,
+  AlertModification,
+  AlertSearch,
+  AlertSearchResult,
+  AlertWriteResult,
+  DetectionStore,
+  RuleDocument,
+  RuleFilter,
+  RuleSaveResult,
+  StoredAlert,
+  StoredRule,
+} from './types';
 
 export interface OpenSearchDetectionStoreOptions {
   readonly url: string;
@@ -23,6 +37,8 @@ interface RuleSource {
 }
 
 const MAX_RULES = 10_000;
+/** Rounds of read-modify-write for alerts another writer changed in between. */
+const MODIFY_ATTEMPTS = 8;
 const endpoint = { properties: { ip: { type: 'ip' }, port: { type: 'integer' } } };
 const ruleMappings = {
   dynamic: 'strict',
@@ -33,7 +49,18 @@ const alertMappings = {
   properties: {
     '@timestamp': { type: 'date' },
     message: { type: 'text' },
-    alert: { properties: { detected_at: { type: 'date' }, status: { type: 'keyword' } } },
+    alert: {
+      properties: {
+        detected_at: { type: 'date' },
+        status: { type: 'keyword' },
+        count: { type: 'long' },
+        first_seen: { type: 'date' },
+        last_seen: { type: 'date' },
+        updated_at: { type: 'date' },
+        comments: { properties: { at: { type: 'date' }, text: { type: 'text' } } },
+        history: { properties: { at: { type: 'date' } } },
+      },
+    },
     source: endpoint,
     destination: endpoint,
     process: { properties: { pid: { type: 'long' } } },
@@ -171,6 +198,63 @@ export class OpenSearchDetectionStore implements DetectionStore {
     const body = alerts.flatMap(({ id, alert }) => [{ create: { _index: this.indices.alerts, _id: id } }, alert]);
     const failures = await this.bulk(body, `Writing ${alerts.length} alerts`, { refresh: false, conflictsAreFine: true });
     return { rejected: failures };
+  }
+
+  async mergeAlerts(alerts: readonly StoredAlert[]): Promise<AlertWriteResult> {
+    if (alerts.length === 0) return { rejected: [] };
+    // An update retried on version conflicts: concurrent workers merging into one alert each count once.
+    const body = alerts.flatMap(({ id, alert }) => [
+      { update: { _index: this.indices.alerts, _id: id, retry_on_conflict: 10 } },
+      {
+        script: { lang: 'painless', source: SUPPRESSION_MERGE_SCRIPT, params: { event_id: alert.event.id, time: alert.alert.first_seen ?? alert['@timestamp'], max_ids: MAX_SUPPRESSED_EVENT_IDS } },
+        upsert: firstOfGroup(alert),
+      },
+    ]);
+    return { rejected: await this.bulk(body, `Merging ${alerts.length} suppressed alerts`, { refresh: false }) };
+  }
+
+  async modifyAlerts(ids: readonly string[], change: AlertChange): Promise<AlertModification[]> {
+    const results = new Map<string, AlertModification>();
+    let pending = [...new Set(ids)];
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > MODIFY_ATTEMPTS) {
+        throw new StoreError(StoreErrorCodes.unavailable, `${pending.length} alerts kept changing under this update for ${MODIFY_ATTEMPTS} attempts; retry.`, { retryable: true });
+      }
+      const docs = await this.attempt(StoreErrorCodes.searchFailed, 'Reading alerts', async () => {
+        const response = await this.client.mget({ index: this.indices.alerts, body: { ids: pending } as never, realtime: true });
+        return response.body.docs as { _id: string; found?: boolean; _source?: StoredAlert['alert']; _seq_no?: number; _primary_term?: number }[];
+      });
+      const writes: { id: string; alert: StoredAlert['alert']; seqNo: number; primaryTerm: number }[] = [];
+      for (const doc of docs) {
+        if (!doc.found || !doc._source) {
+          results.set(doc._id, { id: doc._id, outcome: 'not_found' });
+          continue;
+        }
+        const before: StoredAlert = { id: doc._id, alert: doc._source };
+        const after = change(before);
+        if (after === undefined) results.set(doc._id, { id: doc._id, outcome: 'unchanged', alert: before });
+        else writes.push({ id: doc._id, alert: after, seqNo: doc._seq_no ?? 0, primaryTerm: doc._primary_term ?? 0 });
+      }
+      if (writes.length === 0) break;
+      const items = await this.attempt(StoreErrorCodes.unavailable, `Changing ${writes.length} alerts`, async () => {
+        const body = writes.flatMap(({ id, alert, seqNo, primaryTerm }) => [{ index: { _index: this.indices.alerts, _id: id, if_seq_no: seqNo, if_primary_term: primaryTerm } }, alert]);
+        // wait_for: the list the analyst reloads next shows the change.
+        const response = await this.client.bulk({ body: body as never, refresh: 'wait_for' });
+        return response.body.items as BulkItem[];
+      });
+      pending = [];
+      items.forEach((item, position) => {
+        const write = writes[position]!;
+        const result = Object.values(item)[0];
+        if (result?.status === 409) pending.push(write.id);
+        else if (result?.error) {
+          throw new StoreError(StoreErrorCodes.unavailable, `Changing the alert ${write.id} failed: ${result.error.type ?? 'error'}: ${result.error.reason ?? 'unknown'}.`, {
+            retryable: isRetryableStatus(result.status),
+          });
+        } else results.set(write.id, { id: write.id, outcome: 'updated', alert: { id: write.id, alert: write.alert } });
+      });
+    }
+    return ids.map((id) => results.get(id) ?? { id, outcome: 'not_found' });
   }
 
   async searchAlerts(search: AlertSearch): Promise<AlertSearchResult> {

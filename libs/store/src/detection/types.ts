@@ -1,5 +1,6 @@
 import type { QueryAst } from '@siem/query';
 import type { RejectedEvent } from '../types';
+import type { AlertCloseReason, AlertComment, AlertHistoryEntry, AlertSuppression } from './alert-model';
 
 /**
  * A rule as the store keeps it: the document the API validated (libs/rules decides what
@@ -58,7 +59,21 @@ export interface AlertDocument {
   readonly message: string;
   readonly rule: { readonly id: string; readonly title: string; readonly level: string; readonly tags: readonly string[]; readonly version?: number };
   readonly threat: { readonly technique: { readonly id: readonly string[] }; readonly tactic: { readonly name: readonly string[] } };
-  readonly alert: { readonly status: AlertStatus; readonly detected_at: string };
+  readonly alert: {
+    readonly status: AlertStatus;
+    readonly detected_at: string;
+    /** Suppressed alerts: the group, the matches merged so far, their event times and (bounded) ids. */
+    readonly suppression?: AlertSuppression;
+    readonly count?: number;
+    readonly first_seen?: string;
+    readonly last_seen?: string;
+    readonly event_ids?: readonly string[];
+    readonly assignee?: string | null;
+    readonly close_reason?: AlertCloseReason | null;
+    readonly updated_at?: string;
+    readonly comments?: readonly AlertComment[];
+    readonly history?: readonly AlertHistoryEntry[];
+  };
   readonly event: { readonly id: string; readonly [key: string]: unknown };
   readonly [key: string]: unknown;
 }
@@ -84,6 +99,17 @@ export interface AlertSearch {
   readonly to?: string;
   readonly size: number;
 }
+
+/** What `modifyAlerts` did to one id. */
+export interface AlertModification {
+  readonly id: string;
+  readonly outcome: 'updated' | 'unchanged' | 'not_found';
+  /** The alert as stored after the call (absent when not found). */
+  readonly alert?: StoredAlert;
+}
+
+/** The new document of an alert, or undefined to leave it as it is. It may throw; the call then fails. */
+export type AlertChange = (current: StoredAlert) => AlertDocument | undefined;
 
 export interface AlertSearchResult {
   readonly total: number;
@@ -115,6 +141,18 @@ export interface DetectionStore {
    * alert and its status. Rejects (retryable StoreError) when the store is unavailable.
    */
   writeAlerts(alerts: readonly StoredAlert[]): Promise<AlertWriteResult>;
+  /**
+   * Writes suppressed alerts (`alert.suppression` set, id from the group and window): a new
+   * id is written as is, a known one counts one more match, moves first/last seen and lists
+   * the event id (up to MAX_SUPPRESSED_EVENT_IDS); an event id already listed changes nothing,
+   * so a redelivered event is not counted twice. Safe under concurrent writers of one id.
+   */
+  mergeAlerts(alerts: readonly StoredAlert[]): Promise<AlertWriteResult>;
+  /**
+   * Applies `change` to each alert, with a read-modify-write that retries when another writer
+   * changed the alert in between, so no concurrent change is lost.
+   */
+  modifyAlerts(ids: readonly string[], change: AlertChange): Promise<AlertModification[]>;
   searchAlerts(search: AlertSearch): Promise<AlertSearchResult>;
   getAlert(id: string): Promise<StoredAlert | undefined>;
   close(): Promise<void>;
