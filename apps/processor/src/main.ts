@@ -91,6 +91,7 @@ if (cluster.isPrimary) {
       pollMs: config.processor.rulesPollMs,
       // Downstream tools read alerts from Kafka; the embedded deployment has none, its API serves them.
       alertsTopic: bus.kind === 'kafka' ? { producer, topic: config.kafka.alertsTopic } : undefined,
+      signalsTopic: { producer, topic: config.kafka.signalsTopic },
       logger,
       metrics,
     }),

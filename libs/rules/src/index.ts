@@ -27,3 +27,5 @@ export { CorrelationEngine, CorrelationStateError } from './correlation/engine';
 export type { Signal, CorrelationAlert, CorrelationEngineOptions, CorrelationStats, CorrelationRuleStats } from './correlation/engine';
 export { FilterRuleSchema, validateFilterRule, applyFilters, filterApplies } from './filters/filter';
 export type { FilterRule } from './filters/filter';
+export { SIGNAL_CONTEXT_FIELDS, decodeSignal, encodeSignal, isCorrelationRule, signalOf, signalRouting } from './correlation/signals';
+export type { SignalRouting } from './correlation/signals';

@@ -1,4 +1,4 @@
-import { alertId, attackFromTags } from '@siem/rules';
+import { alertId, attackFromTags, suppressionKey, type Suppression } from '@siem/rules';
 import type { AlertDocument, StoredAlert } from '@siem/store';
 
 /** What of a rule an alert names. */
@@ -34,4 +34,29 @@ export function buildAlert(rule: AlertRule, eventId: string, event: Record<strin
   };
   for (const field of PIVOT_FIELDS) if (event[field] !== undefined) document[field] = event[field];
   return { id: alertId(rule.id, eventId), alert: document as AlertDocument };
+}
+
+/**
+ * The alert of a rule with suppression: its id names the group and window instead of the
+ * event, so the store merges every match of the group into it (count, first and last seen).
+ */
+export function suppressAlert(built: StoredAlert, ruleId: string, suppression: Suppression, event: Record<string, unknown>): StoredAlert {
+  const parsed = Date.parse(built.alert['@timestamp']);
+  const time = Number.isNaN(parsed) ? Date.parse(built.alert.alert.detected_at) : parsed;
+  const key = suppressionKey(ruleId, suppression, event, time);
+  const seen = new Date(time).toISOString();
+  return {
+    id: key.id,
+    alert: {
+      ...built.alert,
+      alert: {
+        ...built.alert.alert,
+        suppression: { fields: suppression.fields, values: key.values, window_start: key.windowStart, window_end: key.windowEnd },
+        count: 1,
+        first_seen: seen,
+        last_seen: seen,
+        event_ids: [built.alert.event.id],
+      },
+    },
+  };
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BusProducer, BusRecord } from '@siem/bus';
-import { alertId, compileRules, validateRule, type CompiledRuleSet } from '@siem/rules';
+import { alertId, compileRules, decodeSignal, signalRouting, validateCorrelationRule, validateRule, type CompiledRuleSet } from '@siem/rules';
 import { EmbeddedDetectionStore, type StoredAlert } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { createDetector } from './detector';
@@ -80,6 +80,35 @@ describe('createDetector', () => {
     expect(JSON.parse(producer.sent[0]!.records[0]!.value.toString())).toMatchObject({ id: alert!.id, rule: { id: corruptedMacRule.id } });
   });
 
+  it('sends the matches of a rule a correlation names as signals with the fields it groups by, and no alert of its own unless generate: true', async () => {
+    const correlation = validateCorrelationRule({
+      id: '7c1c2b3d-0000-4000-8000-0000000000c1',
+      title: 'Corrupted MAC storm',
+      correlation: { type: 'event_count', rules: [corruptedMacRule.id], 'group-by': ['source.ip'], timespan: '5m', condition: { gte: 3 } },
+    });
+    for (const generate of [false, true]) {
+      const written: StoredAlert[] = [];
+      const producer = new CollectingProducer();
+      const rules = compileRules([corruptedMacRule]);
+      const routing = signalRouting([corruptedMacRule], [{ ...correlation, correlation: { ...correlation.correlation, generate } }]);
+      const detector = createDetector({
+        rules: () => rules,
+        routing: () => routing,
+        store: { writeAlerts: async (alerts) => (written.push(...alerts), { rejected: [] }) },
+        signalsTopic: { producer, topic: 'siem.signals' },
+        logger,
+        metrics: new MetricsRegistry(),
+      });
+      const chunk = detector.begin();
+      chunk.inspect(sshdEvent('Corrupted MAC on input. [preauth]'), 'event-1');
+      await chunk.flush();
+      expect(written).toHaveLength(generate ? 1 : 0);
+      expect(producer.sent.map((batch) => batch.topic)).toEqual(['siem.signals']);
+      const signal = decodeSignal(producer.sent[0]!.records[0]!.value);
+      expect(signal).toMatchObject({ ruleId: corruptedMacRule.id, eventId: 'event-1', timestamp: Date.parse('2026-06-02T08:00:00.000Z'), fields: { 'source.ip': '203.0.113.9', 'host.name': 'bastion' } });
+    }
+  });
+
   it('counts a rule set that throws and goes on without alerts for that event', async () => {
     const metrics = new MetricsRegistry();
     const throwing = { ...compileRules([]), match: () => { throw new Error('boom'); } } as CompiledRuleSet;
@@ -113,6 +142,26 @@ describe('rule changes reach a running worker', () => {
     } finally {
       watcher.stop();
       await Promise.all([api.close(), worker.close()]);
+    }
+  });
+
+  it('leaves stored correlations out of the compiled set and routes the matches of the rules they name', async () => {
+    const store = new EmbeddedDetectionStore({ dataDir: fs.mkdtempSync(path.join(directory, 'correlations-')) });
+    const correlation = validateCorrelationRule({
+      id: '7c1c2b3d-0000-4000-8000-0000000000c2',
+      title: 'Corrupted MAC storm',
+      correlation: { type: 'event_count', rules: [corruptedMacRule.id], 'group-by': ['host.name'], timespan: '5m', condition: { gte: 3 } },
+    });
+    await store.saveRules([{ ...corruptedMacRule }, correlation as never]);
+    const watcher = watchRules({ store, pollMs: 50, logger });
+    await watcher.start();
+    try {
+      expect(watcher.current().size).toBe(1);
+      expect(watcher.routing().feeds.get(corruptedMacRule.id)).toContain('host.name');
+      expect([...watcher.routing().muted]).toEqual([corruptedMacRule.id]);
+    } finally {
+      watcher.stop();
+      await store.close();
     }
   });
 

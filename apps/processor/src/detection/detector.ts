@@ -1,5 +1,5 @@
 import type { BusProducer, BusRecord } from '@siem/bus';
-import type { CompiledRuleSet } from '@siem/rules';
+import { encodeSignal, signalOf, signalRouting, type CompiledRuleSet, type Signal, type SignalRouting } from '@siem/rules';
 import type { DetectionStore, StoredAlert } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import type { Detector } from '../process-chunk';
@@ -11,6 +11,10 @@ export interface DetectorDeps {
   readonly store: Pick<DetectionStore, 'writeAlerts'>;
   /** Cluster mode: each alert also goes to this topic, for downstream tools. */
   readonly alertsTopic?: { readonly producer: BusProducer; readonly topic: string };
+  /** Which rules feed correlations and which are muted; without it (or without signalsTopic) every match is an alert and no signal is sent. */
+  readonly routing?: () => SignalRouting;
+  /** Where the matches of the rules that feed correlations go, as signals for the alerting scheduler (both buses). */
+  readonly signalsTopic?: { readonly producer: BusProducer; readonly topic: string };
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
 }
@@ -19,10 +23,15 @@ export function createDetector(deps: DetectorDeps): Detector {
   const raised = deps.metrics.counter('siem_processor_alerts_total', 'Alerts raised by the detection rules (a redelivered event raises its alert again under the same id).');
   const rejected = deps.metrics.counter('siem_processor_alerts_rejected_total', 'Alerts the store refused for good.');
   const failures = deps.metrics.counter('siem_processor_detection_errors_total', 'Events the rule set failed on as a whole; the event is indexed without alerts.');
+  const signalled = deps.metrics.counter('siem_processor_signals_total', 'Matches of rules that correlations name, sent to the alerting scheduler as signals (a redelivered event sends its signal again; the scheduler counts it once).');
+  const noRouting = signalRouting([], []);
+  const routingOf = deps.routing !== undefined && deps.signalsTopic !== undefined ? deps.routing : () => noRouting;
 
   return {
     begin() {
       const alerts: StoredAlert[] = [];
+      const signals: Signal[] = [];
+      const routing = routingOf();
       let detectedAt: string | undefined;
       return {
         inspect(event, eventId) {
@@ -36,9 +45,18 @@ export function createDetector(deps: DetectorDeps): Detector {
           }
           if (matches.length === 0) return;
           detectedAt ??= new Date().toISOString();
-          for (const match of matches) alerts.push(buildAlert(match.rule, eventId, event, detectedAt));
+          for (const match of matches) {
+            const fields = routing.feeds.get(match.rule.id);
+            if (fields !== undefined) signals.push(signalOf(match.rule.id, match.rule.name, eventId, event, fields, Date.parse(detectedAt)));
+            if (!routing.muted.has(match.rule.id)) alerts.push(buildAlert(match.rule, eventId, event, detectedAt));
+          }
         },
         async flush() {
+          // Before the chunk's offsets are committed, like the alerts: a crash sends them again, never loses them.
+          if (signals.length > 0 && deps.signalsTopic) {
+            await deps.signalsTopic.producer.send(deps.signalsTopic.topic, signals.map((signal) => ({ key: signal.eventId, value: encodeSignal(signal) })));
+            signalled.inc({}, signals.length);
+          }
           if (alerts.length === 0) return;
           const result = await deps.store.writeAlerts(alerts);
           if (deps.alertsTopic) {

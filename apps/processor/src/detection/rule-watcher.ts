@@ -1,4 +1,4 @@
-import { compileRules, type CompiledRuleSet, type Rule } from '@siem/rules';
+import { compileRules, isCorrelationRule, signalRouting, type CompiledRuleSet, type Rule, type SignalRouting } from '@siem/rules';
 import type { DetectionStore } from '@siem/store';
 import type { Logger } from '@siem/telemetry';
 
@@ -14,6 +14,8 @@ export interface RuleWatcherOptions {
 export interface RuleWatcher {
   /** The compiled enabled rules; empty until the first load. */
   current(): CompiledRuleSet;
+  /** Which of them feed the enabled correlations (their matches go to the alerting scheduler as signals), and which raise no alert of their own. */
+  routing(): SignalRouting;
   /** Loads and compiles the rules (retrying while the store is down), then polls. */
   start(): Promise<void>;
   stop(): void;
@@ -26,6 +28,7 @@ export interface RuleWatcher {
  */
 export function watchRules(options: RuleWatcherOptions): RuleWatcher {
   let compiled = compileRules([]);
+  let routing = signalRouting([], []);
   let revision: string | undefined;
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | undefined;
@@ -35,11 +38,15 @@ export function watchRules(options: RuleWatcherOptions): RuleWatcher {
     if (latest === revision) return;
     const stored = await options.store.listRules({ enabled: true });
     const began = performance.now();
-    const next = compileRules(stored.map((entry) => entry.rule as unknown as Rule));
+    // Correlations are the alerting scheduler's to run; here they only say which matches it needs.
+    const correlations = stored.flatMap((entry) => (isCorrelationRule(entry.rule) ? [entry.rule] : []));
+    const single = stored.flatMap((entry) => (isCorrelationRule(entry.rule) ? [] : [entry.rule as unknown as Rule]));
+    const next = compileRules(single);
     compiled = next;
+    routing = signalRouting(single, correlations);
     revision = latest;
     options.onCompiled?.(next);
-    options.logger.info({ rules: next.size, loaded: stored.length, revision: latest, compileMs: Math.round(performance.now() - began) }, 'Compiled the enabled detection rules.');
+    options.logger.info({ rules: next.size, loaded: stored.length, correlations: correlations.length, feedingCorrelations: routing.feeds.size, revision: latest, compileMs: Math.round(performance.now() - began) }, 'Compiled the enabled detection rules.');
   };
   const poll = (): void => {
     if (polling) return;
@@ -52,6 +59,7 @@ export function watchRules(options: RuleWatcherOptions): RuleWatcher {
 
   return {
     current: () => compiled,
+    routing: () => routing,
     async start() {
       // No event may pass before the rules are in force: the first load is retried until it succeeds.
       for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {

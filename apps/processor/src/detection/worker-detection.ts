@@ -11,6 +11,8 @@ export interface WorkerDetectionDeps {
   readonly pollMs: number;
   /** Kafka deployments also produce each alert to this topic. */
   readonly alertsTopic?: { readonly producer: BusProducer; readonly topic: string };
+  /** Matches of the rules that correlations name go here as signals, for the alerting scheduler. */
+  readonly signalsTopic?: { readonly producer: BusProducer; readonly topic: string };
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
 }
@@ -61,7 +63,15 @@ export function createWorkerDetection(deps: WorkerDetectionDeps): WorkerDetectio
       live = next;
     },
   });
-  const detector = createDetector({ rules: watcher.current, store: deps.store, alertsTopic: deps.alertsTopic, logger: deps.logger, metrics: deps.metrics });
+  const detector = createDetector({
+    rules: watcher.current,
+    routing: watcher.routing,
+    store: deps.store,
+    alertsTopic: deps.alertsTopic,
+    signalsTopic: deps.signalsTopic,
+    logger: deps.logger,
+    metrics: deps.metrics,
+  });
   return {
     detector,
     async start() {

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { RuleValidationError, compileRules, parseSigmaYaml, ruleJsonSchema, validateRule, type Rule } from '@siem/rules';
+import { RuleValidationError, compileRules, isCorrelationRule, parseSigmaYaml, ruleJsonSchema, validateCorrelationRule, validateRule, type CorrelationRule, type Rule } from '@siem/rules';
 import { StoreError, type DetectionStore, type RuleDocument, type StoredRule } from '@siem/store';
 import { ImportBody, RuleIdParams, RuleListQuerystring, TestBody } from './schema';
 
@@ -109,6 +109,7 @@ export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, { d
     if (ruleId !== undefined) {
       const stored = await detection.getRule(ruleId);
       if (!stored) return notFound(reply, ruleId);
+      if (isCorrelationRule(stored.rule)) return error(reply, 400, 'SIEM_API_RULE_CANNOT_RUN', 'A correlation runs in the alerting scheduler over the matches of its rules; try the rules it names.');
       rule = stored.rule as unknown as Rule;
     } else {
       try {
@@ -143,9 +144,11 @@ async function rawRuleRoutes(app: FastifyInstance, { detection }: { detection: D
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: RULE_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
-  const parse = (reply: FastifyReply, body: unknown): Rule | undefined => {
+  const parse = (reply: FastifyReply, body: unknown): Rule | CorrelationRule | undefined => {
     try {
-      return validateRule(typeof body === 'string' ? body : '');
+      const text = typeof body === 'string' ? body : '';
+      // A correlation is the same family of document with a `correlation` section instead of a detection; the alerting scheduler runs it.
+      return isCorrelationText(text) ? validateCorrelationRule(text) : validateRule(text);
     } catch (failure) {
       if (failure instanceof RuleValidationError) {
         invalidRule(reply, failure);
@@ -175,4 +178,14 @@ async function rawRuleRoutes(app: FastifyInstance, { detection }: { detection: D
     const [saved] = await detection.saveRules([rule as unknown as RuleDocument]);
     return view(saved!.stored);
   });
+}
+
+function isCorrelationText(text: string): boolean {
+  if (!text.includes('"correlation"')) return false;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && 'correlation' in parsed && !('detection' in parsed);
+  } catch {
+    return false;
+  }
 }
