@@ -12,6 +12,11 @@ export const ApiErrorCodes = {
   notReady: 'SIEM_API_NOT_READY',
   eventNotFound: 'SIEM_API_EVENT_NOT_FOUND',
   savedSearchNotFound: 'SIEM_API_SAVED_SEARCH_NOT_FOUND',
+  rateLimited: 'SIEM_API_RATE_LIMITED',
+  bodyTooLarge: 'SIEM_API_BODY_TOO_LARGE',
+  auditUnavailable: 'SIEM_API_AUDIT_UNAVAILABLE',
+  exportTooLong: 'SIEM_API_EXPORT_TOO_LONG',
+  tlsUnreadable: 'SIEM_API_TLS_UNREADABLE',
 } as const;
 
 export type ApiErrorCode = (typeof ApiErrorCodes)[keyof typeof ApiErrorCodes];
