@@ -5,6 +5,7 @@ import { createCollectorDelivery } from './collector-delivery';
 import type { InputContext, RunningInput } from './inputs/input';
 import { startOptionalInputs } from './inputs/optional-inputs';
 import { startListeningInputs } from './inputs/listening-inputs';
+import { inputTenants, stampInputTenant } from './inputs/tenants';
 
 export interface CollectorDeps {
   readonly producer: BusProducer;
@@ -35,7 +36,14 @@ export function buildCollector(config: SiemConfig, deps: CollectorDeps): Collect
     batchEnvelope: config.collector.batchEnvelope,
     giveUpAfterMs: GIVE_UP_AFTER_MS,
   });
-  const context: InputContext = { logger, maxMessageBytes: config.collector.maxMessageBytes, ...delivery.input };
+  const tenantOf = inputTenants(config.collector.inputTenants);
+  const accept = delivery.input.accept;
+  const context: InputContext = {
+    logger,
+    maxMessageBytes: config.collector.maxMessageBytes,
+    ...delivery.input,
+    ...(tenantOf && { accept: (records) => accept(stampInputTenant(records, tenantOf)) }),
+  };
   let metricsServer: MetricsServer | undefined;
 
   let inputs: RunningInput[] = [];

@@ -33,9 +33,18 @@ describe('receipt fields', () => {
     expect(parsed.labels).toEqual({ team: 'web', target_index: 'filebeat-8.11.0' });
   });
 
-  it('leaves an event from another input unchanged', () => {
+  it('adds only the tenant to an event from another input', () => {
     const parsed = event();
-    addReceiptFields(parsed, record({ input: 'syslog_udp' }));
-    expect(parsed).toEqual(event());
+    addReceiptFields(parsed, record({ input: 'syslog_udp', tenant: 'acme' }));
+    expect(parsed).toEqual(event({ organization: { id: 'acme' } }));
+  });
+
+  it('puts the record\'s tenant in organization.id over a forged organization the line carried; a record without one is default', () => {
+    const forged = event({ organization: { id: 'victim', name: 'Victim Corp' } });
+    addReceiptFields(forged, record({ input: 'http_bulk', tenant: 'acme' }));
+    expect(forged.organization).toEqual({ id: 'acme' });
+    const old = event({ organization: 'victim' });
+    addReceiptFields(old, record({ input: 'syslog_udp' }));
+    expect(old.organization).toEqual({ id: 'default' });
   });
 });

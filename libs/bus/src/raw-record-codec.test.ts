@@ -30,6 +30,13 @@ describe('raw record codec', () => {
     expect(decodeRawRecord({ topic: 't', partition: 0, offset: '2', value: whole.value, headers: whole.headers ?? {} }, 'unused')).not.toHaveProperty('truncated');
   });
 
+  it('carries the tenant in siem.tenant; a record without it decodes without one', () => {
+    const encoded = encodeRawRecord({ payload: Buffer.from('x'), receivedAt: '2026-11-23T10:00:00.000Z', input: 'http_ndjson', tenant: 'acme' });
+    expect(encoded.headers).toMatchObject({ 'siem.tenant': 'acme' });
+    expect(decodeRawRecord({ topic: 't', partition: 0, offset: '1', value: encoded.value, headers: encoded.headers ?? {} }, 'unused')).toMatchObject({ tenant: 'acme' });
+    expect(decodeRawRecord({ topic: 't', partition: 0, offset: '2', value: Buffer.from('x'), headers: {} }, 'unused')).not.toHaveProperty('tenant');
+  });
+
   it('accepts a message produced without our headers, as kcat or omkafka would', () => {
     const decoded = decodeRawRecord({ topic: 't', partition: 1, offset: '0', value: Buffer.from('{"a":1}'), headers: {} }, '2026-01-01T00:00:00.000Z');
     expect(decoded.input).toBe('kafka');

@@ -16,6 +16,7 @@ export function encodeRawRecord(record: RawRecord): BusRecord {
   if (record.filePath !== undefined) headers[RAW_HEADERS.filePath] = record.filePath;
   if (record.truncated) headers[RAW_HEADERS.truncated] = '1';
   if (record.targetIndex !== undefined) headers[RAW_HEADERS.targetIndex] = record.targetIndex;
+  if (record.tenant !== undefined) headers[RAW_HEADERS.tenant] = record.tenant;
   return { key: record.sourceAddress, value: record.payload, headers };
 }
 
@@ -37,7 +38,8 @@ export function decodeRawRecord(message: Omit<ConsumedMessage, 'incarnation'>, f
   const filePath = headers[RAW_HEADERS.filePath];
   const truncated = headers[RAW_HEADERS.truncated] === '1';
   const targetIndex = headers[RAW_HEADERS.targetIndex];
-  if (eventId === undefined && mqttTopic === undefined && filePath === undefined && !truncated && targetIndex === undefined) return record;
+  const tenant = headers[RAW_HEADERS.tenant];
+  if (eventId === undefined && mqttTopic === undefined && filePath === undefined && !truncated && targetIndex === undefined && tenant === undefined) return record;
   return {
     ...record,
     ...(eventId !== undefined && { eventId }),
@@ -45,5 +47,6 @@ export function decodeRawRecord(message: Omit<ConsumedMessage, 'incarnation'>, f
     ...(filePath !== undefined && { filePath }),
     ...(truncated && { truncated }),
     ...(targetIndex !== undefined && { targetIndex }),
+    ...(tenant !== undefined && { tenant }),
   };
 }

@@ -48,6 +48,18 @@ describe('batch envelope', () => {
     expect(unpacked[4]![0]).toMatchObject({ input: 'file', filePath: '/var/log/b.log' });
   });
 
+  it('carries the tenant in the envelope header, one envelope per tenant of a source; an envelope without one has none', () => {
+    const packed = packRawRecords([line('a1', { tenant: 'acme' }), line('b1', { tenant: 'globex' }), line('a2', { tenant: 'acme' }), line('old')]);
+    expect(packed.map((record) => record.headers?.['siem.tenant'])).toEqual(['acme', 'globex', undefined]);
+    const unpacked = packed.map((record, i) => unpackRawRecords(consumed(record, String(i)), 'unused'));
+    expect(unpacked.map((group) => group.map((r) => [r.payload.toString(), r.tenant]))).toEqual([
+      [['a1', 'acme'], ['a2', 'acme']],
+      [['b1', 'globex']],
+      [['old', undefined]],
+    ]);
+    expect(unpacked[2]![0]).not.toHaveProperty('tenant');
+  });
+
   it('starts a new envelope before the payload bound, and a record larger than it travels alone', () => {
     const big = 'x'.repeat(ENVELOPE_MAX_PAYLOAD_BYTES / 4);
     const packed = packRawRecords([line(big), line(big), line(big), line(big), line('y'), line('z'.repeat(ENVELOPE_MAX_PAYLOAD_BYTES + 1)), line('after')]);

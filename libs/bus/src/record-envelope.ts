@@ -5,7 +5,7 @@
  * one message per batch pays that once for hundreds of lines.
  *
  * The message carries the header `siem.envelope: 1`, the key and the headers
- * the records share (input, MQTT topic, file path, target index), and as its
+ * the records share (input, MQTT topic, file path, target index, tenant), and as its
  * value: a big-endian u32 record count, then per record
  *
  *   u8 flags                     1 = truncated, 2 = receivedAt follows, 4 = eventId follows
@@ -40,10 +40,10 @@ interface Group {
 }
 
 const groupKey = (record: RawRecord): string =>
-  `${record.input}\u0000${record.sourceAddress ?? '\u0001'}\u0000${record.mqttTopic ?? '\u0001'}\u0000${record.filePath ?? '\u0001'}\u0000${record.targetIndex ?? '\u0001'}`;
+  `${record.input}\u0000${record.sourceAddress ?? '\u0001'}\u0000${record.mqttTopic ?? '\u0001'}\u0000${record.filePath ?? '\u0001'}\u0000${record.targetIndex ?? '\u0001'}\u0000${record.tenant ?? '\u0001'}`;
 
 const sameGroup = (a: RawRecord, b: RawRecord): boolean =>
-  a.input === b.input && a.sourceAddress === b.sourceAddress && a.mqttTopic === b.mqttTopic && a.filePath === b.filePath && a.targetIndex === b.targetIndex;
+  a.input === b.input && a.sourceAddress === b.sourceAddress && a.mqttTopic === b.mqttTopic && a.filePath === b.filePath && a.targetIndex === b.targetIndex && a.tenant === b.tenant;
 
 /**
  * Packs records into envelopes, one per run of records sharing source, input
@@ -110,6 +110,7 @@ function encodeEnvelope(group: Group): BusRecord {
   if (first.mqttTopic !== undefined) headers[RAW_HEADERS.mqttTopic] = first.mqttTopic;
   if (first.filePath !== undefined) headers[RAW_HEADERS.filePath] = first.filePath;
   if (first.targetIndex !== undefined) headers[RAW_HEADERS.targetIndex] = first.targetIndex;
+  if (first.tenant !== undefined) headers[RAW_HEADERS.tenant] = first.tenant;
   return { ...(first.sourceAddress !== undefined && { key: first.sourceAddress }), value, headers };
 }
 

@@ -26,6 +26,11 @@ export interface RawRecord {
   readonly truncated?: boolean;
   /** `_bulk` input: the index the sender addressed, e.g. `filebeat-8.11.0` (event field `labels.target_index`); the document stays as sent. */
   readonly targetIndex?: string;
+  /**
+   * The tenant the collector decided from the sender's credential or the input's configuration
+   * (never from the payload); the processor writes it to `organization.id`. Absent: `default`.
+   */
+  readonly tenant?: string;
 }
 
 /** Kafka header names carrying RawRecord metadata. */
@@ -39,4 +44,5 @@ export const RAW_HEADERS = {
   /** `1` when the payload was cut to the size limit; absent otherwise. */
   truncated: 'siem.truncated',
   targetIndex: 'siem.target_index',
+  tenant: 'siem.tenant',
 } as const;

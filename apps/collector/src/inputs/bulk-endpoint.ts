@@ -19,6 +19,7 @@ import { limitMessage } from './message-limit';
 import { notAJsonObject } from './ndjson-lines';
 import { normalizePeerAddress } from './peer-address';
 import { readRequestBody } from './request-body';
+import { requestTenant } from './tenants';
 
 export const BULK_INPUT = 'http_bulk';
 
@@ -46,6 +47,7 @@ export function registerBulkRoutes(app: FastifyInstance, context: InputContext, 
 
     const receivedAt = new Date().toISOString();
     const sourceAddress = normalizePeerAddress(request.ip);
+    const tenant = requestTenant(request);
     const records: RawRecord[] = [];
     const answers: ItemAnswer[] = bulk.items.map((item) => {
       const id = item.id ?? randomBytes(15).toString('base64url');
@@ -60,7 +62,7 @@ export function registerBulkRoutes(app: FastifyInstance, context: InputContext, 
       }
       const limited = limitMessage(item.source!, context.maxMessageBytes);
       if (limited.truncated) context.rejected(BULK_INPUT, 'truncated');
-      records.push({ payload: Buffer.from(limited.payload), receivedAt, sourceAddress, input: BULK_INPUT, targetIndex: item.index, ...(limited.truncated && { truncated: true }) });
+      records.push({ payload: Buffer.from(limited.payload), receivedAt, sourceAddress, input: BULK_INPUT, targetIndex: item.index, ...tenant, ...(limited.truncated && { truncated: true }) });
       return { [item.action]: { _index: item.index, _id: id, _version: 1, result: 'created', _shards: SHARDS, _seq_no: sequence++, _primary_term: 1, status: 201 } };
     });
     try {

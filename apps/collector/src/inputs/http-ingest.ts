@@ -17,6 +17,7 @@ import { limitMessage } from './message-limit';
 import { isJsonObject, notAJsonObject, splitLines } from './ndjson-lines';
 import { normalizePeerAddress } from './peer-address';
 import { readRequestBody } from './request-body';
+import { requestTenant } from './tenants';
 
 export const NDJSON_INPUT = 'http_ndjson';
 
@@ -85,6 +86,7 @@ export function registerIngestRoute(app: FastifyInstance, context: InputContext,
 
     const receivedAt = new Date().toISOString();
     const sourceAddress = normalizePeerAddress(request.ip);
+    const tenant = requestTenant(request);
     const rejected: Rejection[] = [];
     const truncated: number[] = [];
     const records: RawRecord[] = items.map((item) => {
@@ -99,7 +101,7 @@ export function registerIngestRoute(app: FastifyInstance, context: InputContext,
         context.rejected(NDJSON_INPUT, 'truncated');
       }
       // Copied: the decoded body would otherwise stay referenced by every record until the batch is sent.
-      return { payload: Buffer.from(limited.payload), receivedAt, sourceAddress, input: NDJSON_INPUT, ...(limited.truncated && { truncated: true }) };
+      return { payload: Buffer.from(limited.payload), receivedAt, sourceAddress, input: NDJSON_INPUT, ...tenant, ...(limited.truncated && { truncated: true }) };
     });
     try {
       await context.accept(records);

@@ -6,7 +6,7 @@
  */
 import type tls from 'node:tls';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { apiKeyChecker } from './api-keys';
+import { apiKeyChecker, presentedKeys } from './api-keys';
 import { registerBulkRoutes } from './bulk-endpoint';
 import { registerEsProbes } from './es-probes';
 import { HttpInputErrorCodes, sendHttpError } from './http-errors';
@@ -17,9 +17,15 @@ export interface HttpInputOptions {
   readonly host: string;
   readonly port: number;
   readonly maxBodyBytes: number;
+  /** SIEM_HTTP_API_KEYS entries: `<key>` or `<key>=<tenant>`. */
   readonly apiKeys: readonly string[];
   /** Serve HTTPS with these; plain HTTP when absent. */
   readonly tls?: tls.TlsOptions;
+  /**
+   * Keys of the API's key store: a presented key of role `ingest` is accepted and its tenant
+   * applies to what it sends. Asked only for keys SIEM_HTTP_API_KEYS does not hold.
+   */
+  readonly verifyKey?: (key: string) => Promise<{ readonly role: string; readonly tenant: string } | undefined>;
 }
 
 /** Load balancers and humans may check that the port is up without a key. */
@@ -31,8 +37,24 @@ export function buildHttpInput(options: HttpInputOptions, context: InputContext)
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   const keys = apiKeyChecker(options.apiKeys);
+  app.decorateRequest('ingestTenant', undefined);
   app.addHook('onRequest', async (request, reply) => {
-    if (!keys.required || OPEN_PATHS.has(request.url.split('?')[0]!) || keys.isAllowed(request.headers)) return;
+    if (OPEN_PATHS.has(request.url.split('?')[0]!)) return;
+    const check = keys.check(request.headers);
+    if (check.ok && check.tenant !== undefined) {
+      request.ingestTenant = check.tenant;
+      return;
+    }
+    // A SIEM_HTTP_API_KEYS key without a tenant sends into the input's tenant.
+    if (check.ok && keys.required) return;
+    for (const presented of options.verifyKey ? presentedKeys(request.headers) : []) {
+      const principal = await options.verifyKey!(presented);
+      if (principal?.role === 'ingest') {
+        request.ingestTenant = principal.tenant;
+        return;
+      }
+    }
+    if (check.ok) return;
     context.rejected('http', 'unauthorized');
     reply.header('www-authenticate', 'ApiKey');
     return sendHttpError(reply, {

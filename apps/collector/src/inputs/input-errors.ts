@@ -6,6 +6,7 @@ export const InputErrorCodes = {
   checkpointUnreadable: 'SIEM_COLLECTOR_CHECKPOINT_UNREADABLE',
   mqttCaUnreadable: 'SIEM_COLLECTOR_MQTT_CA_UNREADABLE',
   noInputs: 'SIEM_COLLECTOR_NO_INPUTS',
+  tenantsInvalid: 'SIEM_COLLECTOR_TENANTS_INVALID',
 } as const;
 
 export type InputErrorCode = (typeof InputErrorCodes)[keyof typeof InputErrorCodes];

@@ -9,6 +9,7 @@ import type { InputContext, RunningInput } from './input';
 import { startSyslogTcp } from './syslog-tcp';
 import { startSyslogTls } from './syslog-tls';
 import { startSyslogUdp } from './syslog-udp';
+import { parseTenantPairs } from './tenants';
 import { loadTlsOptions } from './tls-files';
 
 export function startListeningInputs(config: SiemConfig, context: InputContext): Promise<RunningInput>[] {
@@ -20,11 +21,12 @@ export function startListeningInputs(config: SiemConfig, context: InputContext):
     clientAuth: { variable: 'SIEM_SYSLOG_TLS_CLIENT_AUTH', enabled: settings.syslogTlsClientAuth },
   });
   const httpTls = loadTlsOptions({ cert: { variable: 'SIEM_HTTP_TLS_CERT', path: settings.httpTlsCert }, key: { variable: 'SIEM_HTTP_TLS_KEY', path: settings.httpTlsKey } });
+  const certificateTenants = parseTenantPairs(settings.syslogTlsTenants, 'SIEM_SYSLOG_TLS_TENANTS', 'certificate CN');
   const limits = { idleTimeoutMs: settings.tcpIdleTimeoutS * 1000, maxConnections: settings.tcpMaxConnections };
   return [
     startSyslogUdp(settings.host, settings.syslogPort, context),
     startSyslogTcp(settings.host, settings.syslogPort, limits, context),
-    ...(syslogTls ? [startSyslogTls(settings.host, settings.syslogTlsPort, limits, syslogTls, context)] : []),
+    ...(syslogTls ? [startSyslogTls(settings.host, settings.syslogTlsPort, limits, syslogTls, context, certificateTenants)] : []),
     startHttpInput({ host: settings.host, port: settings.httpPort, maxBodyBytes: settings.httpMaxBodyBytes, apiKeys: settings.httpApiKeys, ...(httpTls && { tls: httpTls }) }, context),
   ];
 }

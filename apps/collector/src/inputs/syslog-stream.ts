@@ -23,6 +23,8 @@ export interface SyslogStreamOptions extends StreamLimits {
   readonly port: number;
   /** The event carrying ready-to-read sockets: `connection` for TCP, `secureConnection` for TLS. */
   readonly connectionEvent: 'connection' | 'secureConnection';
+  /** The tenant of a connection's records, from its certificate; undefined: the input's tenant. */
+  readonly tenantOf?: (socket: net.Socket) => string | undefined;
 }
 
 const CLOSE_GRACE_MS = 2_000;
@@ -53,13 +55,15 @@ export async function startSyslogStream(server: net.Server | tls.Server, options
     sockets.add(socket);
     const framer = new SyslogTcpFramer(context.maxMessageBytes);
     const sourceAddress = normalizePeerAddress(socket.remoteAddress);
+    const connectionTenant = options.tenantOf?.(socket);
+    const tenant = connectionTenant === undefined ? {} : { tenant: connectionTenant };
     const forward = (frames: Frame[]) => {
       if (frames.length === 0) return;
       const receivedAt = new Date().toISOString();
       const records = frames.map((frame): RawRecord => {
-        if (!frame.truncated) return { payload: frame.payload, receivedAt, sourceAddress, input };
+        if (!frame.truncated) return { payload: frame.payload, receivedAt, sourceAddress, input, ...tenant };
         context.rejected(input, 'truncated');
-        return { payload: frame.payload, receivedAt, sourceAddress, input, truncated: true };
+        return { payload: frame.payload, receivedAt, sourceAddress, input, ...tenant, truncated: true };
       });
       void context.accept(records);
       if (context.isBackedUp() && !socket.isPaused()) {
