@@ -20,3 +20,15 @@ export { detectionIndexNames, type DetectionIndexNames } from './index-names';
 export { createDetectionStore } from './create-detection-store';
 export type { AlertCloseReason, AlertComment, AlertHistoryEntry, AlertSuppression } from './alert-model';
 export { MAX_SUPPRESSED_EVENT_IDS } from './alert-model';
+export {
+  ALERT_CLOSE_REASONS,
+  ALERT_STATUSES,
+  AlertLifecycleError,
+  AlertLifecycleErrorCodes,
+  MAX_ALERT_COMMENTS,
+  MAX_ALERT_HISTORY,
+  applyAlertUpdate,
+  type AlertActor,
+  type AlertLifecycleErrorCode,
+  type AlertUpdate,
+} from './lifecycle';

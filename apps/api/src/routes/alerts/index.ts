@@ -3,6 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { QueryError, parseQuery } from '@siem/query';
 import type { DetectionStore } from '@siem/store';
 import { answerStoreError } from '../rules';
+import { AlertIdParams } from './params';
+import { registerAlertWork } from './work';
 
 export interface AlertRoutesOptions {
   readonly detection: DetectionStore;
@@ -24,10 +26,8 @@ const AlertListQuerystring = Type.Object(
 );
 type AlertListQuerystring = Static<typeof AlertListQuerystring>;
 
-const AlertIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
-type AlertIdParams = Static<typeof AlertIdParams>;
 
-/** /api/v1/alerts: what the processor's rules raised, searchable with the query language. */
+/** /api/v1/alerts: what the processor's rules raised, searchable with the query language, and the analyst's work on it. */
 export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, { detection, eventById }) => {
   app.setErrorHandler(answerStoreError);
   app.get<{ Querystring: AlertListQuerystring }>('/alerts', { config: { permission: 'alerts:read' }, schema: { querystring: AlertListQuerystring } }, async (request, reply) => {
@@ -53,4 +53,6 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, {
     const event = await eventById(stored.alert.event.id, stored.alert['@timestamp']);
     return { id: stored.id, alert: stored.alert, event };
   });
+
+  registerAlertWork(app, detection);
 };
