@@ -109,6 +109,7 @@ describe('health and readiness', () => {
       search: () => Promise.reject(new Error('unused')),
       count: () => Promise.reject(new Error('unused')),
       page: () => Promise.reject(new Error('unused')),
+      exportPage: () => Promise.reject(new Error('unused')),
       getEvent: () => Promise.reject(new Error('unused')),
       aggregate: () => Promise.reject(new Error('unused')),
       fields: () => Promise.reject(new Error('unused')),

@@ -13,7 +13,7 @@ import type { EventReader } from './event-reader';
 const run = promisify(execFile);
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((candidate) => existsSync(candidate));
 const unused = () => Promise.reject(new Error('unused'));
-const reader: EventReader = { search: unused, count: unused, page: unused, getEvent: unused, aggregate: unused, fields: unused, ping: unused };
+const reader: EventReader = { search: unused, count: unused, page: unused, exportPage: unused, getEvent: unused, aggregate: unused, fields: unused, ping: unused };
 const app = buildApi({ reader, logger: createLogger('api-test', 'silent'), metrics: new MetricsRegistry() });
 const scratch = mkdtempSync(path.join(tmpdir(), 'siem-docs-page-'));
 let url = '';

@@ -4,7 +4,7 @@ import { buildApi } from './build-api';
 import type { EventReader } from './event-reader';
 
 const unused = () => Promise.reject(new Error('unused'));
-const reader: EventReader = { search: unused, count: unused, page: unused, getEvent: unused, aggregate: unused, fields: unused, ping: unused };
+const reader: EventReader = { search: unused, count: unused, page: unused, exportPage: unused, getEvent: unused, aggregate: unused, fields: unused, ping: unused };
 
 describe('the OpenAPI document', () => {
   it('lists every search, event and aggregation operation with the schemas the routes validate', async () => {

@@ -118,8 +118,12 @@ export function applyBodyFields(event: EcsEvent, fields: EcsFields, dataset: str
   const found = fields['@timestamp'];
   if (found !== undefined) {
     const timestamp = bodyTimestamp(found);
-    if (timestamp !== undefined) event['@timestamp'] = timestamp;
-    else tagUnreadableTime(event);
+    if (timestamp !== undefined) {
+      event['@timestamp'] = timestamp;
+      untagReceiptTime(event);
+    } else {
+      tagUnreadableTime(event);
+    }
   }
   return event;
 }
@@ -143,6 +147,16 @@ function tagUnreadableTime(event: EcsEvent): void {
   const tags = event.tags;
   if (!Array.isArray(tags)) event.tags = [TIMESTAMP_FROM_RECEIPT];
   else if (!tags.includes(TIMESTAMP_FROM_RECEIPT)) tags.push(TIMESTAMP_FROM_RECEIPT);
+}
+
+/** The header had no readable time (a Cisco IOS line with its stamp after a sequence number) but the body has one. */
+function untagReceiptTime(event: EcsEvent): void {
+  const tags = event.tags;
+  if (!Array.isArray(tags)) return;
+  const at = tags.indexOf(TIMESTAMP_FROM_RECEIPT);
+  if (at < 0) return;
+  tags.splice(at, 1);
+  if (tags.length === 0) delete event.tags;
 }
 
 /** A compiled body parser, ready to run on bodies extracted by another parser. */

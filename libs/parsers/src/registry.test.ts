@@ -52,6 +52,10 @@ describe('parser registry', () => {
       'panos',
       'pfsense',
       'junos_srx',
+      'checkpoint',
+      'cisco_ios',
+      'sonicwall',
+      'sophos_xg',
       'postfix',
       'dovecot',
       'bind',
@@ -147,6 +151,10 @@ const SEEDS = [
   'Dec  4 10:00:00 ns1 named[812]: client @0x7f2a1c0d8e60 198.51.100.7#53211 (www.example.com): query: www.example.com IN A +E(0)K (192.0.2.53)',
   'Dec  4 10:00:00 ftp1 vsftpd[4242]: [alice] OK UPLOAD: Client "198.51.100.7", "/home/alice/a.txt", 1234 bytes, 56.78Kbyte/sec',
   'Dec  4 10:00:00 ftp2 proftpd[4243]: ftp.example.com (client.example.org[198.51.100.7]) - USER alice: Login successful.',
+  '<134>1 2026-12-04T10:00:00Z gw-1 CheckPoint 2301 - [action:"Drop"; ifdir:"inbound"; ifname:"eth1"; origin:"192.0.2.10"; time:"1796378400"; src:"203.0.113.9"; dst:"10.0.0.5"; proto:"6"; s_port:"4431"; service:"22"; product:"VPN-1 & FireWall-1"; rule_name:"Stealth"]',
+  '<189>123: *Dec  4 10:00:00.123 UTC: %SEC-6-IPACCESSLOGP: list 101 denied tcp 203.0.113.9(4431) -> 10.0.0.5(22), 1 packet',
+  '<134>id=firewall sn=0040100A1B2C time="2026-12-04 10:00:00 UTC" fw=203.0.113.1 pri=6 c=1024 m=537 msg="Connection Closed" src=10.0.0.5:51000:X0 dst=198.51.100.20:443:X1 proto=tcp/https sent=1188 rcvd=1224',
+  '<30>device="SFW" date=2026-12-04 time=10:00:00 timezone="UTC" device_name="XG230" device_id=C01001K234RXPA1 log_id=010101600001 log_type="Firewall" log_component="Firewall Rule" log_subtype="Allowed" status="Allow" priority=Information src_ip=10.0.0.5 dst_ip=198.51.100.20 protocol="TCP" src_port=51000 dst_port=443',
 ];
 const ALPHABET = Buffer.from('<>[]{}"\\=:.- 0123456789TZ+aZ\n\r\t,\u00e9');
 

@@ -18,6 +18,10 @@ import { fortigateParser } from './network/fortigate';
 import { panosParser } from './network/panos';
 import { pfsenseParser } from './network/pfsense';
 import { junosSrxParser } from './network/junos-srx';
+import { checkpointParser } from './network/checkpoint';
+import { ciscoIosParser } from './network/cisco-ios';
+import { sonicwallParser } from './network/sonicwall';
+import { sophosXgParser } from './network/sophos-xg';
 import { postfixParser } from './mail/postfix';
 import { dovecotParser } from './mail/dovecot';
 import { bindParser } from './server/bind';
@@ -62,6 +66,10 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   panosParser,
   pfsenseParser,
   junosSrxParser,
+  checkpointParser,
+  ciscoIosParser,
+  sonicwallParser,
+  sophosXgParser,
   postfixParser,
   dovecotParser,
   bindParser,

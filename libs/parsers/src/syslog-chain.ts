@@ -20,6 +20,10 @@ import { fortigateBodyParser } from './network/fortigate';
 import { panosBodyParser } from './network/panos';
 import { pfsenseBodyParser } from './network/pfsense';
 import { junosSrxBodyParser } from './network/junos-srx';
+import { checkpointBodyParser } from './network/checkpoint';
+import { ciscoIosBodyParser, looksLikeCiscoIos } from './network/cisco-ios';
+import { sonicwallBodyParser } from './network/sonicwall';
+import { sophosXgBodyParser } from './network/sophos-xg';
 import { postfixBodyParser } from './mail/postfix';
 import { dovecotBodyParser } from './mail/dovecot';
 import { bindBodyParser } from './server/bind';
@@ -44,6 +48,13 @@ function chainLinks(): readonly ChainLink[] {
     { bodyPrefix: 'CEF:', bodyParser: cefBody },
     { bodyPrefix: '%ASA-', bodyParser: ciscoAsaBodyParser },
     { bodyPrefix: '%FTD-', bodyParser: ciscoAsaBodyParser },
+    // Any other %FAC-SEV-MNEMONIC code is Cisco IOS; IOS lines with a sequence number or a time stamp first are found by `matches`.
+    { bodyPrefix: '%', matches: looksLikeCiscoIos, bodyParser: ciscoIosBodyParser },
+    { bodyPrefix: 'id=firewall ', bodyParser: sonicwallBodyParser },
+    { bodyPrefix: 'sn=', bodyParser: sonicwallBodyParser },
+    { bodyPrefix: 'device="SFW"', bodyParser: sophosXgBodyParser },
+    { bodyPrefix: 'device_name=', bodyParser: sophosXgBodyParser },
+    { programs: ['CheckPoint', 'Checkpoint', 'checkpoint'], bodyParser: checkpointBodyParser },
     { bodyPrefix: 'date=', bodyParser: fortigateBodyParser },
     { bodyPrefix: 'logver=', bodyParser: fortigateBodyParser },
     // PAN-OS's first field is FUTURE_USE, written as 1.

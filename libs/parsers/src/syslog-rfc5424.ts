@@ -94,8 +94,15 @@ export function parseRfc5424Line(line: string, record: RawRecord, context: Parse
     index++;
   } else if (first === 0x5b) {
     const structuredData: Record<string, Record<string, string>> = {};
-    index = parseStructuredData(line, index, structuredData);
-    if (index < 0) return badStructuredData();
+    const after = parseStructuredData(line, index, structuredData);
+    if (after < 0) {
+      if (!startsColonPairs(line, index)) return badStructuredData();
+      // Check Point's Log Exporter writes its fields where the structured data goes, as [key:"value"; ...], which is no
+      // RFC 5424 element: the whole rest is the message, for its body parser (checkpoint) to read.
+      parts.message = line.slice(index);
+      return { ok: true, event: chainSyslogBody(buildSyslogEvent(line, parts, record, SYSLOG_RFC5424, context), parts.appname, context) };
+    }
+    index = after;
     parts.structuredData = structuredData;
   } else {
     return badStructuredData();
@@ -129,6 +136,13 @@ function badStructuredData(): ParseResult {
 }
 
 /** SD-NAME: printable US-ASCII except '=', space, ']' and '"'. */
+const COLON_PAIR = /\[[A-Za-z_][\w.-]*:"/y;
+
+function startsColonPairs(line: string, index: number): boolean {
+  COLON_PAIR.lastIndex = index;
+  return COLON_PAIR.test(line);
+}
+
 function isSdNameChar(code: number): boolean {
   return code > 0x20 && code < 0x7f && code !== 0x3d && code !== 0x5d && code !== 0x22;
 }

@@ -10,7 +10,7 @@ import type { EventReader } from '../../event-reader';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'siem-saved-search-routes-'));
 const savedSearches = new EmbeddedSavedSearchStore({ dataDir });
 const unused = () => Promise.reject(new Error('unused'));
-const reader: EventReader = { search: unused, count: unused, page: unused, getEvent: unused, aggregate: unused, fields: unused, ping: unused };
+const reader: EventReader = { search: unused, count: unused, page: unused, exportPage: unused, getEvent: unused, aggregate: unused, fields: unused, ping: unused };
 const app = buildApi({ reader, logger: createLogger('api-test', 'silent'), metrics: new MetricsRegistry(), savedSearches });
 
 beforeAll(() => app.ready());
