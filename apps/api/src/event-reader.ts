@@ -1,5 +1,6 @@
 import type { AggregateRequest, AggregateResult, SearchRequest } from '@siem/store';
 import type { ReadPool } from './read-pool/read-pool';
+import type { ExportLines } from './routes/analyst/export-rows';
 
 export interface ReadRequest {
   /** The query string as the user typed it; the reader parses it. */
@@ -15,6 +16,8 @@ export interface EventReader {
   count(request: ReadRequest): Promise<number>;
   /** A page of hits (sorted, after a cursor, with chosen fields) as JSON text: total, totalRelation, hits, next. */
   page(request: ReadRequest & Omit<SearchRequest, 'query' | 'from' | 'to'> & { readonly fields?: readonly string[] }): Promise<string>;
+  /** The next page of an export as NDJSON or CSV lines (CSV: the `fields` columns, no header), and the cursor after it. */
+  exportPage(request: ReadRequest & Omit<SearchRequest, 'query' | 'from' | 'to'> & { readonly format: 'ndjson' | 'csv'; readonly fields?: readonly string[] }): Promise<ExportLines>;
   /** The event as JSON text, null when no event has the id; `timestamp` (its @timestamp) finds it before a refresh. */
   getEvent(id: string, timestamp?: string): Promise<string | null>;
   aggregate(request: ReadRequest & { readonly aggs: AggregateRequest['aggs'] }): Promise<AggregateResult>;
@@ -29,6 +32,7 @@ export function poolReader(pool: ReadPool): EventReader {
     search: (request) => pool.run<string>({ op: 'search', ...request }),
     count: (request) => pool.run<number>({ op: 'count', ...request }),
     page: (request) => pool.run<string>({ op: 'page', ...request }),
+    exportPage: (request) => pool.run<ExportLines>({ op: 'export', ...request }),
     getEvent: (id, timestamp) => pool.run<string | null>({ op: 'get', id, timestamp }),
     aggregate: (request) => pool.run<AggregateResult>({ op: 'aggregate', ...request }),
     fields: (request) => pool.run<string>({ op: 'fields', ...request }),

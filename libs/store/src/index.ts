@@ -1,4 +1,4 @@
-export type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from './types';
+export type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, ExportHit, ExportPage, ExportPageRequest, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from './types';
 export { StoreError, StoreErrorCodes, type StoreErrorCode } from './errors';
 export { OpenSearchStore, type OpenSearchStoreOptions } from './opensearch/opensearch-store';
 export { dailyIndexName } from './opensearch/index-names';

@@ -402,6 +402,38 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       expect(ascending).toEqual([...seen].reverse());
     });
 
+    async function exportPages(query: string, size: number, sort: 'asc' | 'desc' = 'desc', range: { from?: string; to?: string } = {}): Promise<string[][]> {
+      const out: string[][] = [];
+      let searchAfter: string | undefined;
+      for (let guard = 0; guard < 50; guard++) {
+        const page = await store.exportPage({ query: parseQuery(query), size, sort, searchAfter, ...range });
+        out.push(page.hits.map((hit) => String((JSON.parse(hit.json) as { message: unknown }).message)));
+        if (!page.next) break;
+        searchAfter = page.next;
+      }
+      return out;
+    }
+
+    it('exports every match in the order search pages them, as the stored JSON, across days and within a millisecond', async () => {
+      const m = marker();
+      const events = [
+        ...[9, 10].flatMap((day) => [event(at(day, 23, 59), { message: `${m} d${day}b`, user: { name: 'é"\\' } }), event(at(day, 0, 1), { message: `${m} d${day}a` })]),
+        ...Array.from({ length: 5 }, (_, i) => event(at(11, 12), { message: `${m} same${i}` })),
+      ];
+      await index(events);
+      for (const sort of ['desc', 'asc'] as const) {
+        const searched = (await pages(m, 3, sort)).flat();
+        expect((await exportPages(m, 3, sort)).flat()).toEqual(searched);
+        expect((await exportPages(m, 100, sort)).flat()).toEqual(searched);
+      }
+      expect((await exportPages(m, 2)).map((page) => page.length)).toEqual([2, 2, 2, 2, 1]);
+      expect((await exportPages(m, 10, 'asc', { from: at(10, 0), to: at(10, 23, 59) })).flat()).toEqual([`${m} d10a`, `${m} d10b`]);
+      const [first] = (await store.exportPage({ query: parseQuery(`${m} d9b`), size: 1 })).hits;
+      expect(first?.id).toBe(events[0]!.id);
+      expect(JSON.parse(first!.json)).toEqual(events[0]!.document);
+      await expect(store.exportPage({ query: parseQuery(m), size: 1, searchAfter: 'not-a-cursor' })).rejects.toMatchObject({ code: 'SIEM_STORE_BAD_REQUEST' });
+    });
+
     it('keeps the total of the whole query on every page, flagged exact', async () => {
       const m = marker();
       await index(Array.from({ length: 4 }, (_, i) => event(at(7, 1, i), { message: `${m} n${i}` })));

@@ -33,6 +33,21 @@ export interface SearchRequest {
 
 export type CountRequest = Pick<SearchRequest, 'query' | 'from' | 'to'>;
 
+/** A page of an export: like a search page, without the total, which an export does not need and which costs a count per page. */
+export type ExportPageRequest = SearchRequest;
+
+export interface ExportHit {
+  readonly id: string;
+  /** The event's document as JSON text: the embedded store hands over what it stored, unparsed. */
+  readonly json: string;
+}
+
+export interface ExportPage {
+  readonly hits: readonly ExportHit[];
+  /** The cursor to the page after this one, when this page is full. */
+  readonly next?: string;
+}
+
 export interface SearchHit {
   readonly id: string;
   readonly index: string;
@@ -74,5 +89,7 @@ export interface EventAnalytics {
    */
   getEvent(id: string, timestamp?: string): Promise<SearchHit | undefined>;
   aggregate(request: AggregateRequest): Promise<AggregateResult>;
+  /** The next page of every match in order, as JSON text; an export reads page after page with `next`. */
+  exportPage(request: ExportPageRequest): Promise<ExportPage>;
 }
 

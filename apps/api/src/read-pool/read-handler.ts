@@ -2,6 +2,7 @@ import type { SiemConfig } from '@siem/config';
 import { parseQuery } from '@siem/query';
 import { StoreError, StoreErrorCodes, createStore, type AggregateRequest, type AggregateResult, type SearchRequest } from '@siem/store';
 import { ApiError, ApiErrorCodes } from '../errors';
+import { exportLines, type ExportLines } from '../routes/analyst/export-rows';
 import { fieldCatalog } from '../routes/analyst/field-catalog';
 
 /**
@@ -17,13 +18,14 @@ export type ReadJob =
   | { readonly op: 'search'; readonly q: string; readonly from?: string; readonly to?: string; readonly size: number }
   | { readonly op: 'count'; readonly q: string; readonly from?: string; readonly to?: string }
   | ({ readonly op: 'page'; readonly q: string } & Omit<SearchRequest, 'query'> & { readonly fields?: readonly string[] })
+  | ({ readonly op: 'export'; readonly q: string; readonly format: 'ndjson' | 'csv' } & Omit<SearchRequest, 'query'> & { readonly fields?: readonly string[] })
   | { readonly op: 'get'; readonly id: string; readonly timestamp?: string }
   | { readonly op: 'fields'; readonly from?: string; readonly to?: string; readonly sample: number }
   | { readonly op: 'aggregate'; readonly q: string; readonly from?: string; readonly to?: string; readonly aggs: AggregateRequest['aggs'] }
   | { readonly op: 'ping' };
 
 /** `search` answers the result as JSON text, measured against the cap and sent to the client as is; `count` a number. */
-export async function createHandler({ config }: ReadHandlerData): Promise<(job: ReadJob) => Promise<string | number | true | null | AggregateResult>> {
+export async function createHandler({ config }: ReadHandlerData): Promise<(job: ReadJob) => Promise<string | number | true | null | AggregateResult | ExportLines>> {
   const store = createStore(config);
   const maxBytes = config.api.maxResultBytes;
   const capped = (json: string, what: string): string => {
@@ -44,6 +46,12 @@ export async function createHandler({ config }: ReadHandlerData): Promise<(job: 
         const result = await asClientError(store.search({ query: parseQuery(q), from, to, size, sort, searchAfter }));
         const hits = fields ? result.hits.map((hit) => ({ ...hit, event: pickFields(hit.event, fields) })) : result.hits;
         return capped(JSON.stringify({ ...result, totalRelation: result.totalRelation ?? 'eq', hits }), `${job.size} hits`);
+      }
+      case 'export': {
+        const { q, fields, from, to, size, sort, searchAfter, format } = job;
+        const page = await asClientError(store.exportPage({ query: parseQuery(q), from, to, size, sort, searchAfter }));
+        const text = capped(exportLines(page.hits, format, fields), `${size} exported events`);
+        return { text, rows: page.hits.length, ...(page.next ? { next: page.next } : {}) };
       }
       case 'get': {
         const hit = await store.getEvent(job.id, job.timestamp);

@@ -6,7 +6,7 @@ import { aggregateDays } from './analytics';
 import { checkAggregations } from '../aggregations/shared';
 import type { AggregateRequest, AggregateResult } from '../aggregations/types';
 import { decodeCursor, encodeCursor } from '../cursor';
-import type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
+import type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, ExportPage, ExportPageRequest, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
 import { fullTextOf, termsOf } from './fields';
 import { Partition, compileForPartition, type PartitionHit, type PreparedEvent } from './partition';
 import { storeErrorFrom, unavailable } from './sqlite-errors';
@@ -183,6 +183,37 @@ export class EmbeddedStore implements EventStore, EventAnalytics {
       hits: hits.map((hit) => this.hitOf(hit, hit.day)),
       ...(last ? { next: encodeCursor([last.time, last.day, last.key]) } : {}),
     };
+  }
+
+  /**
+   * A page of an export: the page `search` would give, without counting the matches of every
+   * day (up to 10,000 per page) and without parsing the documents, which the export writes
+   * out as they are stored.
+   */
+  async exportPage(request: ExportPageRequest): Promise<ExportPage> {
+    const compiled = compileForPartition(request.query);
+    const ascending = request.sort === 'asc';
+    const after = request.searchAfter === undefined ? undefined : (decodeCursor(request.searchAfter, ['number', 'string', 'number']) as [number, string, number]);
+    const inOrder = (a: DayHit, b: DayHit) => (a.time - b.time || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0) || a.key - b.key) * (ascending ? 1 : -1);
+    const days = [...this.daysToSearch(request)];
+    if (ascending) days.reverse();
+    let hits: DayHit[] = [];
+    for (const { day, partition, range } of days) {
+      const last = hits[request.size - 1];
+      const edge = timeOfKey(partition.start, ascending ? range[0] : range[1]);
+      // Days' windows overlap, so a later day may still hold hits for this page; one that does not is skipped.
+      if (request.size === 0 || (last !== undefined && (ascending ? last.time < edge : last.time > edge))) continue;
+      const pageRange = after ? rangeAfter(range, partition.start, day, after, ascending) : range;
+      if (!pageRange) continue;
+      try {
+        const found = partition.newest(compiled, pageRange, request.size, request.sort).map((hit) => ({ ...hit, day }));
+        hits = hits.length === 0 ? found : [...hits, ...found].sort(inOrder).slice(0, request.size);
+      } catch (cause) {
+        throw storeErrorFrom(cause, StoreErrorCodes.searchFailed, `Exporting from ${day}`, partition.file);
+      }
+    }
+    const last = hits.length === request.size ? hits[hits.length - 1] : undefined;
+    return { hits: hits.map((hit) => ({ id: hit.id, json: hit.json })), ...(last ? { next: encodeCursor([last.time, last.day, last.key]) } : {}) };
   }
 
   async getEvent(id: string): Promise<SearchHit | undefined> {

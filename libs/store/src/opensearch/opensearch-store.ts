@@ -9,7 +9,7 @@ import { badRequest, checkAggregations } from '../aggregations/shared';
 import type { AggregateRequest, AggregateResult } from '../aggregations/types';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { TOTAL_HITS_LIMIT } from '../embedded/embedded-store';
-import type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
+import type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, ExportPage, ExportPageRequest, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
 import { fromOpenSearchAggs, toOpenSearchAggs } from './aggregations';
 import { bulkBody } from './bulk-body';
 import { DEFAULT_TEMPLATE_PRIORITY, eventIndexTemplate, eventIndexTemplateName } from './event-template';
@@ -41,6 +41,7 @@ interface BulkItem {
 const gzipAsync = promisify(gzip);
 /** Every item keeps its status, so items stay in request order. */
 const BULK_RESPONSE_FIELDS = 'items.*.status,items.*.error.type,items.*.error.reason';
+const EXPORT_RESPONSE_FIELDS = 'hits.hits._id,hits.hits._source,hits.hits.sort';
 
 /** Statuses worth retrying: the store is overloaded or briefly unavailable, not the document at fault. */
 function isRetryableStatus(status: number): boolean {
@@ -149,6 +150,36 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
       };
     } catch (cause) {
       throw new StoreError(StoreErrorCodes.searchFailed, `The search failed in OpenSearch: ${(cause as Error).message}.`, { cause, retryable: true });
+    }
+  }
+
+  /**
+   * A page of an export: search_after as `search` pages, without tracking the total and with
+   * only the ids, sources and sort values in the answer (filter_path), so OpenSearch writes,
+   * and this process parses, nothing else.
+   */
+  async exportPage(request: ExportPageRequest): Promise<ExportPage> {
+    const order = request.sort ?? 'desc';
+    const after = request.searchAfter === undefined ? undefined : decodeCursor(request.searchAfter, ['number', 'string']);
+    try {
+      const response = await this.client.search({
+        index: this.indicesOf(request),
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        filter_path: EXPORT_RESPONSE_FIELDS,
+        body: {
+          query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }),
+          sort: [{ '@timestamp': { order } }, { _id: { order } }],
+          size: request.size,
+          track_total_hits: false,
+          ...(after ? { search_after: after } : {}),
+        } as never,
+      }, this.searchOptions());
+      const hits = ((response.body as { hits?: { hits?: { _id: string; _source?: unknown; sort?: (string | number)[] }[] } }).hits?.hits ?? []);
+      const last = request.size > 0 && hits.length === request.size ? hits[hits.length - 1] : undefined;
+      return { hits: hits.map((hit) => ({ id: hit._id, json: JSON.stringify(hit._source ?? {}) })), ...(last?.sort ? { next: encodeCursor(last.sort) } : {}) };
+    } catch (cause) {
+      throw new StoreError(StoreErrorCodes.searchFailed, `Exporting from OpenSearch failed: ${(cause as Error).message}.`, { cause, retryable: true });
     }
   }
 

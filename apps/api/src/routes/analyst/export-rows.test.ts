@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCodes } from '../../errors';
 import type { EventReader } from '../../event-reader';
-import { csvCell, exportRows, type ExportRequest } from './export-rows';
+import { csvCell, exportLines, exportRows, type ExportRequest } from './export-rows';
 
-/** A reader over `count` events e0..e(count-1), newest first, paging like the stores; it records each page asked for. */
+/** A reader over `count` events e0..e(count-1), newest first, paging like the stores and writing lines as the read worker does; it records each page asked for. */
 function pagedReader(count: number, options: { maxPage?: number } = {}) {
   const asked: { size: number; searchAfter?: string }[] = [];
   const reader = {
-    page: async ({ size, searchAfter }: { size: number; searchAfter?: string }) => {
+    exportPage: async ({ size, searchAfter, format, fields }: { size: number; searchAfter?: string; format: 'ndjson' | 'csv'; fields?: readonly string[] }) => {
       asked.push({ size, searchAfter });
       if (options.maxPage !== undefined && size > options.maxPage) throw new ApiError(ApiErrorCodes.resultTooLarge, 'too large', 503);
       const start = searchAfter === undefined ? 0 : Number(searchAfter) + 1;
-      const hits = Array.from({ length: Math.max(0, Math.min(size, count - start)) }, (_, i) => ({ id: `e${start + i}`, index: 'x', event: { message: `m,${start + i}`, n: start + i } }));
-      return JSON.stringify({ total: count, totalRelation: 'eq', hits, ...(hits.length === size ? { next: String(start + size - 1) } : {}) });
+      const hits = Array.from({ length: Math.max(0, Math.min(size, count - start)) }, (_, i) => ({ id: `e${start + i}`, json: JSON.stringify({ message: `m,${start + i}`, n: start + i }) }));
+      return { text: exportLines(hits, format, fields), rows: hits.length, ...(hits.length === size ? { next: String(start + size - 1) } : {}) };
     },
   } as unknown as EventReader;
   return { reader, asked };
@@ -65,6 +65,24 @@ describe('exportRows', () => {
     const text = await all(exportRows(reader, request(), 4));
     expect(text.trimEnd().split('\n')).toHaveLength(3);
     expect(asked.slice(0, 3).map((page) => page.size)).toEqual([4, 2, 1]);
+  });
+});
+
+describe('exportLines', () => {
+  it('writes a stored document as an NDJSON line with the id first, without re-serialising it', () => {
+    const json = '{"message":"a \\u00e9 \\"q\\"","n":1}';
+    expect(exportLines([{ id: 'x"1', json }, { id: 'e', json: '{}' }], 'ndjson')).toBe(`{"id":"x\\"1","message":"a \\u00e9 \\"q\\"","n":1}\n{"id":"e"}\n`);
+    expect(JSON.parse(exportLines([{ id: 'x', json }], 'ndjson'))).toEqual({ id: 'x', message: 'a é "q"', n: 1 });
+  });
+
+  it('keeps the document\'s own id when read back, as the spread did', () => {
+    expect(JSON.parse(exportLines([{ id: 'outer', json: '{"id":"inner"}' }], 'ndjson'))).toEqual({ id: 'inner' });
+  });
+
+  it('writes only the chosen fields, keeping their nesting, in NDJSON, and the columns in CSV', () => {
+    const json = JSON.stringify({ host: { name: 'h', ip: '192.0.2.1' }, message: '=1+1' });
+    expect(exportLines([{ id: 'x', json }], 'ndjson', ['host.name'])).toBe('{"id":"x","host":{"name":"h"}}\n');
+    expect(exportLines([{ id: 'x', json }], 'csv', ['host.name', 'message', 'absent'])).toBe("h,'=1+1,\r\n");
   });
 });
 

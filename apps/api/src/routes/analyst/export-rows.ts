@@ -1,43 +1,50 @@
+import type { ExportHit } from '@siem/store';
 import type { SearchBody } from './schema';
 import { ApiErrorCodes } from '../../errors';
-import type { EventReader } from '../../event-reader';
+import type { EventReader, ReadRequest } from '../../event-reader';
 import { pickFields } from '../../read-pool/read-handler';
 
 /**
  * The rows of an export, produced one page at a time as the client reads them: each page
- * is one read job (within the API's time budget) after the previous page's cursor, so
- * memory stays one page whatever the export's length, and a client that stops reading
- * stops the reads.
+ * is one read job (within the API's time budget) after the previous page's cursor, which
+ * reads the store and writes the page's lines off the event loop, so memory stays one page
+ * whatever the export's length, and a client that stops reading stops the reads.
  */
-export interface ExportRequest {
-  readonly q: string;
-  readonly from?: string;
-  readonly to?: string;
+export type ExportRequest = ReadRequest & {
   readonly sort: SearchBody['sort'];
   readonly format: 'ndjson' | 'csv';
   readonly fields?: readonly string[];
   readonly limit: number;
-}
+};
 
 /** Columns of a CSV export that names none. */
 export const DEFAULT_CSV_FIELDS = ['@timestamp', 'host.name', 'source.ip', 'user.name', 'event.action', 'event.outcome', 'message'] as const;
 
-interface Page {
-  hits: { id: string; event: Record<string, unknown> }[];
-  next?: string;
+/** The lines of one page of an export, as the read worker writes them. */
+export interface ExportLines {
+  readonly text: string;
+  readonly rows: number;
+  readonly next?: string;
 }
 
-export async function* exportRows(reader: EventReader, request: ExportRequest, pageSize = 500): AsyncGenerator<string> {
-  const columns = request.format === 'csv' ? (request.fields ?? DEFAULT_CSV_FIELDS) : undefined;
+/**
+ * Events per read job. Pages of 500 spent more time per row on the jobs and cursors than on
+ * the rows (51,000 rows/s embedded); the page halves when its text is over the result cap.
+ */
+export const EXPORT_PAGE_SIZE = 5_000;
+
+export async function* exportRows(reader: EventReader, request: ExportRequest, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<string> {
+  const { limit, fields, ...read } = request;
+  const columns = request.format === 'csv' ? (fields ?? DEFAULT_CSV_FIELDS) : undefined;
   // Field names are plain (the schema's pattern): the header needs no quoting. It leaves with the first page, so a failing first read is answered as an error.
   let header = columns ? `${columns.join(',')}\r\n` : '';
   let searchAfter: string | undefined;
-  let left = request.limit;
+  let left = limit;
   let size = pageSize;
   while (left > 0) {
-    let page: Page;
+    let page: ExportLines;
     try {
-      page = JSON.parse(await reader.page({ q: request.q, from: request.from, to: request.to, sort: request.sort, size: Math.min(size, left), searchAfter, fields: request.fields }));
+      page = await reader.exportPage({ ...read, size: Math.min(size, left), searchAfter, fields: columns ?? fields });
     } catch (error) {
       // Large events: the same page in smaller pieces, down to one event.
       if ((error as { code?: string }).code === ApiErrorCodes.resultTooLarge && size > 1) {
@@ -46,13 +53,31 @@ export async function* exportRows(reader: EventReader, request: ExportRequest, p
       }
       throw error;
     }
-    const lines = page.hits.map((hit) => (columns ? `${columns.map((field) => csvCell(valueAt(hit.event, field))).join(',')}\r\n` : `${JSON.stringify({ id: hit.id, ...hit.event })}\n`));
-    if (lines.length > 0 || header) yield header + lines.join('');
+    if (page.rows > 0 || header) yield header + page.text;
     header = '';
-    left -= page.hits.length;
+    left -= page.rows;
     if (!page.next) return;
     searchAfter = page.next;
   }
+}
+
+/**
+ * A page's hits as export lines. NDJSON without chosen fields writes each stored document as
+ * it is, with the id put first (a document's own "id" key, later in the object, wins when
+ * read back, as it did when the line was the spread `{id, ...event}`): no parse and no
+ * stringify per row.
+ */
+export function exportLines(hits: readonly ExportHit[], format: 'ndjson' | 'csv', fields?: readonly string[]): string {
+  let text = '';
+  if (format === 'ndjson' && fields === undefined) {
+    for (const hit of hits) text += `{"id":${JSON.stringify(hit.id)}${hit.json === '{}' ? '' : ','}${hit.json.slice(1)}\n`;
+    return text;
+  }
+  for (const hit of hits) {
+    const event = JSON.parse(hit.json) as Record<string, unknown>;
+    text += format === 'csv' ? `${fields!.map((field) => csvCell(valueAt(event, field))).join(',')}\r\n` : `${JSON.stringify({ id: hit.id, ...pickFields(event, fields!) })}\n`;
+  }
+  return text;
 }
 
 function valueAt(event: Record<string, unknown>, field: string): unknown {
