@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
+import { injectAs, testKeys } from '@siem/testing';
 import { buildApi } from './build-api';
 import { poolReader, type EventReader } from './event-reader';
 import { ReadPool } from './read-pool/read-pool';
@@ -16,7 +17,9 @@ const pool = new ReadPool({
   logger,
 });
 const metrics = new MetricsRegistry();
-const app = buildApi({ reader: poolReader(pool), logger, metrics });
+const keys = await testKeys();
+const app = buildApi({ reader: poolReader(pool), logger, metrics, keys: keys.keys });
+const admin = injectAs(app, keys.admin);
 beforeAll(async () => {
   await pool.ready();
   await app.ready();
@@ -24,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await pool.close();
+  await keys.close();
 });
 
 function expectErrorShape(body: unknown, code: string): void {
@@ -34,7 +38,7 @@ function expectErrorShape(body: unknown, code: string): void {
 
 describe('GET /api/v1/search', () => {
   it('passes the query string, range and size to a read worker and answers its result', async () => {
-    const response = await app.inject({ url: '/api/v1/search?q=host.name:web-1%20failed&from=2026-11-01T00:00:00Z&size=5' });
+    const response = await admin.inject({ url: '/api/v1/search?q=host.name:web-1%20failed&from=2026-11-01T00:00:00Z&size=5' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.json()).toEqual({
@@ -44,7 +48,7 @@ describe('GET /api/v1/search', () => {
   });
 
   it('defaults to 50 hits of everything', async () => {
-    const response = await app.inject({ url: '/api/v1/search' });
+    const response = await admin.inject({ url: '/api/v1/search' });
     expect(response.json().hits[0].event.job).toEqual({ op: 'search', q: '', size: 50 });
   });
 
@@ -57,39 +61,39 @@ describe('GET /api/v1/search', () => {
     ['a query over 4096 characters', `q=${'a'.repeat(4097)}`, 'SIEM_API_BAD_REQUEST'],
     ['from after to', 'from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z', 'SIEM_API_BAD_RANGE'],
   ])('answers 400 with a code for %s', async (_case, query, code) => {
-    const response = await app.inject({ url: `/api/v1/search?${query}` });
+    const response = await admin.inject({ url: `/api/v1/search?${query}` });
     expect(response.statusCode).toBe(400);
     expectErrorShape(response.json(), code);
   });
 
   it("answers 400 with the query error's position in details", async () => {
-    const response = await app.inject({ url: '/api/v1/search?q=bad' });
+    const response = await admin.inject({ url: '/api/v1/search?q=bad' });
     expect(response.statusCode).toBe(400);
     expectErrorShape(response.json(), 'SIEM_QUERY_SYNTAX');
     expect(response.json().error.details).toEqual({ position: 3 });
   });
 
   it('answers 503 with the store error code but not its internals when the store is down', async () => {
-    const response = await app.inject({ url: '/api/v1/search?q=store-down' });
+    const response = await admin.inject({ url: '/api/v1/search?q=store-down' });
     expect(response.statusCode).toBe(503);
     expectErrorShape(response.json(), 'SIEM_STORE_SEARCH_FAILED');
     expect(response.body).not.toContain('/secret/path');
   });
 
   it('answers 503 when the result is over the size cap', async () => {
-    const response = await app.inject({ url: '/api/v1/search?q=too-big' });
+    const response = await admin.inject({ url: '/api/v1/search?q=too-big' });
     expect(response.statusCode).toBe(503);
     expectErrorShape(response.json(), 'SIEM_API_RESULT_TOO_LARGE');
   });
 
   it('counts matching events on /count', async () => {
-    const response = await app.inject({ url: '/api/v1/count?q=failed' });
+    const response = await admin.inject({ url: '/api/v1/count?q=failed' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ count: 42 });
   });
 
   it('answers 404 with a hint for an unknown route', async () => {
-    const response = await app.inject({ url: '/api/v2/nothing' });
+    const response = await admin.inject({ url: '/api/v2/nothing' });
     expect(response.statusCode).toBe(404);
     expectErrorShape(response.json(), 'SIEM_API_NOT_FOUND');
   });
@@ -97,9 +101,9 @@ describe('GET /api/v1/search', () => {
 
 describe('health and readiness', () => {
   it('answers /healthz, /health and /readyz', async () => {
-    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await app.inject({ url: '/health' })).json()).toEqual({ status: 'ok' });
-    const ready = await app.inject({ url: '/readyz' });
+    expect((await admin.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await admin.inject({ url: '/health' })).json()).toEqual({ status: 'ok' });
+    const ready = await admin.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({ status: 'ready' });
   });
@@ -115,11 +119,11 @@ describe('health and readiness', () => {
       fields: () => Promise.reject(new Error('unused')),
       ping: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'SIEM_STORE_SEARCH_FAILED' })),
     };
-    const down = buildApi({ reader: downReader, logger, metrics: new MetricsRegistry() });
-    const response = await down.inject({ url: '/readyz' });
+    const down = buildApi({ reader: downReader, logger, metrics: new MetricsRegistry(), keys: keys.keys });
+    const response = await injectAs(down, keys.admin).inject({ url: '/readyz' });
     expect(response.statusCode).toBe(503);
     expectErrorShape(response.json(), 'SIEM_API_NOT_READY');
-    expect((await down.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await injectAs(down, keys.admin).inject({ url: '/healthz' })).statusCode).toBe(200);
     await down.close();
   });
 });
@@ -127,10 +131,10 @@ describe('health and readiness', () => {
 describe('budgets', () => {
   it('answers 504 to a search that never ends, and /healthz meanwhile', async () => {
     const began = performance.now();
-    const spinning = app.inject({ url: '/api/v1/search?q=spin' });
+    const spinning = admin.inject({ url: '/api/v1/search?q=spin' });
     let healthAnswered = 0;
     for (let i = 0; i < 5; i++) {
-      const health = await app.inject({ url: '/healthz' });
+      const health = await admin.inject({ url: '/healthz' });
       expect(health.statusCode).toBe(200);
       healthAnswered = performance.now();
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -147,12 +151,12 @@ describe('budgets', () => {
     // A budget long enough for the heap to fill first: V8 collects hard before it gives up.
     const roomy = new ReadPool({ handlerModule: pool.options.handlerModule, handlerData: {}, workers: 1, budgetMs: 30_000, memoryMb: 64, logger });
     const roomyMetrics = new MetricsRegistry();
-    const api = buildApi({ reader: poolReader(roomy), logger, metrics: roomyMetrics });
+    const api = buildApi({ reader: poolReader(roomy), logger, metrics: roomyMetrics, keys: keys.keys });
     try {
-      const response = await api.inject({ url: '/api/v1/search?q=hoard' });
+      const response = await injectAs(api, keys.admin).inject({ url: '/api/v1/search?q=hoard' });
       expect(response.statusCode).toBe(503);
       expectErrorShape(response.json(), 'SIEM_API_MEMORY_EXCEEDED');
-      expect((await api.inject({ url: '/healthz' })).statusCode).toBe(200);
+      expect((await injectAs(api, keys.admin).inject({ url: '/healthz' })).statusCode).toBe(200);
       expect(roomyMetrics.render()).toMatch(/^siem_api_budget_rejections_total\{reason="memory"\} 1$/m);
     } finally {
       await api.close();
@@ -161,7 +165,7 @@ describe('budgets', () => {
   }, 60_000);
 
   it('counts requests by route and status, durations, budget rejections and event-loop lag on /metrics', async () => {
-    const response = await app.inject({ url: '/metrics' });
+    const response = await admin.inject({ url: '/metrics' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = response.body;

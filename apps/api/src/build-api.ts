@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AuthError, registerAuth, type ApiKeys, type JwtVerifier } from '@siem/auth';
 import type { DetectionStore, SavedSearchStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import { apiMetrics } from './api-metrics';
@@ -8,6 +9,7 @@ import { registerOpenApi } from './openapi';
 import { JobError } from './read-pool/read-pool';
 import { alertRoutes } from './routes/alerts';
 import { analystRoutes } from './routes/analyst';
+import { keyRoutes } from './routes/keys';
 import { opsRoutes } from './routes/ops';
 import { ruleRoutes, type EventWindow } from './routes/rules';
 import { savedSearchRoutes } from './routes/saved-searches';
@@ -21,6 +23,12 @@ export interface ApiDeps {
   readonly detection?: DetectionStore;
   /** Saved searches; without it the API serves no /saved-searches routes. */
   readonly savedSearches?: SavedSearchStore;
+  /** The API keys every request is checked against; /keys manages them. */
+  readonly keys: ApiKeys;
+  /** Bearer tokens of an identity provider; without it only API keys are accepted. */
+  readonly jwt?: JwtVerifier;
+  /** /metrics without a credential (SIEM_API_METRICS_PUBLIC). */
+  readonly metricsPublic?: boolean;
 }
 
 /** The Fastify app, unstarted: tests call `inject`, main.ts calls `listen`. */
@@ -44,7 +52,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   );
 
   registerOpenApi(app);
-  app.register(opsRoutes, { reader: deps.reader, metrics: deps.metrics });
+  registerAuth(app, { keys: deps.keys, ...(deps.jwt ? { jwt: deps.jwt } : {}) });
+  app.register(opsRoutes, { reader: deps.reader, metrics: deps.metrics, metricsPublic: deps.metricsPublic ?? false });
+  app.register(keyRoutes, { prefix: '/api/v1', keys: deps.keys });
   app.register(searchRoutes, { prefix: '/api/v1', reader: deps.reader });
   app.register(analystRoutes, { prefix: '/api/v1', reader: deps.reader });
   if (deps.savedSearches) app.register(savedSearchRoutes, { prefix: '/api/v1', savedSearches: deps.savedSearches });
@@ -64,6 +74,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, budgetHit: (code: string) => void) {
   if (error.validation) {
     return reply.code(400).send(errorBody(ApiErrorCodes.badRequest, `Invalid ${error.validationContext ?? 'request'}: ${error.message}.`));
+  }
+  if (error instanceof AuthError) {
+    if (error.statusCode === 401) void reply.header('www-authenticate', 'ApiKey, Bearer');
+    if (error.statusCode >= 500) request.log.warn({ code: error.code, err: error.cause }, 'A credential could not be checked: the key store failed.');
+    return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
   }
   if (error instanceof ApiError || (error instanceof JobError && error.statusCode !== undefined)) {
     const status = (error as ApiError | JobError).statusCode!;

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { ApiKeys, JwtVerifier, createKeyStore, ensureAdminKey } from '@siem/auth';
 import { loadConfig } from '@siem/config';
 import { createDetectionStore, createSavedSearchStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
@@ -18,11 +20,21 @@ const pool = new ReadPool({
 });
 const detection = createDetectionStore(config);
 const savedSearches = createSavedSearchStore(config);
-const app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry(), detection, savedSearches });
+const keyStore = createKeyStore(config);
+const keys = new ApiKeys(keyStore, { onBackgroundError: (error) => logger.warn({ err: error }, 'The last use of an API key could not be recorded.') });
+const { api } = config;
+const jwt =
+  api.jwks === undefined
+    ? undefined
+    : new JwtVerifier({ jwks: api.jwks, roleClaim: api.jwtRoleClaim, tenantClaim: api.jwtTenantClaim, ...(api.jwtIssuer ? { issuer: api.jwtIssuer } : {}), ...(api.jwtAudience ? { audience: api.jwtAudience } : {}) });
+const app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry(), detection, savedSearches, keys, ...(jwt ? { jwt } : {}), metricsPublic: api.metricsPublic });
 
 try {
   await detection.ensureReady();
   await savedSearches.ensureReady();
+  await keyStore.ensureReady();
+  const adminKey = await ensureAdminKey(keys, { dataDir: path.resolve(config.deployment.dataDir), ...(api.adminKey === undefined ? {} : { adminKey: api.adminKey }) });
+  if (adminKey.created) logger.info({ file: adminKey.file }, 'The first admin key was created; it is in the file named here, readable only by this user.');
   // Searches start once the read workers have loaded the query parser and opened the store.
   await pool.ready();
   await app.listen({ host: config.api.host, port: config.api.port });
@@ -37,6 +49,7 @@ const shutdown = async () => {
   await pool.close();
   await detection.close();
   await savedSearches.close();
+  await keyStore.close();
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown());

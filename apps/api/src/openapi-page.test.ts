@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
+import { testKeys } from '@siem/testing';
 import { buildApi } from './build-api';
 import type { EventReader } from './event-reader';
 
@@ -14,7 +15,8 @@ const run = promisify(execFile);
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((candidate) => existsSync(candidate));
 const unused = () => Promise.reject(new Error('unused'));
 const reader: EventReader = { search: unused, count: unused, page: unused, exportPage: unused, getEvent: unused, aggregate: unused, fields: unused, ping: unused };
-const app = buildApi({ reader, logger: createLogger('api-test', 'silent'), metrics: new MetricsRegistry() });
+const keys = await testKeys();
+const app = buildApi({ reader, logger: createLogger('api-test', 'silent'), metrics: new MetricsRegistry(), keys: keys.keys });
 const scratch = mkdtempSync(path.join(tmpdir(), 'siem-docs-page-'));
 let url = '';
 
@@ -23,6 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.close();
+  await keys.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

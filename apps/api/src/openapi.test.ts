@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
+import { testKeys } from '@siem/testing';
 import { buildApi } from './build-api';
 import type { EventReader } from './event-reader';
 
@@ -8,7 +9,8 @@ const reader: EventReader = { search: unused, count: unused, page: unused, expor
 
 describe('the OpenAPI document', () => {
   it('lists every search, event and aggregation operation with the schemas the routes validate', async () => {
-    const app = buildApi({ reader, logger: createLogger('api-test', 'silent'), metrics: new MetricsRegistry() });
+    const keys = await testKeys();
+    const app = buildApi({ reader, logger: createLogger('api-test', 'silent'), metrics: new MetricsRegistry(), keys: keys.keys });
     const response = await app.inject({ url: '/api/docs/json' });
     expect(response.statusCode).toBe(200);
     const document = response.json();
@@ -19,5 +21,6 @@ describe('the OpenAPI document', () => {
     expect(body.required).toContain('aggs');
     expect((await app.inject({ url: '/api/docs' })).statusCode).toBeLessThan(400);
     await app.close();
+    await keys.close();
   });
 });

@@ -8,3 +8,6 @@ export { EmbeddedKeyStore } from './keys/embedded-key-store';
 export { OpenSearchKeyStore, keyIndexName } from './keys/opensearch-key-store';
 export { createKeyStore } from './keys/create-key-store';
 export { MIN_OPERATOR_KEY_LENGTH } from './keys/key-text';
+export { JwtVerifier, type JwtOptions } from './jwt/jwt-verifier';
+export { registerAuth, type AuthOptions } from './hook/register-auth';
+export { adminKeyFile, ensureAdminKey } from './keys/first-admin-key';

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@siem/config';
 import { EmbeddedStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
+import { injectAs, testKeys } from '@siem/testing';
 import { buildApi } from '../../build-api';
 import { poolReader } from '../../event-reader';
 import { createHandler } from '../../read-pool/read-handler';
@@ -12,6 +13,7 @@ import { JobError, type ReadPool } from '../../read-pool/read-pool';
 
 // The real read handler on an embedded store, run in-process: a job's error reaches the
 // routes as the pool hands it over from a worker (a JobError carrying code and status).
+const keys = await testKeys();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'siem-analyst-routes-'));
 const logger = createLogger('api-test', 'silent');
 let app: ReturnType<typeof buildApi>;
@@ -38,7 +40,7 @@ beforeAll(async () => {
       }
     },
   } as unknown as ReadPool;
-  app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry() });
+  app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry(), keys: keys.keys });
   await app.ready();
 });
 afterAll(async () => {
@@ -46,7 +48,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
+const post = (url: string, payload: unknown) => injectAs(app, keys.admin).inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
 
 describe('POST /api/v1/search', () => {
   it('pages with the next cursor until a page is not full, newest first', async () => {
@@ -82,10 +84,10 @@ describe('POST /api/v1/search', () => {
 
 describe('GET /api/v1/events/{id}', () => {
   it('answers the event, or 404 with a code', async () => {
-    const found = await app.inject({ url: '/api/v1/events/e3' });
+    const found = await injectAs(app, keys.admin).inject({ url: '/api/v1/events/e3' });
     expect(found.statusCode).toBe(200);
     expect(found.json()).toEqual({ id: 'e3', index: 'siem-events-2026.11.23', event: events[2]!.document });
-    const missing = await app.inject({ url: '/api/v1/events/nope' });
+    const missing = await injectAs(app, keys.admin).inject({ url: '/api/v1/events/nope' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('SIEM_API_EVENT_NOT_FOUND');
   });
@@ -172,7 +174,7 @@ describe('POST /api/v1/export as CSV', () => {
 
 describe('GET /api/v1/fields', () => {
   it('lists the fields of the newest events with their types and sample values', async () => {
-    const response = await app.inject({ url: '/api/v1/fields?sample=2' });
+    const response = await injectAs(app, keys.admin).inject({ url: '/api/v1/fields?sample=2' });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.sampled).toBe(2);
