@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SUPPRESSED_EVENT_IDS } from './alert-model';
+import { groupIncidents } from './incidents';
 import type { AlertDocument, DetectionStore, StoredAlert } from './types';
 
 /**
@@ -100,6 +101,22 @@ export function describeAlertWorkConformance(name: string, makeStore: () => Prom
       await refresh();
       expect((await store.searchAlerts({ ruleId, status: 'acknowledged', size: 10 })).alerts.map((found) => found.id)).toEqual([a!.id]);
       expect((await store.getAlert(a!.id))!.alert.alert.assignee).toBe('alice');
+    });
+
+    it('gives the same incidents from its alerts as from the alerts written', async () => {
+      const ruleId = `rule-${randomUUID()}`;
+      const written = [
+        match(`i1${randomUUID()}`, 'e1', '2026-05-02T10:00:00.000Z', ruleId),
+        { ...match(`i2${randomUUID()}`, 'e2', '2026-05-02T10:20:00.000Z', ruleId) },
+        match(`i3${randomUUID()}`, 'e3', '2026-05-02T13:00:00.000Z', ruleId),
+      ];
+      await store.writeAlerts(written);
+      await refresh();
+      const found = await store.searchAlerts({ ruleId, from: '2026-05-02T00:00:00.000Z', to: '2026-05-02T23:59:59.999Z', size: 100 });
+      const options = { windowMs: 3_600_000, tacticOrder: [] };
+      const incidents = groupIncidents(found.alerts, options);
+      expect(incidents).toEqual(groupIncidents(written, options));
+      expect(incidents.map((incident) => incident.alert_count)).toEqual([1, 2]);
     });
 
     it('loses no change when two writers change one alert at once', async () => {

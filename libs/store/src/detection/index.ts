@@ -32,3 +32,4 @@ export {
   type AlertLifecycleErrorCode,
   type AlertUpdate,
 } from './lifecycle';
+export { groupIncidents, MAX_INCIDENT_ALERT_IDS, type Incident, type IncidentOptions } from './incidents';
