@@ -57,10 +57,12 @@ export function describeAlertWorkConformance(name: string, makeStore: () => Prom
       expect((await store.searchAlerts({ ruleId: 'rule-suppressed', size: 1000 })).alerts.filter((found) => found.id === group)).toHaveLength(1);
     });
 
-    it('counts a redelivered event once', async () => {
+    it('counts a redelivered event once, and reports only a new group as created', async () => {
       const group = `s${randomUUID()}`;
-      await store.mergeAlerts([match(group, 'e1', '2026-05-01T10:05:00.000Z'), match(group, 'e2', '2026-05-01T10:06:00.000Z')]);
-      await store.mergeAlerts([match(group, 'e1', '2026-05-01T10:05:00.000Z'), match(group, 'e2', '2026-05-01T10:06:00.000Z')]);
+      const first = await store.mergeAlerts([match(group, 'e1', '2026-05-01T10:05:00.000Z'), match(group, 'e2', '2026-05-01T10:06:00.000Z')]);
+      expect(first.created).toEqual([group]);
+      const again = await store.mergeAlerts([match(group, 'e1', '2026-05-01T10:05:00.000Z'), match(group, 'e2', '2026-05-01T10:06:00.000Z')]);
+      expect(again.created).toEqual([]);
       expect((await store.getAlert(group))!.alert.alert.count).toBe(2);
     });
 
@@ -88,7 +90,8 @@ export function describeAlertWorkConformance(name: string, makeStore: () => Prom
     it('changes alerts, leaves unchanged ones alone, reports unknown ids, and the search sees the new status', async () => {
       const ruleId = `rule-${randomUUID()}`;
       const [a, b] = [match(`a${randomUUID()}`, 'e1', '2026-05-01T10:05:00.000Z', ruleId), match(`b${randomUUID()}`, 'e2', '2026-05-01T10:06:00.000Z', ruleId)];
-      await store.writeAlerts([a!, b!]);
+      expect((await store.writeAlerts([a!, b!])).created).toEqual([a!.id, b!.id]);
+      expect((await store.writeAlerts([a!])).created).toEqual([]);
       const results = await store.modifyAlerts([a!.id, b!.id, 'missing'], (current) =>
         current.id === a!.id ? { ...current.alert, alert: { ...current.alert.alert, status: 'acknowledged', assignee: 'alice' } } : undefined,
       );

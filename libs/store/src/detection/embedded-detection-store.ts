@@ -151,18 +151,20 @@ export class EmbeddedDetectionStore implements DetectionStore {
   }
 
   async writeAlerts(alerts: readonly StoredAlert[]): Promise<AlertWriteResult> {
-    if (alerts.length === 0) return { rejected: [] };
+    if (alerts.length === 0) return { rejected: [], created: [] };
     return this.write(`Writing ${alerts.length} alerts`, (db) => {
+      const created: string[] = [];
       db.transaction(() => {
-        for (const stored of alerts) this.insertAlert(db, stored);
+        for (const stored of alerts) if (this.insertAlert(db, stored)) created.push(stored.id);
       }).immediate();
-      return { rejected: [] };
+      return { rejected: [], created };
     });
   }
 
   async mergeAlerts(alerts: readonly StoredAlert[]): Promise<AlertWriteResult> {
-    if (alerts.length === 0) return { rejected: [] };
+    if (alerts.length === 0) return { rejected: [], created: [] };
     return this.write(`Merging ${alerts.length} suppressed alerts`, (db) => {
+      const created: string[] = [];
       const current = db.prepare('SELECT doc FROM alerts WHERE id = ?').pluck();
       const update = db.prepare('UPDATE alerts SET doc = ? WHERE id = ?');
       // An immediate transaction holds the write lock from the read on: concurrent workers merge one after another.
@@ -171,13 +173,14 @@ export class EmbeddedDetectionStore implements DetectionStore {
           const doc = current.get(stored.id) as string | undefined;
           if (doc === undefined) {
             this.insertAlert(db, { id: stored.id, alert: firstOfGroup(stored.alert) });
+            created.push(stored.id);
             continue;
           }
           const merged = mergeSuppressed(JSON.parse(doc), stored.alert);
           if (merged) update.run(JSON.stringify(merged), stored.id);
         }
       }).immediate();
-      return { rejected: [] };
+      return { rejected: [], created };
     });
   }
 
@@ -248,8 +251,8 @@ export class EmbeddedDetectionStore implements DetectionStore {
     this.alertInserts = undefined;
   }
 
-  /** Inserts an alert with its full-text row; a known id is left alone. */
-  private insertAlert(db: Database.Database, { id, alert }: StoredAlert): void {
+  /** Inserts an alert with its full-text row; a known id is left alone (false). */
+  private insertAlert(db: Database.Database, { id, alert }: StoredAlert): boolean {
     this.alertInserts ??= {
       row: db.prepare('INSERT INTO alerts (id, time, detected, rule_id, level, status, doc) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid'),
       text: db.prepare('INSERT INTO alerts_fts (rowid, message, terms) VALUES (?, ?, ?)'),
@@ -259,6 +262,7 @@ export class EmbeddedDetectionStore implements DetectionStore {
       | { rowid: number }
       | undefined;
     if (row) this.alertInserts.text.run(row.rowid, fullTextOf(alert), termsOf(alert));
+    return row !== undefined;
   }
 
   private db(): Database.Database {

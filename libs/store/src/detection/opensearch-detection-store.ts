@@ -76,7 +76,7 @@ function isRetryableStatus(status: number): boolean {
 }
 
 interface BulkItem {
-  [operation: string]: { _id?: string; status: number; error?: { type?: string; reason?: string } };
+  [operation: string]: { _id?: string; status: number; result?: string; error?: { type?: string; reason?: string } };
 }
 
 /** Rules, rule versions and alerts in their own OpenSearch indices beside the events. */
@@ -196,8 +196,9 @@ export class OpenSearchDetectionStore implements DetectionStore {
     if (alerts.length === 0) return { rejected: [] };
     // `create` keeps an alert that exists: a redelivered event neither duplicates it nor resets its status.
     const body = alerts.flatMap(({ id, alert }) => [{ create: { _index: this.indices.alerts, _id: id } }, alert]);
-    const failures = await this.bulk(body, `Writing ${alerts.length} alerts`, { refresh: false, conflictsAreFine: true });
-    return { rejected: failures };
+    const created: string[] = [];
+    const failures = await this.bulk(body, `Writing ${alerts.length} alerts`, { refresh: false, conflictsAreFine: true, created });
+    return { rejected: failures, created };
   }
 
   async mergeAlerts(alerts: readonly StoredAlert[]): Promise<AlertWriteResult> {
@@ -210,7 +211,9 @@ export class OpenSearchDetectionStore implements DetectionStore {
         upsert: firstOfGroup(alert),
       },
     ]);
-    return { rejected: await this.bulk(body, `Merging ${alerts.length} suppressed alerts`, { refresh: false }) };
+    const created: string[] = [];
+    const rejected = await this.bulk(body, `Merging ${alerts.length} suppressed alerts`, { refresh: false, created });
+    return { rejected, created };
   }
 
   async modifyAlerts(ids: readonly string[], change: AlertChange): Promise<AlertModification[]> {
@@ -298,7 +301,7 @@ export class OpenSearchDetectionStore implements DetectionStore {
   }
 
   /** Sends a bulk body; returns the items refused for good, throws a retryable StoreError for the rest. */
-  private async bulk(body: unknown[], action: string, options: { refresh?: boolean; conflictsAreFine?: boolean } = {}): Promise<RejectedEvent[]> {
+  private async bulk(body: unknown[], action: string, options: { refresh?: boolean; conflictsAreFine?: boolean; created?: string[] } = {}): Promise<RejectedEvent[]> {
     const items = await this.attempt(StoreErrorCodes.unavailable, action, async () => {
       // Rule changes are few and must be visible to the next revision poll at once; alerts follow the index's refresh.
       const response = await this.client.bulk({ body: body as never, refresh: options.refresh !== false });
@@ -308,6 +311,7 @@ export class OpenSearchDetectionStore implements DetectionStore {
     let retryable = 0;
     for (const item of items) {
       const result = Object.values(item)[0];
+      if (result?.result === 'created') options.created?.push(result._id ?? '');
       if (!result?.error) continue;
       if (options.conflictsAreFine && result.status === 409) continue;
       if (isRetryableStatus(result.status)) retryable++;

@@ -86,6 +86,8 @@ export interface StoredAlert {
 export interface AlertWriteResult {
   /** Alerts the store refused for good (a value its mapping cannot take). */
   readonly rejected: readonly RejectedEvent[];
+  /** Ids of the alerts this call created (not a redelivered match, not a merge into a known one): what gets notified. */
+  readonly created?: readonly string[];
 }
 
 export interface AlertSearch {
