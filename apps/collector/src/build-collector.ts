@@ -1,7 +1,9 @@
 import type { BusProducer, DiskSpool } from '@siem/bus';
 import type { SiemConfig } from '@siem/config';
+import type { EdgePipelines } from '@siem/edge';
 import { serveMetrics, type Logger, type MetricsRegistry, type MetricsServer } from '@siem/telemetry';
 import { createCollectorDelivery } from './collector-delivery';
+import { createEdgeStage, type EdgeStage } from './edge-stage';
 import type { InputContext, RunningInput } from './inputs/input';
 import { startOptionalInputs } from './inputs/optional-inputs';
 import { startListeningInputs } from './inputs/listening-inputs';
@@ -13,9 +15,13 @@ export interface CollectorDeps {
   readonly spool: DiskSpool;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
+  /** Drop, sample and aggregate per input before the bus (SIEM_EDGE_PIPELINES_FILE); none: every record ships. */
+  readonly edge?: EdgePipelines;
 }
 
 export interface Collector {
+  /** The edge pipelines in force; `replace` swaps them without a restart. */
+  readonly edge: EdgeStage;
   start(): Promise<readonly RunningInput[]>;
   /** Closes the inputs, then delivers what is buffered to the bus or the spool. */
   stop(): Promise<void>;
@@ -38,19 +44,19 @@ export function buildCollector(config: SiemConfig, deps: CollectorDeps): Collect
   });
   const tenantOf = inputTenants(config.collector.inputTenants);
   const accept = delivery.input.accept;
-  const context: InputContext = {
-    logger,
-    maxMessageBytes: config.collector.maxMessageBytes,
-    ...delivery.input,
-    ...(tenantOf && { accept: (records) => accept(stampInputTenant(records, tenantOf)) }),
-  };
+  const stampedAccept: InputContext['accept'] = tenantOf ? (records) => accept(stampInputTenant(records, tenantOf)) : accept;
+  // Edge summaries pass the tenant stamp too, as input `edge`.
+  const edge = createEdgeStage(deps.edge, stampedAccept, logger, metrics);
+  const context: InputContext = { logger, maxMessageBytes: config.collector.maxMessageBytes, ...delivery.input, accept: edge.accept };
   let metricsServer: MetricsServer | undefined;
 
   let inputs: RunningInput[] = [];
   return {
+    edge,
     async start() {
       const { host } = config.collector;
       delivery.start();
+      edge.start();
       metricsServer = await serveMetrics(metrics, host, config.collector.metricsPort);
       const listeners = config.collector.listen ? startListeningInputs(config, context) : [];
       inputs = [...(await Promise.all(listeners)), ...(await startOptionalInputs(config, context))];
@@ -58,6 +64,7 @@ export function buildCollector(config: SiemConfig, deps: CollectorDeps): Collect
     },
     async stop() {
       await Promise.all(inputs.map((input) => input.close()));
+      await edge.stop();
       await delivery.stop();
       await metricsServer?.close();
     },

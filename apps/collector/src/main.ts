@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { DiskSpool, createBus, rawRecordCount } from '@siem/bus';
 import { loadConfig } from '@siem/config';
+import { EdgePipelines, readEdgeConfigFile } from '@siem/edge';
 import { RAW_HEADERS } from '@siem/schema';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildCollector } from './build-collector';
+import { collectorIdentity } from './identity';
 
 const config = loadConfig();
 const logger = createLogger('collector', config.log.level);
@@ -24,7 +26,10 @@ try {
     logger,
   });
   const metrics = new MetricsRegistry();
-  const collector = buildCollector(config, { producer, spool, logger, metrics });
+  const identity = collectorIdentity(config);
+  const edgeFile = config.collector.edgePipelinesFile;
+  const edge = edgeFile === undefined ? undefined : new EdgePipelines(await readEdgeConfigFile(edgeFile), { name: identity.id, hostname: identity.hostname, type: identity.role });
+  const collector = buildCollector(config, { producer, spool, logger, metrics, ...(edge && { edge }) });
   const inputs = await collector.start();
   logger.info({ inputs: inputs.map((i) => i.address), metrics: `${config.collector.host}:${config.collector.metricsPort}/metrics`, topic: config.kafka.rawTopic, bus: bus.kind }, 'The collector is listening.');
 
