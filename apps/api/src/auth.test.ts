@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeys, EmbeddedKeyStore, JwtVerifier } from '@siem/auth';
 import { EmbeddedDetectionStore, EmbeddedSavedSearchStore } from '@siem/store';
@@ -16,7 +16,7 @@ const reader: EventReader = {
   search: async () => '{"total":0,"hits":[]}',
   count: async () => 0,
   page: async () => '{"total":0,"totalRelation":"eq","hits":[]}',
-  exportPage: async () => ({ lines: [] }),
+  exportPage: async () => ({ text: '', rows: 0 }),
   getEvent: async () => null,
   aggregate: async () => ({ total: 0, aggs: {} }) as never,
   fields: async () => '{"sampled":0,"fields":[]}',

@@ -1,3 +1,5 @@
+import { apiAuthHeaders } from './api-credential';
+
 /** Calls the API and returns its JSON answer; an error answer becomes an Error with the API's code and message. */
 export async function apiRequest<T>(apiUrl: string, path: string, init: { method?: string; body?: unknown; query?: Record<string, string | undefined> } = {}): Promise<T> {
   const url = new URL(path, apiUrl);
@@ -6,7 +8,8 @@ export async function apiRequest<T>(apiUrl: string, path: string, init: { method
   try {
     response = await fetch(url, {
       method: init.method ?? 'GET',
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }),
+      headers: { ...apiAuthHeaders(), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
   } catch (error) {
     throw new Error(`Could not reach the API at ${apiUrl}: ${(error as Error).message}. Is \`siem start\` running?`);

@@ -3,6 +3,7 @@ import { createLogger } from '@siem/telemetry';
 import { runAgent } from './agent-command';
 import { parseArgs } from './args';
 import { DETECTION_USAGE, runDetectionCommand } from './detection-commands';
+import { KEYS_USAGE, runKeysCommand } from './keys-command';
 import { runLoadgenCommand } from './loadgen/loadgen-command';
 import { replaySummary, runDlqReplay } from './dlq-command';
 import { runSearch } from './search-command';
@@ -31,7 +32,7 @@ const USAGE = `Usage:
                                         for the processor and reports how many failed again; those stay
                                         for the next replay. Dead letters are searchable:
                                         siem search 'event.kind:pipeline_error'
-${DETECTION_USAGE}`;
+${DETECTION_USAGE}${KEYS_USAGE}`;
 
 const args = parseArgs(process.argv.slice(2));
 const logger = createLogger('siem', process.env.SIEM_LOG_LEVEL ?? 'info');
@@ -50,6 +51,11 @@ try {
       const config = loadConfig();
       const apiUrl = flag('api') ?? `http://${local(config.api.host)}:${config.api.port}`;
       process.exitCode = await runDetectionCommand(args, apiUrl, (text) => process.stdout.write(text));
+      break;
+    }
+    case 'keys': {
+      const config = loadConfig();
+      process.exitCode = await runKeysCommand(args, flag('api') ?? `http://${local(config.api.host)}:${config.api.port}`, (text) => process.stdout.write(text));
       break;
     }
     case 'start':

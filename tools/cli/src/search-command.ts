@@ -1,3 +1,5 @@
+import { apiAuthHeaders } from './api-credential';
+
 export interface SearchOptions {
   readonly apiUrl: string;
   readonly query: string;
@@ -33,7 +35,7 @@ export function resolveTime(value: string | undefined, now: Date = new Date()): 
 
 async function call(apiUrl: string, url: URL, init?: RequestInit): Promise<Response> {
   try {
-    return await fetch(url, init);
+    return await fetch(url, { ...init, headers: { ...apiAuthHeaders(), ...(init?.headers as Record<string, string> | undefined) } });
   } catch (error) {
     throw new Error(`Could not reach the API at ${apiUrl}: ${(error as Error).message}. Is \`siem start\` running?`);
   }

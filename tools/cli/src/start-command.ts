@@ -5,7 +5,7 @@ import { ensureInfra, stopInfra } from '@siem/infra';
 import { loadConfig } from '@siem/config';
 import type { Logger } from '@siem/telemetry';
 import { AppSupervisor } from './app-supervisor';
-import { appStatusLine, readyBanner } from './ready-banner';
+import { adminKeyNote, appStatusLine, readyBanner } from './ready-banner';
 import { watchParent } from './watch-parent';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -41,6 +41,8 @@ export async function runStart(options: StartOptions, logger: Logger): Promise<n
     logger.info({ kafka: infra.kafkaBrokers, opensearch: infra.opensearchUrl, timings: infra.timings }, 'Kafka and OpenSearch are ready.');
   }
   const config = loadConfig(env);
+  // The API writes <dataDir>/admin.key when it creates the first admin key: a file newer than this start is shown once.
+  const startedAt = Date.now();
   logger.info({ bus: config.deployment.bus, store: config.deployment.store, dataDir: config.deployment.dataDir }, 'Starting SIEM.');
 
   const supervisor = new AppSupervisor({
@@ -77,7 +79,7 @@ export async function runStart(options: StartOptions, logger: Logger): Promise<n
 
   supervisor.start().then(
     () => {
-      if (!stopping) process.stdout.write(readyBanner(config));
+      if (!stopping) process.stdout.write(readyBanner(config, adminKeyNote(config, startedAt)));
     },
     (error: unknown) => {
       logger.error({ err: error }, 'An app failed to start; stopping the others.');
