@@ -80,12 +80,15 @@ export function exportLines(hits: readonly ExportHit[], format: 'ndjson' | 'csv'
   return text;
 }
 
+/** The value at a dotted path into the event's objects (what pickFields keeps of one field), read in one walk. */
 function valueAt(event: Record<string, unknown>, field: string): unknown {
-  const picked = pickFields(event, [field]);
-  let value: unknown = picked;
-  for (const key of field.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  let value: unknown = event;
+  for (const key of field.split('.')) value = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
   return value;
 }
+
+const FORMULA_START = new Set([...'=+-@\t\r'].map((character) => character.charCodeAt(0)));
+const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
  * One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break. Lists and
@@ -95,8 +98,8 @@ function valueAt(event: Record<string, unknown>, field: string): unknown {
 export function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
   let text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof value === 'string' && FORMULA_START.has(text.charCodeAt(0))) text = `'${text}`;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** The rows as a stream, once the first page has been read: a request that fails at once (a bad query) still gets its error answer. */
