@@ -10,3 +10,4 @@ export { DEFAULT_PERCENTS, DEFAULT_TERMS_SIZE, DEFAULT_TOP_HITS_SIZE, MAX_PERCEN
 export * from './saved-searches';
 export * from './scheduler-state';
 export * from './audit';
+export * from './action-dead-letters';
