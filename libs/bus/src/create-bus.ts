@@ -34,10 +34,11 @@ export interface Bus {
   applyRetention(): Promise<{ deletedSegments: number; deletedBytes: number }>;
 }
 
-/** The raw, dead-letter, alerts and signals topics, with the configured partition count. */
+/** The raw, dead-letter, alerts and signals topics, with the configured partition count, and the fleet's heartbeat topic. */
 export function pipelineTopics(config: SiemConfig): TopicSpec[] {
-  const { rawTopic, deadLetterTopic, alertsTopic, signalsTopic, partitions, replicationFactor } = config.kafka;
-  return [rawTopic, deadLetterTopic, alertsTopic, signalsTopic].map((topic) => ({ topic, partitions, replicationFactor }));
+  const { rawTopic, deadLetterTopic, alertsTopic, signalsTopic, agentsTopic, partitions, replicationFactor } = config.kafka;
+  // Heartbeats are a few records a minute per agent, read by one consumer: one partition keeps them in order.
+  return [...[rawTopic, deadLetterTopic, alertsTopic, signalsTopic].map((topic) => ({ topic, partitions, replicationFactor })), { topic: agentsTopic, partitions: 1, replicationFactor }];
 }
 
 /** The one place that chooses between Kafka and the embedded log. */

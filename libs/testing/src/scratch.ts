@@ -15,6 +15,7 @@ export interface ScratchNames {
   readonly rawTopic: string;
   readonly deadLetterTopic: string;
   readonly alertsTopic: string;
+  readonly agentsTopic: string;
   readonly consumerGroup: string;
 }
 
@@ -25,6 +26,7 @@ export function scratchNames(runId = randomBytes(4).toString('hex')): ScratchNam
     rawTopic: `${SCRATCH_PREFIX}.${runId}.raw`,
     deadLetterTopic: `${SCRATCH_PREFIX}.${runId}.dlq`,
     alertsTopic: `${SCRATCH_PREFIX}.${runId}.alerts`,
+    agentsTopic: `${SCRATCH_PREFIX}.${runId}.agents`,
     consumerGroup: `${SCRATCH_PREFIX}-${runId}-processor`,
   };
 }

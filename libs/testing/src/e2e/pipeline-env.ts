@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,10 @@ export interface PipelineEnv {
   readonly deadLetterTopic: string;
   readonly indexPrefix: string;
   readonly consumerGroup: string;
+  /** The run's admin key (SIEM_ADMIN_KEY of its API): every API call of a test sends it. */
+  readonly apiKey: string;
+  /** `Authorization: ApiKey <apiKey>`, as fetch headers. */
+  readonly apiHeaders: Readonly<Record<string, string>>;
   /**
    * Deletes what the run created in the shared Kafka and OpenSearch (topics, consumer group,
    * indices, index template) and its own data directory; an embedded run's directory is the caller's.
@@ -31,7 +36,7 @@ export async function pipelineEnv(kafkaBrokers: string, opensearchUrl: string, o
 }
 
 export async function deploymentEnv(deployment: Deployment, overrides: Record<string, string> = {}): Promise<PipelineEnv> {
-  const { runId, rawTopic, deadLetterTopic, alertsTopic, indexPrefix, consumerGroup } = scratchNames();
+  const { runId, rawTopic, deadLetterTopic, alertsTopic, agentsTopic, indexPrefix, consumerGroup } = scratchNames();
   const [syslogPort, httpPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const backends: Record<string, string> =
     deployment.kind === 'cluster'
@@ -43,6 +48,7 @@ export async function deploymentEnv(deployment: Deployment, overrides: Record<st
     SIEM_TOPIC_RAW: rawTopic,
     SIEM_TOPIC_DLQ: deadLetterTopic,
     SIEM_TOPIC_ALERTS: alertsTopic,
+    SIEM_TOPIC_AGENTS: agentsTopic,
     SIEM_TOPIC_PARTITIONS: '2',
     SIEM_CONSUMER_GROUP: consumerGroup,
     SIEM_INDEX_PREFIX: indexPrefix,
@@ -53,14 +59,16 @@ export async function deploymentEnv(deployment: Deployment, overrides: Record<st
     SIEM_API_HOST: '127.0.0.1',
     SIEM_API_PORT: String(apiPort),
     SIEM_PROCESSOR_WORKERS: '2',
+    SIEM_ADMIN_KEY: `siem_${randomBytes(8).toString('hex')}_${randomBytes(32).toString('base64url')}`,
     SIEM_LOG_LEVEL: 'info',
     ...overrides,
   };
   const cleanup = async (): Promise<void> => {
     if (deployment.kind === 'embedded') return;
-    await removeKafkaScratch(deployment.kafkaBrokers, [env.SIEM_TOPIC_RAW, env.SIEM_TOPIC_DLQ, env.SIEM_TOPIC_ALERTS], [env.SIEM_CONSUMER_GROUP, `${env.SIEM_CONSUMER_GROUP}-dlq-replay`]);
+    await removeKafkaScratch(deployment.kafkaBrokers, [env.SIEM_TOPIC_RAW, env.SIEM_TOPIC_DLQ, env.SIEM_TOPIC_ALERTS, env.SIEM_TOPIC_AGENTS], [env.SIEM_CONSUMER_GROUP, `${env.SIEM_CONSUMER_GROUP}-dlq-replay`, `${env.SIEM_CONSUMER_GROUP}-fleet`]);
     await removeOpenSearchScratch(deployment.opensearchUrl, env.SIEM_INDEX_PREFIX);
     await rm(backends.SIEM_DATA_DIR!, { recursive: true, force: true });
   };
-  return { runId, env, syslogPort, httpPort, apiPort, metricsPort, rawTopic, deadLetterTopic, indexPrefix, consumerGroup, cleanup };
+  const apiKey = env.SIEM_ADMIN_KEY;
+  return { runId, env, syslogPort, httpPort, apiPort, metricsPort, rawTopic, deadLetterTopic, indexPrefix, consumerGroup, apiKey, apiHeaders: { authorization: `ApiKey ${apiKey}` }, cleanup };
 }
