@@ -1,0 +1,110 @@
+import type { Bus } from '@siem/bus';
+import type { SiemConfig } from '@siem/config';
+import type { DetectionStore, SchedulerStateStore } from '@siem/store';
+import type { Logger, MetricsRegistry } from '@siem/telemetry';
+import { correlationMetrics } from './correlation-metrics';
+import { createCorrelationRunner, type CorrelationRunner } from './correlation-runner';
+import { keepLease } from './lease-keeper';
+
+/** The bus consumer group of the active scheduler, and the names of its lease and checkpoint. */
+export const ALERTING_GROUP = 'siem-alerting';
+export const SCHEDULER_LEASE = 'alerting-scheduler';
+export const CORRELATION_CHECKPOINT = 'correlations';
+const SIGNAL_CHUNK = 5000;
+
+export interface AlertingDeps {
+  readonly bus: Pick<Bus, 'consumer' | 'positions'>;
+  readonly detection: DetectionStore;
+  readonly state: SchedulerStateStore;
+  readonly logger: Logger;
+  readonly metrics: MetricsRegistry;
+  /** This process's name in the lease: unique per process. */
+  readonly holder: string;
+}
+
+export interface AlertingStatus {
+  readonly role: 'active' | 'standby' | 'starting';
+  readonly storeFailing: boolean;
+}
+
+export interface Alerting {
+  /** Opens the stores and starts trying for the lease; the work starts when this process holds it. */
+  start(): Promise<void>;
+  /** Stops the work, checkpoints, gives the lease up and closes the stores. */
+  stop(): Promise<void>;
+  status(): AlertingStatus;
+}
+
+/**
+ * The alerting scheduler: every instance tries for one lease in the store; the one that holds
+ * it runs the correlations over the signals topic, the others stand by and take over within
+ * two lease periods of its death, resuming from its checkpoint.
+ */
+export function buildAlerting(config: SiemConfig, deps: AlertingDeps): Alerting {
+  const metrics = correlationMetrics(deps.metrics);
+  const active = deps.metrics.gauge('siem_alerting_active', '1 while this scheduler holds the lease and runs the rules, 0 while it stands by.');
+  const takeovers = deps.metrics.counter('siem_alerting_takeovers_total', 'Times this process took the scheduler lease.');
+  active.set({}, 0);
+  let runner: CorrelationRunner | undefined;
+
+  const stopRunner = async () => {
+    const current = runner;
+    runner = undefined;
+    active.set({}, 0);
+    await current?.stop();
+  };
+
+  const keeper = keepLease({
+    store: deps.state,
+    name: SCHEDULER_LEASE,
+    holder: deps.holder,
+    leaseMs: config.alerting.leaseMs,
+    logger: deps.logger,
+    onAcquired: async () => {
+      takeovers.inc();
+      const next = createCorrelationRunner(
+        {
+          signalsTopic: config.kafka.signalsTopic,
+          groupId: ALERTING_GROUP,
+          checkpointName: CORRELATION_CHECKPOINT,
+          tickMs: config.alerting.tickMs,
+          allowedLatenessMs: config.alerting.allowedLatenessMs,
+          checkpointMs: config.alerting.checkpointMs,
+          maxGroupsPerRule: config.alerting.maxGroupsPerRule,
+          rulesPollMs: config.processor.rulesPollMs,
+          chunkSize: SIGNAL_CHUNK,
+        },
+        {
+          bus: deps.bus,
+          detection: deps.detection,
+          state: deps.state,
+          logger: deps.logger,
+          metrics,
+          onFenced: (error) => {
+            deps.logger.error({ err: error, code: error.code }, 'Another scheduler wrote the correlation checkpoint: this one stops and gives its lease up.');
+            keeper.drop('fenced off by another scheduler');
+          },
+        },
+      );
+      runner = next;
+      await next.start();
+      active.set({}, 1);
+    },
+    onLost: stopRunner,
+  });
+
+  return {
+    async start() {
+      await deps.detection.ensureReady();
+      await deps.state.ensureReady();
+      keeper.start();
+    },
+    async stop() {
+      await keeper.stop();
+      await stopRunner();
+      await deps.detection.close();
+      await deps.state.close();
+    },
+    status: () => ({ role: keeper.role(), storeFailing: keeper.storeFailing() }),
+  };
+}
