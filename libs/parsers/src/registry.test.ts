@@ -61,6 +61,8 @@ describe('parser registry', () => {
       'bind',
       'vsftpd',
       'proftpd',
+      'squid',
+      'iis',
     ]);
   });
 
@@ -155,6 +157,8 @@ const SEEDS = [
   '<189>123: *Dec  4 10:00:00.123 UTC: %SEC-6-IPACCESSLOGP: list 101 denied tcp 203.0.113.9(4431) -> 10.0.0.5(22), 1 packet',
   '<134>id=firewall sn=0040100A1B2C time="2026-12-04 10:00:00 UTC" fw=203.0.113.1 pri=6 c=1024 m=537 msg="Connection Closed" src=10.0.0.5:51000:X0 dst=198.51.100.20:443:X1 proto=tcp/https sent=1188 rcvd=1224',
   '<30>device="SFW" date=2026-12-04 time=10:00:00 timezone="UTC" device_name="XG230" device_id=C01001K234RXPA1 log_id=010101600001 log_type="Firewall" log_component="Firewall Rule" log_subtype="Allowed" status="Allow" priority=Information src_ip=10.0.0.5 dst_ip=198.51.100.20 protocol="TCP" src_port=51000 dst_port=443',
+  '1796378400.123    150 198.51.100.7 TCP_MISS/200 1234 GET http://www.example.com/index.html?a=1 alice HIER_DIRECT/192.0.2.80 text/html',
+  '2026-12-04 10:00:00 192.0.2.80 GET /index.html a=1 443 alice 198.51.100.7 Mozilla/5.0+(Windows+NT+10.0) https://www.example.com/ 200 0 0 15',
 ];
 const ALPHABET = Buffer.from('<>[]{}"\\=:.- 0123456789TZ+aZ\n\r\t,\u00e9');
 

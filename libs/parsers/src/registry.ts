@@ -23,6 +23,8 @@ import { ciscoIosParser } from './network/cisco-ios';
 import { sonicwallParser } from './network/sonicwall';
 import { sophosXgParser } from './network/sophos-xg';
 import { postfixParser } from './mail/postfix';
+import { squidParser } from './web/squid';
+import { iisParser } from './web/iis';
 import { dovecotParser } from './mail/dovecot';
 import { bindParser } from './server/bind';
 import { vsftpdParser } from './server/vsftpd';
@@ -75,6 +77,8 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   bindParser,
   vsftpdParser,
   proftpdParser,
+  squidParser,
+  iisParser,
 ];
 
 export interface ParserRegistry {

@@ -25,6 +25,7 @@ import { ciscoIosBodyParser, looksLikeCiscoIos } from './network/cisco-ios';
 import { sonicwallBodyParser } from './network/sonicwall';
 import { sophosXgBodyParser } from './network/sophos-xg';
 import { postfixBodyParser } from './mail/postfix';
+import { squidBodyParser } from './web/squid';
 import { dovecotBodyParser } from './mail/dovecot';
 import { bindBodyParser } from './server/bind';
 import { vsftpdBodyParser } from './server/vsftpd';
@@ -74,6 +75,7 @@ function chainLinks(): readonly ChainLink[] {
     { programs: ['dovecot'], bodyParser: dovecotBodyParser },
     { programs: ['named', 'bind', 'named-pkcs11'], bodyParser: bindBodyParser },
     { programs: ['vsftpd'], bodyParser: vsftpdBodyParser },
+    { programs: ['squid', '(squid-1)'], bodyParser: squidBodyParser },
     { programs: ['proftpd'], bodyParser: proftpdBodyParser },
     { bodyPrefix: EVENT_XML_PREFIX, programs: ['sysmon'], bodyParser: sysmonLinuxBodyParser },
   ];

@@ -75,7 +75,7 @@ function mailProcessLine(service: string, user: string, text: string): Fields {
   if (user.length > 0) fields.user = { name: user };
   if (text.startsWith('Logged out') || text.startsWith('Disconnected')) {
     const counters: Fields = {};
-    for (const match of text.matchAll(/\b([a-z_]+)=(\d+)/g)) counters[match[1]] = Number(match[2]);
+    for (const match of text.matchAll(/\b([a-z_]+)=(\d+)/g)) counters[match[1] ?? ''] = Number(match[2]);
     (fields.dovecot as Fields).session = counters;
     fields.event = { kind: 'event', category: ['session'], type: ['end'], action: 'logged-out' };
     if (text.startsWith('Disconnected')) put(fields.event as Fields, 'reason', /^Disconnected(?: for inactivity)?:? ?([^:]*)/.exec(text)?.[1] || 'disconnected');
@@ -89,8 +89,9 @@ function mailProcessLine(service: string, user: string, text: string): Fields {
     return fields;
   }
   const level = /^(Error|Warning|Fatal|Panic): /.exec(text);
-  if (level !== null) fields.log = { level: level[1].toLowerCase() };
-  fields.event = { kind: 'event', category: ['email'], type: ['info'], action: level === null ? 'info' : level[1].toLowerCase() };
+  const levelName = level?.[1]?.toLowerCase();
+  if (levelName !== undefined) fields.log = { level: levelName };
+  fields.event = { kind: 'event', category: ['email'], type: ['info'], action: levelName ?? 'info' };
   return fields;
 }
 
@@ -100,10 +101,10 @@ export const dovecotBodyParser: FieldsBodyParser = {
   compile() {
     return (body) => {
       const login = LOGIN_PROCESS.exec(body);
-      if (login !== null) return loginLine(login[1], login[2]);
+      if (login !== null) return loginLine(login[1] ?? '', login[2] ?? '');
       const auth = AUTH_PROCESS.exec(body);
       if (auth !== null) {
-        const [, passdb, user, address, text] = auth;
+        const [, passdb, user, address, text] = auth as unknown as [string, string, string, string, string];
         const failed = /unknown user|mismatch|failed|Password mismatch|disabled|expired/i.test(text);
         const fields: Fields = {
           event: { kind: 'event', category: ['authentication'], type: ['info'], action: 'passdb-lookup', outcome: failed ? 'failure' : 'unknown', reason: text },
@@ -114,7 +115,7 @@ export const dovecotBodyParser: FieldsBodyParser = {
         return fields;
       }
       const mail = MAIL_PROCESS.exec(body);
-      if (mail !== null) return mailProcessLine(mail[1], mail[2], mail[3]);
+      if (mail !== null) return mailProcessLine(mail[1] ?? '', mail[2] ?? '', mail[3] ?? '');
       const master = /^master: Dovecot v?(\S+)(?: \([0-9a-f]+\))? starting up(?: for ([a-z0-9, ]+))?/.exec(body);
       if (master !== null) {
         const fields: Fields = { event: { kind: 'event', category: ['process'], type: ['start'], action: 'started' }, service: { version: master[1] } };

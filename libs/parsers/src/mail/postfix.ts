@@ -149,7 +149,7 @@ function queuedMessage(queueId: string, rest: string): Fields | ReturnType<typeo
 function rejectLine(text: string): Fields | undefined {
   const match = /^(reject|reject_warning|discard|hold|milter-reject|filter|redirect): (\S+(?: \S+)?) from ([^:\s]+): (.*)$/.exec(text);
   if (match === null) return undefined;
-  const [, action, stage, client, detail] = match;
+  const [, action, stage, client, detail] = match as unknown as [string, string, string, string, string];
   const fields: Fields = {};
   const source = peer(client);
   if (source !== undefined) fields.source = source;
@@ -198,7 +198,7 @@ function sessionMessage(body: string): Fields | undefined {
   // postscreen: "CONNECT from [198.51.100.7]:41234 to [192.0.2.25]:25", "PASS NEW [198.51.100.7]:41234", "DNSBL rank 3 for [203.0.113.9]:5000".
   const screen = /^(CONNECT from|PASS NEW|PASS OLD|DNSBL rank \d+ for|PREGREET \d+ after \S+ from|HANGUP after \S+ from|DISCONNECT|WHITELISTED|ALLOWLISTED|BLACKLISTED|DENYLISTED) \[([0-9A-Fa-f:.]+)\]:(\d{1,5})/.exec(body);
   if (screen !== null) {
-    const verdict = screen[1].split(' ')[0].toLowerCase();
+    const verdict = (screen[1] ?? '').split(' ', 1).join('').toLowerCase();
     const denied = verdict === 'dnsbl' || verdict === 'pregreet' || verdict === 'blacklisted' || verdict === 'denylisted';
     return {
       source: endpoint(screen[2], screen[3]),
@@ -214,7 +214,7 @@ function sessionMessage(body: string): Fields | undefined {
     // "warning: unknown[203.0.113.9]: SASL LOGIN authentication failed: UGFzc3dvcmQ6"
     const sasl = /^(\S+\[[0-9A-Fa-f:.]+\]): SASL (\S+) authentication failed/.exec(text);
     if (sasl !== null) {
-      fields.source = peer(sasl[1]);
+      fields.source = peer(sasl[1] ?? '');
       fields.postfix = { sasl_method: sasl[2] };
       fields.event = mailEvent('sasl_auth_failed', ['start'], 'failure', ['email', 'authentication']);
     }
@@ -233,7 +233,7 @@ export const postfixBodyParser: FieldsBodyParser = {
         return reject ?? mismatch(POSTFIX, 'The postfix NOQUEUE line is not "NOQUEUE: <action>: <stage> from <client>: <reply>"; check that the line was not cut.');
       }
       const queued = QUEUE_ID.exec(body);
-      if (queued !== null) return queuedMessage(queued[1], body.slice(queued[0].length));
+      if (queued !== null) return queuedMessage(queued[1] ?? '', body.slice(queued[0].length));
       return sessionMessage(body);
     };
   },

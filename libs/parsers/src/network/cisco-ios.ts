@@ -42,8 +42,11 @@ const ACL_PROTOCOL = /^list (\S+) (permitted|denied) (\S+) ([0-9A-Fa-f:.]+)(?: \
 const ACL_STANDARD = /^list (\S+) (permitted|denied) ([0-9A-Fa-f:.]+)(?: \([^)]*\))?,? (\d+) packets?/;
 const LOGIN = /^Login (Success|failed) \[user: ([^\]]*)\] \[Source: ([^\]]*)\] \[localport: (\d+)\](?: \[Reason: ([^\]]*)\])?/;
 
+/** Every group of the access-list patterns takes part in a match. */
+type AclMatch = [string, string, string, ...string[]];
+
 function accessList(text: string): Fields | undefined {
-  let match = ACL_PORTS.exec(text);
+  let match = ACL_PORTS.exec(text) as AclMatch | null;
   const fields: Fields = {};
   let list: string;
   let verdict: string;
@@ -52,18 +55,18 @@ function accessList(text: string): Fields | undefined {
     fields.source = endpoint(match[4], match[5]);
     fields.destination = endpoint(match[6], match[7]);
     fields.network = { transport: match[3], packets: countOf(match[8]) };
-  } else if ((match = ACL_ICMP.exec(text)) !== null) {
+  } else if ((match = ACL_ICMP.exec(text) as AclMatch | null) !== null) {
     [, list, verdict] = match;
     fields.source = endpoint(match[4]);
     fields.destination = endpoint(match[5]);
     fields.network = { transport: transportOf(match[3]), packets: countOf(match[8]) };
     fields.cisco = { ios: { icmp_type: Number(match[6]), icmp_code: Number(match[7]) } };
-  } else if ((match = ACL_PROTOCOL.exec(text)) !== null) {
+  } else if ((match = ACL_PROTOCOL.exec(text) as AclMatch | null) !== null) {
     [, list, verdict] = match;
     fields.source = endpoint(match[4]);
     fields.destination = endpoint(match[5]);
     fields.network = { transport: transportOf(match[3]), packets: countOf(match[6]) };
-  } else if ((match = ACL_STANDARD.exec(text)) !== null) {
+  } else if ((match = ACL_STANDARD.exec(text) as AclMatch | null) !== null) {
     [, list, verdict] = match;
     fields.source = endpoint(match[3]);
     fields.network = { packets: countOf(match[4]) };
@@ -122,7 +125,7 @@ function message(mnemonic: string, facility: string, text: string): Fields | und
     const link = /Interface (\S+), changed state to (up|down|administratively down)/.exec(text);
     if (link === null) return undefined;
     return {
-      event: { action: `interface-${link[2].replace('administratively ', 'admin-')}`, category: ['network'], type: ['change'] },
+      event: { action: `interface-${(link[2] ?? '').replace('administratively ', 'admin-')}`, category: ['network'], type: ['change'] },
       observer: { ingress: { interface: { name: link[1] } } },
       cisco: { ios: { interface_state: link[2], ...(facility === 'LINEPROTO' ? { line_protocol: true } : {}) } },
     };
@@ -135,7 +138,7 @@ function message(mnemonic: string, facility: string, text: string): Fields | und
     const violation = /MAC address ([0-9a-f.]+) on port (\S+?)\.?$/.exec(text);
     const fields: Fields = { event: { action: 'port-security-violation', outcome: 'failure', category: ['network', 'intrusion_detection'], type: ['denied'] } };
     if (violation !== null) {
-      const hex = violation[1].replace(/\./g, '');
+      const hex = (violation[1] ?? '').replace(/\./g, '');
       fields.source = { mac: hex.length === 12 ? hex.toUpperCase().match(/../g)?.join('-') : violation[1] };
       fields.observer = { ingress: { interface: { name: violation[2] } } };
     }
@@ -161,10 +164,10 @@ export const ciscoIosBodyParser: FieldsBodyParser = {
         }
         return undefined;
       }
-      const [whole, sequence, origin, time, zone, facility, severity, mnemonic] = header;
+      const [whole, sequence, origin, time, zone, facility, severity, mnemonic] = header as unknown as [string, string | undefined, string | undefined, string | undefined, string | undefined, string, string, string];
       const text = body.slice(whole.length);
       const level = Number(severity);
-      const found = message(mnemonic, facility.split('-')[0], text) ?? {};
+      const found = message(mnemonic, facility.split('-', 1).join(''), text) ?? {};
       const event: Fields = { kind: 'event', code: mnemonic, severity: level, ...(found.event as Fields | undefined) };
       event.category ??= ['network'];
       event.type ??= ['info'];

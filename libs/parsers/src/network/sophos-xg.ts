@@ -75,7 +75,8 @@ export const sophosXgBodyParser: FieldsBodyParser = {
       const observerFields = put(put(observer('Sophos', 'XG'), 'name', pairs.device_name === 'SFW' ? pairs.device : pairs.device_name), 'serial_number', pairs.device_id);
       const fields: Fields = { event, observer: observerFields, sophos: { xg: pairs } };
       put(fields, 'message', pairs.message);
-      if (pairs.priority !== undefined || pairs.severity !== undefined) fields.log = { level: (pairs.priority ?? pairs.severity).toLowerCase() };
+      const level = pairs.priority ?? pairs.severity;
+      if (level !== undefined) fields.log = { level: level.toLowerCase() };
 
       let millis = Number.NaN;
       if (pairs.timestamp !== undefined) millis = parseIsoTimestamp(pairs.timestamp, 0, pairs.timestamp.length, 'lenient', context.zone);

@@ -48,7 +48,7 @@ function clientMessage(ip: string, port: string, text: string): Fields | ReturnT
     if (query === null) {
       return mismatch(BIND, 'The BIND query line is not "query: <name> <class> <type> <+|-><flags> (<server address>)"; check the named version and that the line was not cut.');
     }
-    const [, name, klass, type, recursion, flagText, server] = query;
+    const [, name, klass, type, recursion, flagText, server] = query as unknown as [string, string, string, string, string, string, string];
     const flags = queryFlags(recursion, flagText);
     const dns: Fields = { type: 'query', question: { name, class: klass, type } };
     if (flags.header.length > 0) dns.header_flags = flags.header;
@@ -63,7 +63,7 @@ function clientMessage(ip: string, port: string, text: string): Fields | ReturnT
   // "query (cache) 'example.com/A/IN' denied", "update 'example.com/IN' denied", "zone transfer 'example.com/AXFR/IN' denied"
   const denied = /^(query(?: \(cache\))?|update|zone transfer|notify|query-on) '([^'/]+)\/([^'/]+)(?:\/([^']+))?' denied/.exec(text);
   if (denied !== null) {
-    const [, what, name, second, third] = denied;
+    const [, what, name, second, third] = denied as unknown as [string, string, string, string, string | undefined];
     const question: Fields = { name };
     if (third !== undefined) {
       question.type = second;
@@ -72,7 +72,7 @@ function clientMessage(ip: string, port: string, text: string): Fields | ReturnT
       question.class = second;
     }
     fields.dns = { question };
-    const action = `${what.split(' ')[0].replace('query-on', 'query')}${what.startsWith('zone') ? '_transfer' : ''}_denied`;
+    const action = `${what.split(' ', 1).join('').replace('query-on', 'query')}${what.startsWith('zone') ? '_transfer' : ''}_denied`;
     fields.event = { kind: 'event', category: ['network'], type: ['protocol', 'denied'], action, outcome: 'failure' };
     return fields;
   }
@@ -108,7 +108,7 @@ function serverMessage(text: string): Fields | undefined {
   }
   const transfer = /^transfer of '([^'/]+)\/([^']+)' from ([0-9A-Fa-f:.]+)#(\d{1,5}): (.*)$/.exec(text);
   if (transfer !== null) {
-    const failed = /failed|refused|error/i.test(transfer[5]);
+    const failed = /failed|refused|error/i.test(transfer[5] ?? '');
     return {
       event: { kind: 'event', category: ['network'], type: ['protocol'], action: 'zone_transfer_in', outcome: failed ? 'failure' : 'success', reason: transfer[5] },
       dns: { question: { name: transfer[1], class: transfer[2] } },
@@ -127,7 +127,7 @@ function serverMessage(text: string): Fields | undefined {
   if (lame !== null) {
     return {
       event: { kind: 'event', category: ['network'], type: ['error'], action: 'resolver_error', outcome: 'failure', reason: lame[1] },
-      dns: { question: { name: lame[2].split('/')[0] } },
+      dns: { question: { name: (lame[2] ?? '').split('/', 1).join('') } },
       destination: endpoint(lame[3], lame[4]),
       network: { protocol: 'dns' },
     };
@@ -153,7 +153,7 @@ export const bindBodyParser: FieldsBodyParser = {
       const fileTime = /^(\d{2}-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d(?:\.\d{3})?) /.exec(text);
       let time: number | undefined;
       if (fileTime !== null) {
-        const [day, month, rest] = fileTime[1].split('-');
+        const [day, month, rest] = (fileTime[1] ?? '').split('-') as [string, string, string];
         const monthNumber = MONTHS.indexOf(month) + 1;
         if (monthNumber > 0) {
           const iso = `${rest.slice(0, 4)}-${String(monthNumber).padStart(2, '0')}-${day}T${rest.slice(5)}`;
@@ -169,7 +169,7 @@ export const bindBodyParser: FieldsBodyParser = {
         }
       }
       const client = CLIENT.exec(text);
-      const fields = client !== null ? clientMessage(client[1], client[2], client[4]) : serverMessage(text);
+      const fields = client !== null ? clientMessage(client[1] ?? '', client[2] ?? '', client[4] ?? '') : serverMessage(text);
       if (fields === undefined || !('event' in fields)) return fields;
       if (client !== null && client[3] !== undefined && client[3].length > 0) put(fields, 'bind', { ...(fields.bind as Fields | undefined), client_query: client[3] });
       if (level !== undefined) fields.log = { level: level.split(' ')[0] };

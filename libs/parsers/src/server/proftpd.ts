@@ -50,7 +50,7 @@ export const proftpdBodyParser: FieldsBodyParser = {
     return (body) => {
       const prefix = PREFIX.exec(body);
       if (prefix === null) return undefined;
-      const [, server, host, address, text] = prefix;
+      const [, server, host, address, text] = prefix as unknown as [string, string, string, string, string];
       const source = endpoint(address);
       if (source === undefined) {
         return mismatch(PROFTPD, `The ProFTPD line names no client address in "(${host}[${address}])"; check that the line was not cut.`);

@@ -42,8 +42,9 @@ export const vsftpdBodyParser: FieldsBodyParser = {
       let time: number | undefined;
       const prefix = FILE_PREFIX.exec(text);
       if (prefix !== null) {
-        const month = MONTHS.indexOf(prefix[1]) + 1;
-        const iso = `${prefix[4]}-${String(month).padStart(2, '0')}-${prefix[2].padStart(2, '0')}T${prefix[3]}`;
+        const [, monthName, day, clock, year] = prefix as unknown as [string, string, string, string, string];
+        const month = MONTHS.indexOf(monthName) + 1;
+        const iso = `${year}-${String(month).padStart(2, '0')}-${day.padStart(2, '0')}T${clock}`;
         const millis = month > 0 ? parseIsoTimestamp(iso, 0, iso.length, 'lenient', context.zone) : Number.NaN;
         // A time that cannot be read is left to the caller, which tags the event.
         time = Number.isNaN(millis) ? undefined : millis;
@@ -56,7 +57,7 @@ export const vsftpdBodyParser: FieldsBodyParser = {
         }
         return undefined;
       }
-      const [, pid, user, result, verb, client, rest] = record;
+      const [, pid, user, result, verb, client, rest] = record as unknown as [string, string | undefined, string | undefined, string | undefined, string, string, string];
       if (result === undefined && verb !== 'CONNECT') return undefined;
       const kind = categories(verb);
       const event: Fields = { kind: 'event', category: kind.category, type: kind.type, action: verb.toLowerCase().replace(' ', '_') };
@@ -69,19 +70,20 @@ export const vsftpdBodyParser: FieldsBodyParser = {
       if (FILE_VERBS.has(verb)) {
         const detail = /^, "([^"]*)"(?:, (\d+) bytes, ([\d.]+)Kbyte\/sec)?/.exec(rest);
         if (detail === null) return mismatch(VSFTPD, `The vsftpd ${verb} line has no quoted path after the client; check that the line was not cut.`);
+        const quoted = detail[1] ?? '';
         const file: Fields = {};
         if (verb === 'RENAME' || verb === 'CHMOD') {
           // vsftpd writes "old new" (RENAME) and "path mode" (CHMOD) in one quoted string.
-          const space = detail[1].lastIndexOf(' ');
+          const space = quoted.lastIndexOf(' ');
           if (verb === 'RENAME') {
-            file.path = detail[1].slice(space + 1);
-            fields.vsftpd = { old_path: detail[1].slice(0, space) };
+            file.path = quoted.slice(space + 1);
+            fields.vsftpd = { old_path: quoted.slice(0, space) };
           } else {
-            file.path = detail[1].slice(0, space);
-            file.mode = detail[1].slice(space + 1);
+            file.path = quoted.slice(0, space);
+            file.mode = quoted.slice(space + 1);
           }
         } else {
-          file.path = detail[1];
+          file.path = quoted;
         }
         if (detail[2] !== undefined) {
           file.size = Number(detail[2]);
