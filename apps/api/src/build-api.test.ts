@@ -43,13 +43,13 @@ describe('GET /api/v1/search', () => {
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.json()).toEqual({
       total: 1,
-      hits: [{ id: 'a', index: 'siem-events-2026.11.23', event: { job: { op: 'search', q: 'host.name:web-1 failed', from: '2026-11-01T00:00:00Z', size: 5 } } }],
+      hits: [{ id: 'a', index: 'siem-events-2026.11.23', event: { job: { op: 'search', q: 'host.name:web-1 failed', from: '2026-11-01T00:00:00Z', size: 5, tenant: 'default' } } }],
     });
   });
 
   it('defaults to 50 hits of everything', async () => {
     const response = await admin.inject({ url: '/api/v1/search' });
-    expect(response.json().hits[0].event.job).toEqual({ op: 'search', q: '', size: 50 });
+    expect(response.json().hits[0].event.job).toEqual({ op: 'search', q: '', size: 50, tenant: 'default' });
   });
 
   it.each([

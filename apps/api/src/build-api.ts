@@ -61,8 +61,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   if (deps.detection) {
     const events: EventWindow = async (range) => JSON.parse(await deps.reader.search({ q: '', ...range })).hits;
     app.register(ruleRoutes, { prefix: '/api/v1', detection: deps.detection, events });
-    const eventById = async (id: string, timestamp: string) => {
-      const json = await deps.reader.getEvent(id, timestamp);
+    const eventById = async (id: string, tenant: string, timestamp: string) => {
+      const json = await deps.reader.getEvent(id, tenant, timestamp);
       return json === null ? null : (JSON.parse(json) as { event: Record<string, unknown> }).event;
     };
     app.register(alertRoutes, { prefix: '/api/v1', detection: deps.detection, eventById });

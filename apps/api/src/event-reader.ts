@@ -5,6 +5,8 @@ import type { ExportLines } from './routes/analyst/export-rows';
 export interface ReadRequest {
   /** The query string as the user typed it; the reader parses it. */
   readonly q: string;
+  /** The caller's tenant: the store answers only its events. */
+  readonly tenant: string;
   readonly from?: string;
   readonly to?: string;
 }
@@ -18,11 +20,11 @@ export interface EventReader {
   page(request: ReadRequest & Omit<SearchRequest, 'query' | 'from' | 'to'> & { readonly fields?: readonly string[] }): Promise<string>;
   /** The next page of an export as NDJSON or CSV lines (CSV: the `fields` columns, no header), and the cursor after it. */
   exportPage(request: ReadRequest & Omit<SearchRequest, 'query' | 'from' | 'to'> & { readonly format: 'ndjson' | 'csv'; readonly fields?: readonly string[] }): Promise<ExportLines>;
-  /** The event as JSON text, null when no event has the id; `timestamp` (its @timestamp) finds it before a refresh. */
-  getEvent(id: string, timestamp?: string): Promise<string | null>;
+  /** The event as JSON text, null when no event of the tenant has the id; `timestamp` (its @timestamp) finds it before a refresh. */
+  getEvent(id: string, tenant: string, timestamp?: string): Promise<string | null>;
   aggregate(request: ReadRequest & { readonly aggs: AggregateRequest['aggs'] }): Promise<AggregateResult>;
   /** The field catalog of the newest `sample` events in the range, as JSON text: sampled, fields. */
-  fields(request: { readonly from?: string; readonly to?: string; readonly sample: number }): Promise<string>;
+  fields(request: { readonly tenant: string; readonly from?: string; readonly to?: string; readonly sample: number }): Promise<string>;
   /** Resolves once the store has answered a request. */
   ping(): Promise<void>;
 }
@@ -33,7 +35,7 @@ export function poolReader(pool: ReadPool): EventReader {
     count: (request) => pool.run<number>({ op: 'count', ...request }),
     page: (request) => pool.run<string>({ op: 'page', ...request }),
     exportPage: (request) => pool.run<ExportLines>({ op: 'export', ...request }),
-    getEvent: (id, timestamp) => pool.run<string | null>({ op: 'get', id, timestamp }),
+    getEvent: (id, tenant, timestamp) => pool.run<string | null>({ op: 'get', id, tenant, timestamp }),
     aggregate: (request) => pool.run<AggregateResult>({ op: 'aggregate', ...request }),
     fields: (request) => pool.run<string>({ op: 'fields', ...request }),
     ping: async () => {

@@ -10,4 +10,5 @@ export { DEFAULT_PERCENTS, DEFAULT_TERMS_SIZE, DEFAULT_TOP_HITS_SIZE, MAX_PERCEN
 export * from './saved-searches';
 export * from './scheduler-state';
 export * from './audit';
+export { eventInTenant, tenantNode, tenantQuery } from './tenant-scope';
 export * from './action-dead-letters';

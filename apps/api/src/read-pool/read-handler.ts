@@ -1,6 +1,6 @@
 import type { SiemConfig } from '@siem/config';
 import { parseQuery } from '@siem/query';
-import { StoreError, StoreErrorCodes, createStore, type AggregateRequest, type AggregateResult, type SearchRequest } from '@siem/store';
+import { StoreError, StoreErrorCodes, createStore, eventInTenant, tenantQuery, type AggregateRequest, type AggregateResult, type SearchRequest } from '@siem/store';
 import { ApiError, ApiErrorCodes } from '../errors';
 import { exportLines, type ExportLines } from '../routes/analyst/export-rows';
 import { fieldCatalog } from '../routes/analyst/field-catalog';
@@ -14,20 +14,27 @@ export interface ReadHandlerData {
   readonly config: SiemConfig;
 }
 
-export type ReadJob =
+/** Every read names the caller's tenant, and the handler confines it to that tenant in the store (`scopedQuery`, `eventInTenant`). */
+export type ReadJob = (TenantRead & { readonly tenant: string }) | { readonly op: 'ping' };
+
+type TenantRead =
   | { readonly op: 'search'; readonly q: string; readonly from?: string; readonly to?: string; readonly size: number }
   | { readonly op: 'count'; readonly q: string; readonly from?: string; readonly to?: string }
   | ({ readonly op: 'page'; readonly q: string } & Omit<SearchRequest, 'query'> & { readonly fields?: readonly string[] })
   | ({ readonly op: 'export'; readonly q: string; readonly format: 'ndjson' | 'csv' } & Omit<SearchRequest, 'query'> & { readonly fields?: readonly string[] })
   | { readonly op: 'get'; readonly id: string; readonly timestamp?: string }
   | { readonly op: 'fields'; readonly from?: string; readonly to?: string; readonly sample: number }
-  | { readonly op: 'aggregate'; readonly q: string; readonly from?: string; readonly to?: string; readonly aggs: AggregateRequest['aggs'] }
-  | { readonly op: 'ping' };
+  | { readonly op: 'aggregate'; readonly q: string; readonly from?: string; readonly to?: string; readonly aggs: AggregateRequest['aggs'] };
 
 /** `search` answers the result as JSON text, measured against the cap and sent to the client as is; `count` a number. */
 export async function createHandler({ config }: ReadHandlerData): Promise<(job: ReadJob) => Promise<string | number | true | null | AggregateResult | ExportLines>> {
   const store = createStore(config);
   const maxBytes = config.api.maxResultBytes;
+  const scopedQuery = (q: string, tenant: string) => {
+    // Fails closed: a job that lost its tenant on the way reads nothing.
+    if (typeof tenant !== 'string' || tenant === '') throw new ApiError(ApiErrorCodes.internal, 'A read reached the store without a tenant.', 500, { retryable: false });
+    return tenantQuery(parseQuery(q), tenant);
+  };
   const capped = (json: string, what: string): string => {
     const bytes = Buffer.byteLength(json);
     if (bytes > maxBytes) {
@@ -40,31 +47,31 @@ export async function createHandler({ config }: ReadHandlerData): Promise<(job: 
   return async (job) => {
     switch (job.op) {
       case 'search':
-        return capped(JSON.stringify(await store.search({ query: parseQuery(job.q), from: job.from, to: job.to, size: job.size })), `${job.size} hits`);
+        return capped(JSON.stringify(await store.search({ query: scopedQuery(job.q, job.tenant), from: job.from, to: job.to, size: job.size })), `${job.size} hits`);
       case 'page': {
         const { q, fields, from, to, size, sort, searchAfter } = job;
-        const result = await asClientError(store.search({ query: parseQuery(q), from, to, size, sort, searchAfter }));
+        const result = await asClientError(store.search({ query: scopedQuery(q, job.tenant), from, to, size, sort, searchAfter }));
         const hits = fields ? result.hits.map((hit) => ({ ...hit, event: pickFields(hit.event, fields) })) : result.hits;
         return capped(JSON.stringify({ ...result, totalRelation: result.totalRelation ?? 'eq', hits }), `${job.size} hits`);
       }
       case 'export': {
         const { q, fields, from, to, size, sort, searchAfter, format } = job;
-        const page = await asClientError(store.exportPage({ query: parseQuery(q), from, to, size, sort, searchAfter }));
+        const page = await asClientError(store.exportPage({ query: scopedQuery(q, job.tenant), from, to, size, sort, searchAfter }));
         const text = capped(exportLines(page.hits, format, fields), `${size} exported events`);
         return { text, rows: page.hits.length, ...(page.next ? { next: page.next } : {}) };
       }
       case 'get': {
         const hit = await store.getEvent(job.id, job.timestamp);
-        return hit ? capped(JSON.stringify(hit), 'event') : null;
+        return hit && eventInTenant(hit.event, job.tenant) ? capped(JSON.stringify(hit), 'event') : null;
       }
       case 'fields': {
-        const { hits } = await store.search({ query: parseQuery(''), from: job.from, to: job.to, size: job.sample });
+        const { hits } = await store.search({ query: scopedQuery('', job.tenant), from: job.from, to: job.to, size: job.sample });
         return capped(JSON.stringify({ sampled: hits.length, fields: fieldCatalog(hits.map((hit) => hit.event)) }), 'fields');
       }
       case 'aggregate':
-        return asClientError(store.aggregate({ query: parseQuery(job.q), from: job.from, to: job.to, aggs: job.aggs }));
+        return asClientError(store.aggregate({ query: scopedQuery(job.q, job.tenant), from: job.from, to: job.to, aggs: job.aggs }));
       case 'count':
-        return store.count({ query: parseQuery(job.q), from: job.from, to: job.to });
+        return store.count({ query: scopedQuery(job.q, job.tenant), from: job.from, to: job.to });
       case 'ping': {
         // A search of nothing at this instant: it reaches the store without reading events.
         const now = new Date().toISOString();

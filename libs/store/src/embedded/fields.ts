@@ -20,6 +20,8 @@ export const TERM_FIELDS = [
   'log.level',
   'log.syslog.appname',
   'log.source.address',
+  // Every read is filtered to the caller's tenant (see tenant-scope.ts): an index lookup, not a scan.
+  'organization.id',
 ] as const;
 
 export const TERM_FIELD_SET: ReadonlySet<string> = new Set(TERM_FIELDS);

@@ -32,7 +32,7 @@ async function seed(setup: PipelineEnv): Promise<void> {
     { '@timestamp': '2026-12-04T10:00:00.000Z', message: 'GET http://x/ from 2001:db8::5', source: { ip: '2001:db8::5' }, url: { original: 'http://x/' } },
     { '@timestamp': '2026-12-04T10:05:00.000Z', message: 'a::b foo', source: { ip: '192.0.2.1' } },
   ];
-  const result = await store.bulkIndex(events.map((document, i) => ({ id: `budget-${i}`, timestamp: document['@timestamp'], document })));
+  const result = await store.bulkIndex(events.map((document, i) => ({ id: `budget-${i}`, timestamp: document['@timestamp'], document: { ...document, organization: { id: 'default' } } })));
   expect(result.rejected).toEqual([]);
   await store.close();
   if (setup.env.SIEM_OPENSEARCH_URL) await fetch(`${setup.env.SIEM_OPENSEARCH_URL}/${setup.indexPrefix}*/_refresh`, { method: 'POST' });

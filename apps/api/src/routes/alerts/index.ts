@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { QueryError, parseQuery } from '@siem/query';
 import type { DetectionStore } from '@siem/store';
+import { callerTenant } from '../../caller-tenant';
 import { answerStoreError } from '../rules';
 import { AlertIdParams } from './params';
 import { registerAlertWork } from './work';
@@ -9,7 +10,7 @@ import { registerAlertWork } from './work';
 export interface AlertRoutesOptions {
   readonly detection: DetectionStore;
   /** The stored event with this id and @timestamp, null when there is none. */
-  readonly eventById: (id: string, timestamp: string) => Promise<Record<string, unknown> | null>;
+  readonly eventById: (id: string, tenant: string, timestamp: string) => Promise<Record<string, unknown> | null>;
 }
 
 const AlertListQuerystring = Type.Object(
@@ -50,7 +51,7 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, {
     if (!stored) {
       return reply.code(404).send({ error: { code: 'SIEM_API_ALERT_NOT_FOUND', message: `No alert has the id ${request.params.id}; list them with GET /api/v1/alerts.` } });
     }
-    const event = await eventById(stored.alert.event.id, stored.alert['@timestamp']);
+    const event = await eventById(stored.alert.event.id, callerTenant(request), stored.alert['@timestamp']);
     return { id: stored.id, alert: stored.alert, event };
   });
 

@@ -23,7 +23,7 @@ const events = [
   { id: 'e2', timestamp: '2026-11-23T10:20:00.000Z', document: { message: 'Failed password for alice', user: { name: 'alice' }, source: { ip: '10.0.0.2', port: 5002 }, event: { outcome: 'failure' } } },
   { id: 'e3', timestamp: '2026-11-23T11:40:00.000Z', document: { message: 'Accepted password for alice', user: { name: 'alice' }, source: { ip: '10.0.0.2', port: 5003 }, event: { outcome: 'success' } } },
   { id: 'e4', timestamp: '2026-11-23T12:10:00.000Z', document: { message: 'Failed password for root', user: { name: 'root' }, source: { ip: '10.0.0.1', port: 5004 }, event: { outcome: 'failure' } } },
-].map((event) => ({ ...event, document: { '@timestamp': event.timestamp, ...event.document } }));
+].map((event) => ({ ...event, document: { '@timestamp': event.timestamp, organization: { id: 'default' }, ...event.document } }));
 
 beforeAll(async () => {
   const writer = new EmbeddedStore({ dataDir });

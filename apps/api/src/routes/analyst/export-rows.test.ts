@@ -18,7 +18,7 @@ function pagedReader(count: number, options: { maxPage?: number } = {}) {
   return { reader, asked };
 }
 
-const request = (overrides: Partial<ExportRequest> = {}): ExportRequest => ({ q: '', sort: 'desc', format: 'ndjson', limit: 1000, ...overrides });
+const request = (overrides: Partial<ExportRequest> = {}): ExportRequest => ({ q: '', tenant: 'default', sort: 'desc', format: 'ndjson', limit: 1000, ...overrides });
 
 async function all(rows: AsyncGenerator<string>): Promise<string> {
   let out = '';

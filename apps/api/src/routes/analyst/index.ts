@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { intervalMs, type Aggregation } from '@siem/store';
+import { callerTenant } from '../../caller-tenant';
 import { ApiError, ApiErrorCodes } from '../../errors';
 import type { EventReader } from '../../event-reader';
 import { ErrorResponse } from '../search/schema';
@@ -22,7 +23,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
     async (request, reply) => {
       const { q, from, to, size, sort, fields, searchAfter } = request.body;
       checkRange(from, to);
-      return reply.type('application/json; charset=utf-8').send(await reader.page({ q, from, to, size, sort, fields, searchAfter }));
+      return reply.type('application/json; charset=utf-8').send(await reader.page({ q, from, to, size, sort, fields, searchAfter, tenant: callerTenant(request) }));
     },
   );
 
@@ -30,7 +31,8 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
     '/events/:id',
     { config: { permission: 'events:read' }, schema: { summary: 'One event by its id', params: EventParams, response: { 200: EventResponse, ...errors } } },
     async (request, reply) => {
-      const json = await reader.getEvent(request.params.id);
+      // Another tenant's event is answered as no event at all: 404, not 403, so ids reveal nothing.
+      const json = await reader.getEvent(request.params.id, callerTenant(request));
       if (json === null) throw new ApiError(ApiErrorCodes.eventNotFound, `No event has the id "${request.params.id}"; ids are those of search hits.`, 404);
       return reply.type('application/json; charset=utf-8').send(json);
     },
@@ -42,7 +44,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
     async (request, reply) => {
       const { from, to, sample } = request.query;
       checkRange(from, to);
-      return reply.type('application/json; charset=utf-8').send(await reader.fields({ from, to, sample }));
+      return reply.type('application/json; charset=utf-8').send(await reader.fields({ from, to, sample, tenant: callerTenant(request) }));
     },
   );
 
@@ -59,7 +61,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
     async (request, reply) => {
       const { from, to, format } = request.body;
       checkRange(from, to);
-      const rows = Readable.from(await exportStream(exportRows(reader, request.body)));
+      const rows = Readable.from(await exportStream(exportRows(reader, { ...request.body, tenant: callerTenant(request) })));
       // Headers are gone once rows flow: a failure later can only cut the stream short, and is logged.
       rows.on('error', (error) => request.log.warn({ err: error, url: request.url }, 'An export stopped early: a read failed.'));
       return reply
@@ -77,7 +79,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
       checkRange(from, to);
       const chosen: Record<string, string> = {};
       const aggs = Object.fromEntries(Object.entries(request.body.aggs).map(([name, agg]) => [name, withInterval(name, agg as Aggregation, from, to, chosen)]));
-      const result = await reader.aggregate({ q, from, to, aggs });
+      const result = await reader.aggregate({ q, from, to, aggs, tenant: callerTenant(request) });
       return Object.keys(chosen).length > 0 ? { ...result, interval: chosen } : result;
     },
   );

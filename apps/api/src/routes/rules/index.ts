@@ -1,10 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { RuleValidationError, compileRules, isCorrelationRule, parseSigmaYaml, ruleJsonSchema, validateCorrelationRule, validateRule, type CorrelationRule, type Rule } from '@siem/rules';
 import { StoreError, type DetectionStore, type RuleDocument, type StoredRule } from '@siem/store';
+import { callerTenant } from '../../caller-tenant';
 import { ImportBody, RuleIdParams, RuleListQuerystring, TestBody } from './schema';
 
 /** A window of stored events, newest first, as the API's event reader returns them. */
-export type EventWindow = (range: { readonly from?: string; readonly to?: string; readonly size: number }) => Promise<readonly { readonly id: string; readonly event: Record<string, unknown> }[]>;
+export type EventWindow = (range: { readonly tenant: string; readonly from?: string; readonly to?: string; readonly size: number }) => Promise<readonly { readonly id: string; readonly event: Record<string, unknown> }[]>;
 
 export interface RuleRoutesOptions {
   readonly detection: DetectionStore;
@@ -126,7 +127,7 @@ export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, { d
       const reason = compiled.skipped.get(rule.id)?.disabledReason ?? 'it cannot run here';
       return error(reply, 400, 'SIEM_API_RULE_CANNOT_RUN', `The rule cannot run on this deployment's events: ${reason}.`);
     }
-    const window = await events({ from, to, size: RULE_TEST_MAX_EVENTS });
+    const window = await events({ tenant: callerTenant(request), from, to, size: RULE_TEST_MAX_EVENTS });
     const matched = window.filter((hit) => compiled.match(hit.event).length > 0);
     return {
       scanned: window.length,

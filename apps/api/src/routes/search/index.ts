@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { callerTenant } from '../../caller-tenant';
 import { ApiError, ApiErrorCodes } from '../../errors';
 import type { EventReader } from '../../event-reader';
 import { CountQuerystring, CountResponse, ErrorResponse, SearchQuerystring, SearchResponse } from './schema';
@@ -15,7 +16,7 @@ export const searchRoutes: FastifyPluginAsync<SearchRoutesOptions> = async (app,
       const { q, from, to, size } = request.query;
       checkRange(from, to);
       // The reader hands back the JSON it measured against the result cap: sent as is, not parsed and serialised again.
-      return reply.type('application/json; charset=utf-8').send(await reader.search({ q, from, to, size }));
+      return reply.type('application/json; charset=utf-8').send(await reader.search({ q, from, to, size, tenant: callerTenant(request) }));
     },
   );
 
@@ -25,7 +26,7 @@ export const searchRoutes: FastifyPluginAsync<SearchRoutesOptions> = async (app,
     async (request) => {
       const { q, from, to } = request.query;
       checkRange(from, to);
-      return { count: await reader.count({ q, from, to }) };
+      return { count: await reader.count({ q, from, to, tenant: callerTenant(request) }) };
     },
   );
 };
