@@ -6,8 +6,7 @@ import { correlationMetrics } from './correlation-metrics';
 import { createCorrelationRunner, type CorrelationRunner } from './correlation-runner';
 import { keepLease } from './lease-keeper';
 
-/** The bus consumer group of the active scheduler, and the names of its lease and checkpoint. */
-export const ALERTING_GROUP = 'siem-alerting';
+/** The names of the scheduler's lease and checkpoint; its consumer group is the processor's with `-alerting` (siem-processor-alerting). */
 export const SCHEDULER_LEASE = 'alerting-scheduler';
 export const CORRELATION_CHECKPOINT = 'correlations';
 const SIGNAL_CHUNK = 5000;
@@ -65,7 +64,7 @@ export function buildAlerting(config: SiemConfig, deps: AlertingDeps): Alerting 
       const next = createCorrelationRunner(
         {
           signalsTopic: config.kafka.signalsTopic,
-          groupId: ALERTING_GROUP,
+          groupId: `${config.kafka.consumerGroup}-alerting`,
           checkpointName: CORRELATION_CHECKPOINT,
           tickMs: config.alerting.tickMs,
           allowedLatenessMs: config.alerting.allowedLatenessMs,

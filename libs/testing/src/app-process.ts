@@ -34,7 +34,7 @@ export interface AppProcess {
 }
 
 /** Runs an app's main.ts as a real process, the way `npm start` does, collecting its pino lines. */
-export function startApp(app: 'collector' | 'processor' | 'api', env: Record<string, string>): AppProcess {
+export function startApp(app: 'collector' | 'processor' | 'api' | 'alerting', env: Record<string, string>): AppProcess {
   return startScript(app, path.join(repoRoot, 'apps', app, 'src', 'main.ts'), [], env);
 }
 

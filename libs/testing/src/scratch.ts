@@ -16,6 +16,7 @@ export interface ScratchNames {
   readonly deadLetterTopic: string;
   readonly alertsTopic: string;
   readonly agentsTopic: string;
+  readonly signalsTopic: string;
   readonly consumerGroup: string;
 }
 
@@ -27,6 +28,7 @@ export function scratchNames(runId = randomBytes(4).toString('hex')): ScratchNam
     deadLetterTopic: `${SCRATCH_PREFIX}.${runId}.dlq`,
     alertsTopic: `${SCRATCH_PREFIX}.${runId}.alerts`,
     agentsTopic: `${SCRATCH_PREFIX}.${runId}.agents`,
+    signalsTopic: `${SCRATCH_PREFIX}.${runId}.signals`,
     consumerGroup: `${SCRATCH_PREFIX}-${runId}-processor`,
   };
 }

@@ -14,6 +14,7 @@ const READY_MESSAGES: Record<string, string> = {
   collector: 'The collector is listening.',
   processor: 'The processor worker is consuming.',
   api: 'The API is listening.',
+  alerting: 'The alerting scheduler started; it runs the rules while it holds the lease.',
 };
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -23,8 +24,8 @@ export interface StartOptions {
 }
 
 /**
- * Runs collector, processor and API as supervised child processes and prints
- * where to send logs once all three are ready. The embedded default needs
+ * Runs collector, processor, API and alerting scheduler as supervised child
+ * processes and prints where to send logs once all four are ready. The embedded default needs
  * nothing else. Resolves with the exit code once everything stopped: 0 after
  * SIGINT, SIGTERM or SIGHUP when every app drained and exited cleanly.
  */

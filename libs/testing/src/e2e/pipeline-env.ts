@@ -36,7 +36,7 @@ export async function pipelineEnv(kafkaBrokers: string, opensearchUrl: string, o
 }
 
 export async function deploymentEnv(deployment: Deployment, overrides: Record<string, string> = {}): Promise<PipelineEnv> {
-  const { runId, rawTopic, deadLetterTopic, alertsTopic, agentsTopic, indexPrefix, consumerGroup } = scratchNames();
+  const { runId, rawTopic, deadLetterTopic, alertsTopic, agentsTopic, signalsTopic, indexPrefix, consumerGroup } = scratchNames();
   const [syslogPort, httpPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const backends: Record<string, string> =
     deployment.kind === 'cluster'
@@ -49,6 +49,7 @@ export async function deploymentEnv(deployment: Deployment, overrides: Record<st
     SIEM_TOPIC_DLQ: deadLetterTopic,
     SIEM_TOPIC_ALERTS: alertsTopic,
     SIEM_TOPIC_AGENTS: agentsTopic,
+    SIEM_TOPIC_SIGNALS: signalsTopic,
     SIEM_TOPIC_PARTITIONS: '2',
     SIEM_CONSUMER_GROUP: consumerGroup,
     SIEM_INDEX_PREFIX: indexPrefix,
@@ -65,7 +66,7 @@ export async function deploymentEnv(deployment: Deployment, overrides: Record<st
   };
   const cleanup = async (): Promise<void> => {
     if (deployment.kind === 'embedded') return;
-    await removeKafkaScratch(deployment.kafkaBrokers, [env.SIEM_TOPIC_RAW, env.SIEM_TOPIC_DLQ, env.SIEM_TOPIC_ALERTS, env.SIEM_TOPIC_AGENTS], [env.SIEM_CONSUMER_GROUP, `${env.SIEM_CONSUMER_GROUP}-dlq-replay`, `${env.SIEM_CONSUMER_GROUP}-fleet`]);
+    await removeKafkaScratch(deployment.kafkaBrokers, [env.SIEM_TOPIC_RAW, env.SIEM_TOPIC_DLQ, env.SIEM_TOPIC_ALERTS, env.SIEM_TOPIC_AGENTS, env.SIEM_TOPIC_SIGNALS], [env.SIEM_CONSUMER_GROUP, `${env.SIEM_CONSUMER_GROUP}-dlq-replay`, `${env.SIEM_CONSUMER_GROUP}-fleet`, `${env.SIEM_CONSUMER_GROUP}-alerting`]);
     await removeOpenSearchScratch(deployment.opensearchUrl, env.SIEM_INDEX_PREFIX);
     await rm(backends.SIEM_DATA_DIR!, { recursive: true, force: true });
   };
