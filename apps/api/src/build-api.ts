@@ -14,6 +14,7 @@ import { opsRoutes } from './routes/ops';
 import { ruleRoutes, type EventWindow } from './routes/rules';
 import { savedSearchRoutes } from './routes/saved-searches';
 import { searchRoutes } from './routes/search';
+import { registerSecurity, securityOptions, type SecurityOptions } from './security/register-security';
 
 export interface ApiDeps {
   readonly reader: EventReader;
@@ -29,11 +30,16 @@ export interface ApiDeps {
   readonly jwt?: JwtVerifier;
   /** /metrics without a credential (SIEM_API_METRICS_PUBLIC). */
   readonly metricsPublic?: boolean;
+  /** Limits, audit trail and TLS; unset ones take the configuration's defaults, and without `audit` nothing is audited. */
+  readonly security?: Partial<SecurityOptions>;
 }
 
 /** The Fastify app, unstarted: tests call `inject`, main.ts calls `listen`. */
 export function buildApi(deps: ApiDeps): FastifyInstance {
+  const security = securityOptions(deps.security);
   const app = Fastify({
+    bodyLimit: security.maxBodyBytes,
+    ...(security.tls ? { https: security.tls } : {}),
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Requests are counted, not logged one line each.
     logController: new LogController({ disableRequestLogging: true }),
@@ -52,11 +58,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   );
 
   registerOpenApi(app);
+  registerSecurity(app, security, deps);
   registerAuth(app, { keys: deps.keys, ...(deps.jwt ? { jwt: deps.jwt } : {}) });
   app.register(opsRoutes, { reader: deps.reader, metrics: deps.metrics, metricsPublic: deps.metricsPublic ?? false });
   app.register(keyRoutes, { prefix: '/api/v1', keys: deps.keys });
   app.register(searchRoutes, { prefix: '/api/v1', reader: deps.reader });
-  app.register(analystRoutes, { prefix: '/api/v1', reader: deps.reader });
+  app.register(analystRoutes, { prefix: '/api/v1', reader: deps.reader, exportMaxSeconds: security.exportMaxSeconds });
   if (deps.savedSearches) app.register(savedSearchRoutes, { prefix: '/api/v1', savedSearches: deps.savedSearches });
   if (deps.detection) {
     const events: EventWindow = async (range) => JSON.parse(await deps.reader.search({ q: '', ...range })).hits;
@@ -74,6 +81,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, budgetHit: (code: string) => void) {
   if (error.validation) {
     return reply.code(400).send(errorBody(ApiErrorCodes.badRequest, `Invalid ${error.validationContext ?? 'request'}: ${error.message}.`));
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return reply.code(413).send(errorBody(ApiErrorCodes.bodyTooLarge, `The request body is larger than ${request.server.initialConfig.bodyLimit} bytes (SIEM_API_MAX_BODY_BYTES); send less per request.`));
   }
   if (error instanceof AuthError) {
     if (error.statusCode === 401) void reply.header('www-authenticate', 'ApiKey, Bearer');

@@ -6,17 +6,20 @@ import { ApiError, ApiErrorCodes } from '../../errors';
 import type { EventReader } from '../../event-reader';
 import { ErrorResponse } from '../search/schema';
 import { MAX_HISTOGRAM_BUCKETS, autoInterval } from './auto-interval';
+import { withDeadline } from './export-deadline';
 import { exportRows, exportStream } from './export-rows';
 import { AggregateBody, AggregateResponse, EventParams, EventResponse, ExportBody, FieldsQuerystring, FieldsResponse, SearchBody, SearchPageResponse } from './schema';
 
 export interface AnalystRoutesOptions {
   readonly reader: EventReader;
+  /** An export streaming longer ends with an error line (SIEM_API_EXPORT_MAX_SECONDS). */
+  readonly exportMaxSeconds?: number;
 }
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
 /** POST /search (paging, sort, fields), GET /events/{id}, POST /export and POST /aggregate: the reads an analyst's tools build on. */
-export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (app, { reader }) => {
+export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (app, { reader, exportMaxSeconds = 600 }) => {
   app.post<{ Body: SearchBody }>(
     '/search',
     { config: { permission: 'events:read' }, schema: { summary: 'Search with sort, chosen fields and search_after paging', body: SearchBody, response: { 200: SearchPageResponse, ...errors } } },
@@ -61,7 +64,8 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
     async (request, reply) => {
       const { from, to, format } = request.body;
       checkRange(from, to);
-      const rows = Readable.from(await exportStream(exportRows(reader, { ...request.body, tenant: callerTenant(request) })));
+      const deadline = { maxMs: exportMaxSeconds * 1000, format, onExceeded: (chunks: number) => request.log.warn({ url: request.url, maxSeconds: exportMaxSeconds, chunks }, 'An export was cut at SIEM_API_EXPORT_MAX_SECONDS.') };
+      const rows = Readable.from(withDeadline(await exportStream(exportRows(reader, { ...request.body, tenant: callerTenant(request) })), deadline));
       // Headers are gone once rows flow: a failure later can only cut the stream short, and is logged.
       rows.on('error', (error) => request.log.warn({ err: error, url: request.url }, 'An export stopped early: a read failed.'));
       return reply
