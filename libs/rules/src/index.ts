@@ -29,3 +29,10 @@ export { FilterRuleSchema, validateFilterRule, applyFilters, filterApplies } fro
 export type { FilterRule } from './filters/filter';
 export { SIGNAL_CONTEXT_FIELDS, decodeSignal, encodeSignal, isCorrelationRule, signalOf, signalRouting } from './correlation/signals';
 export type { SignalRouting } from './correlation/signals';
+export { ScheduledRuleSchema, scheduledRuleJsonSchema, SCHEDULED_TYPES } from './scheduled/schema';
+export type { ScheduledRule, ScheduledType } from './scheduled/schema';
+export { validateScheduledRule, isScheduledRule, durationMs } from './scheduled/validate';
+export { runsBetween } from './scheduled/schedule';
+export { parseCron, cronMatches } from './scheduled/cron';
+export { GroupCounter, groupValues, passesThreshold, scheduledAlertId } from './scheduled/evaluate';
+export type { RunGroup } from './scheduled/evaluate';
