@@ -77,7 +77,7 @@ async function sendTcp(setup: PipelineEnv, count: number, marker: string): Promi
 }
 
 async function searchableCount(setup: PipelineEnv, marker: string): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/count?q=${marker}`);
+  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/count?q=${marker}`, { headers: setup.apiHeaders });
   return ((await response.json()) as { count: number }).count;
 }
 

@@ -75,7 +75,7 @@ async function sendTcp(setup: PipelineEnv, count: number, marker: string): Promi
 }
 
 async function count(setup: PipelineEnv, query: string): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/count?q=${encodeURIComponent(query)}`);
+  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/count?q=${encodeURIComponent(query)}`, { headers: setup.apiHeaders });
   return ((await response.json()) as { count: number }).count;
 }
 
@@ -101,14 +101,14 @@ async function importRules(setup: PipelineEnv): Promise<number> {
     const batch = files.slice(start, start + Math.min(100, RULES - imported));
     const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/rules/import`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...setup.apiHeaders, 'content-type': 'application/json' },
       body: JSON.stringify({ files: batch.map((file) => ({ name: path.relative(CORPUS, file), content: readFileSync(file, 'utf8') })) }),
     });
     const report = (await response.json()) as { imported: number };
     imported += report.imported;
   }
   // A file may hold several rules: the store says how many there are.
-  const listed = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/rules`);
+  const listed = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/rules`, { headers: setup.apiHeaders });
   return ((await listed.json()) as { total: number }).total;
 }
 
@@ -165,7 +165,7 @@ async function measureLatency(stack: Stack): Promise<number[]> {
     const response = await fetch(`http://127.0.0.1:${stack.setup.httpPort}/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: JSON.stringify(event) });
     if (!response.ok) throw new Error(`ingest answered ${response.status}`);
     await waitFor(`the alert of ${host}`, async () => {
-      const answer = await fetch(`http://127.0.0.1:${stack.setup.apiPort}/api/v1/alerts?size=1&q=${encodeURIComponent(`host.name:"${host}-win"`)}`);
+      const answer = await fetch(`http://127.0.0.1:${stack.setup.apiPort}/api/v1/alerts?size=1&q=${encodeURIComponent(`host.name:"${host}-win"`)}`, { headers: stack.setup.apiHeaders });
       return ((await answer.json()) as { total: number }).total > 0;
     }, 30_000, 10);
     samples.push(performance.now() - started);

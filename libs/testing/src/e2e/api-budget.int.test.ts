@@ -68,7 +68,7 @@ describe.each(deployments)('the API on the %s store, sent the queries that once 
   it.each(HOSTILE_QUERIES)('answers q=%s with a result or a 400, and /healthz all along', async (query) => {
     const base = `http://127.0.0.1:${setup.apiPort}`;
     let answered = false;
-    const search = fetch(`${base}/api/v1/search?${new URLSearchParams({ q: query })}`)
+    const search = fetch(`${base}/api/v1/search?${new URLSearchParams({ q: query })}`, { headers: setup.apiHeaders })
       .then(async (response) => ({ status: response.status, body: (await response.json()) as { total?: number; error?: { code: string } } }))
       .finally(() => (answered = true));
     let checks = 0;
@@ -93,7 +93,7 @@ describe.each(deployments)('the API on the %s store, sent the queries that once 
     const base = `http://127.0.0.1:${setup.apiPort}`;
     // A read worker that a budget ended is replaced; the replacement may still be starting.
     await waitFor('the API to be ready', async () => (await fetch(`${base}/readyz`)).status === 200, 30_000);
-    const response = await fetch(`${base}/api/v1/search?q=foo`);
+    const response = await fetch(`${base}/api/v1/search?q=foo`, { headers: setup.apiHeaders });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { total: number }).total).toBe(1);
   }, 60_000);

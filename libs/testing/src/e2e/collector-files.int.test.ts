@@ -15,7 +15,7 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'siem-files-'));
 let setup: PipelineEnv;
 const apps: AppProcess[] = [];
 
-const { count, search } = apiClient(() => setup.apiPort);
+const { count, search } = apiClient(() => setup.apiPort, () => setup.apiHeaders);
 
 async function startAgent(args: string[]): Promise<AppProcess> {
   const agent = startCli(['agent', ...args], setup.env);

@@ -28,7 +28,7 @@ const apps: AppProcess[] = [];
 
 async function findOne(query: string): Promise<Hit> {
   return waitFor(`an event matching ${query}`, async () => {
-    const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?q=${encodeURIComponent(query)}`);
+    const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?q=${encodeURIComponent(query)}`, { headers: setup.apiHeaders });
     const { hits } = (await response.json()) as { hits: Hit[] };
     return hits.length === 1 ? hits[0] : undefined;
   }, 90_000, 500);

@@ -30,7 +30,7 @@ let tlsPort: number;
 const apps: AppProcess[] = [];
 
 async function search(query: string): Promise<Hit[]> {
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=100&q=${encodeURIComponent(query)}`);
+  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=100&q=${encodeURIComponent(query)}`, { headers: setup.apiHeaders });
   return ((await response.json()) as { hits: Hit[] }).hits;
 }
 

@@ -55,7 +55,7 @@ describe('the MQTT input when the collector is killed', () => {
     await processor.waitForLog('a worker to consume', (l) => l.msg === 'The processor worker is consuming.', 90_000);
     await api.waitForLog('the API to listen', (l) => l.msg === 'The API is listening.');
     await waitFor(`all ${total} messages`, async () => {
-      const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=1000&q=${encodeURIComponent(marker)}`);
+      const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=1000&q=${encodeURIComponent(marker)}`, { headers: setup.apiHeaders });
       const { hits } = (await response.json()) as { hits: { event: { message: string } }[] };
       return new Set(hits.map((hit) => hit.event.message)).size === total;
     }, 90_000, 500);

@@ -18,7 +18,7 @@ let certificates: TestCertificates;
 let collector: AppProcess;
 const others: AppProcess[] = [];
 
-const { count, search } = apiClient(() => setup.apiPort);
+const { count, search } = apiClient(() => setup.apiPort, () => setup.apiHeaders);
 
 async function startCollector(): Promise<AppProcess> {
   const app = startApp('collector', setup.env);

@@ -15,7 +15,7 @@ interface Hit {
 }
 
 async function search(setup: PipelineEnv, query: string): Promise<Hit[]> {
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=100&q=${encodeURIComponent(query)}`);
+  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=100&q=${encodeURIComponent(query)}`, { headers: setup.apiHeaders });
   expect(response.status).toBe(200);
   return ((await response.json()) as { hits: Hit[] }).hits;
 }

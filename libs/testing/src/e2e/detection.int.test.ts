@@ -49,7 +49,7 @@ function describeDetection(name: string, makeDeployment: () => Deployment, extra
     const apps: AppProcess[] = [];
     const api = (route: string) => `http://127.0.0.1:${setup.apiPort}/api/v1${route}`;
     const json = async <T>(route: string, init?: RequestInit): Promise<T> => {
-      const response = await fetch(api(route), init);
+      const response = await fetch(api(route), { ...init, headers: { ...setup.apiHeaders, ...(init?.headers as Record<string, string> | undefined) } });
       const body = await response.json();
       if (!response.ok) throw new Error(`${route} answered ${response.status}: ${JSON.stringify(body)}`);
       return body as T;

@@ -15,7 +15,7 @@ interface Hit {
 }
 
 async function search(setup: PipelineEnv, query: string): Promise<{ total: number; hits: Hit[] }> {
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=1000&q=${encodeURIComponent(query)}`);
+  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=1000&q=${encodeURIComponent(query)}`, { headers: setup.apiHeaders });
   return (await response.json()) as { total: number; hits: Hit[] };
 }
 

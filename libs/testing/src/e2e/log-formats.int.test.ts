@@ -49,7 +49,7 @@ log { source(s_auth); destination(d_raw); };
 }
 
 async function search(query: string): Promise<Hit[]> {
-  const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-G', `http://127.0.0.1:${setup.apiPort}/api/v1/search`, '--data-urlencode', `q=${query}`, '--data-urlencode', 'size=100']);
+  const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-H', `Authorization: ApiKey ${setup.apiKey}`, '-G', `http://127.0.0.1:${setup.apiPort}/api/v1/search`, '--data-urlencode', `q=${query}`, '--data-urlencode', 'size=100']);
   return (JSON.parse(stdout) as { hits: Hit[] }).hits;
 }
 

@@ -22,7 +22,7 @@ const marker = `parity${Date.now().toString(36)}`;
 
 async function searchMessages(setup: PipelineEnv, query: string, extra: Record<string, string> = {}): Promise<string[]> {
   const params = new URLSearchParams({ q: query, size: '100', ...extra });
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?${params}`);
+  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?${params}`, { headers: setup.apiHeaders });
   const body = (await response.json()) as { hits: { event: { message: string } }[] };
   return body.hits.map((hit) => hit.event.message);
 }

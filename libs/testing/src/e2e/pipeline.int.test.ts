@@ -19,7 +19,7 @@ let setup: PipelineEnv;
 const apps: AppProcess[] = [];
 
 async function search(query: string): Promise<{ total: number; hits: Hit[] }> {
-  const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-G', `http://127.0.0.1:${setup.apiPort}/api/v1/search`, '--data-urlencode', `q=${query}`]);
+  const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-H', `Authorization: ApiKey ${setup.apiKey}`, '-G', `http://127.0.0.1:${setup.apiPort}/api/v1/search`, '--data-urlencode', `q=${query}`]);
   return JSON.parse(stdout);
 }
 
@@ -125,10 +125,10 @@ describe('the pipeline, collector → Kafka → processor → OpenSearch → API
   });
 
   it('answers 400 with a reason for a bad query and a bad size', async () => {
-    const bad = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?q=${encodeURIComponent('"open')}`);
+    const bad = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?q=${encodeURIComponent('"open')}`, { headers: setup.apiHeaders });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('SIEM_QUERY_SYNTAX');
-    const size = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=-1`);
+    const size = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=-1`, { headers: setup.apiHeaders });
     expect(size.status).toBe(400);
   });
 
@@ -141,7 +141,7 @@ describe('the pipeline, collector → Kafka → processor → OpenSearch → API
       return r.total === 3 ? r : undefined;
     });
     expect(result.hits.map((h) => h.event['@timestamp'])).toEqual(['2026-11-03T00:00:00.000Z', '2026-11-02T00:00:00.000Z', '2026-11-01T00:00:00.000Z']);
-    const { stdout } = await run('curl', ['-sS', '-G', `http://127.0.0.1:${setup.apiPort}/api/v1/search`, '--data-urlencode', `q=${marker}`, '--data-urlencode', 'from=2026-11-02T00:00:00Z', '--data-urlencode', 'to=2026-11-02T23:59:59Z']);
+    const { stdout } = await run('curl', ['-sS', '-H', `Authorization: ApiKey ${setup.apiKey}`, '-G', `http://127.0.0.1:${setup.apiPort}/api/v1/search`, '--data-urlencode', `q=${marker}`, '--data-urlencode', 'from=2026-11-02T00:00:00Z', '--data-urlencode', 'to=2026-11-02T23:59:59Z']);
     expect(JSON.parse(stdout).hits.map((h: Hit) => h.event['@timestamp'])).toEqual(['2026-11-02T00:00:00.000Z']);
   });
 });

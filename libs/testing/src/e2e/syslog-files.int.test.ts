@@ -16,7 +16,7 @@ import { deploymentEnv, type PipelineEnv } from './pipeline-env';
 const scratch = mkdtempSync(path.join(tmpdir(), 'siem-syslog-files-'));
 let setup: PipelineEnv;
 let stack: AppProcess;
-const api = apiClient(() => setup.apiPort);
+const api = apiClient(() => setup.apiPort, () => setup.apiHeaders);
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (value: number) => String(value).padStart(2, '0');

@@ -19,7 +19,7 @@ const apps: AppProcess[] = [];
 
 async function findOne(query: string): Promise<Hit> {
   return waitFor(`an event matching ${query}`, async () => {
-    const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-G', `http://127.0.0.1:${setup.apiPort}/api/v1/search`, '--data-urlencode', `q=${query}`]);
+    const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-H', `Authorization: ApiKey ${setup.apiKey}`, '-G', `http://127.0.0.1:${setup.apiPort}/api/v1/search`, '--data-urlencode', `q=${query}`]);
     const result = JSON.parse(stdout) as { hits: Hit[] };
     return result.hits.length === 1 ? result.hits[0] : undefined;
   }, 60_000, 500);
