@@ -1,4 +1,4 @@
-import { compileRules, isCorrelationRule, signalRouting, type CompiledRuleSet, type Rule, type SignalRouting } from '@siem/rules';
+import { compileRules, isCorrelationRule, isScheduledRule, signalRouting, type CompiledRuleSet, type Rule, type SignalRouting } from '@siem/rules';
 import type { DetectionStore } from '@siem/store';
 import type { Logger } from '@siem/telemetry';
 
@@ -38,9 +38,9 @@ export function watchRules(options: RuleWatcherOptions): RuleWatcher {
     if (latest === revision) return;
     const stored = await options.store.listRules({ enabled: true });
     const began = performance.now();
-    // Correlations are the alerting scheduler's to run; here they only say which matches it needs.
+    // Correlations and scheduled rules are the alerting scheduler's to run; correlations only say here which matches it needs.
     const correlations = stored.flatMap((entry) => (isCorrelationRule(entry.rule) ? [entry.rule] : []));
-    const single = stored.flatMap((entry) => (isCorrelationRule(entry.rule) ? [] : [entry.rule as unknown as Rule]));
+    const single = stored.flatMap((entry) => (isCorrelationRule(entry.rule) || isScheduledRule(entry.rule) ? [] : [entry.rule as unknown as Rule]));
     const next = compileRules(single);
     compiled = next;
     routing = signalRouting(single, correlations);

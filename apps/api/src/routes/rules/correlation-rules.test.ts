@@ -43,6 +43,19 @@ describe('/api/v1/rules with correlation documents', () => {
     expect(response.json().error.code).toBe('SIEM_API_RULE_CANNOT_RUN');
   });
 
+  it('saves a scheduled threshold rule and refuses one without a schedule', async () => {
+    const rule = {
+      id: '6a1c2b3d-0000-4000-8000-0000000000d1',
+      title: 'Many failures from one address',
+      scheduled: { type: 'query', query: 'event.outcome:failure', interval: '1m', lookback: '5m', threshold: { by: ['source.ip'], gt: 100 } },
+    };
+    expect((await send('POST', '/api/v1/rules', rule)).statusCode).toBe(201);
+    expect((await app.inject(`/api/v1/rules/${rule.id}`)).json()).toMatchObject({ enabled: true, scheduled: { type: 'query', query: 'event.outcome:failure' } });
+    const refused = await send('POST', '/api/v1/rules', { ...rule, id: '6a1c2b3d-0000-4000-8000-0000000000d2', scheduled: { type: 'query', lookback: '5m' } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details.pointer).toBe('/scheduled');
+  });
+
   it('refuses a bad correlation with the pointer of its fault and saves nothing', async () => {
     const before = (await app.inject('/api/v1/rules')).json().total;
     const response = await send('POST', '/api/v1/rules', { ...bruteForce, id: '6a1c2b3d-0000-4000-8000-0000000000c2', correlation: { ...bruteForce.correlation, timespan: '10 minutes' } });

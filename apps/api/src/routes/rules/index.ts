@@ -1,5 +1,18 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { RuleValidationError, compileRules, isCorrelationRule, parseSigmaYaml, ruleJsonSchema, validateCorrelationRule, validateRule, type CorrelationRule, type Rule } from '@siem/rules';
+import {
+  RuleValidationError,
+  compileRules,
+  isCorrelationRule,
+  isScheduledRule,
+  parseSigmaYaml,
+  ruleJsonSchema,
+  validateCorrelationRule,
+  validateRule,
+  validateScheduledRule,
+  type CorrelationRule,
+  type Rule,
+  type ScheduledRule,
+} from '@siem/rules';
 import { StoreError, type DetectionStore, type RuleDocument, type StoredRule } from '@siem/store';
 import { callerTenant } from '../../caller-tenant';
 import { ImportBody, RuleIdParams, RuleListQuerystring, TestBody } from './schema';
@@ -111,6 +124,7 @@ export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, { d
       const stored = await detection.getRule(ruleId);
       if (!stored) return notFound(reply, ruleId);
       if (isCorrelationRule(stored.rule)) return error(reply, 400, 'SIEM_API_RULE_CANNOT_RUN', 'A correlation runs in the alerting scheduler over the matches of its rules; try the rules it names.');
+      if (isScheduledRule(stored.rule)) return error(reply, 400, 'SIEM_API_RULE_CANNOT_RUN', 'A scheduled rule runs in the alerting scheduler; try its query with GET /api/v1/search.');
       rule = stored.rule as unknown as Rule;
     } else {
       try {
@@ -145,11 +159,12 @@ async function rawRuleRoutes(app: FastifyInstance, { detection }: { detection: D
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: RULE_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
-  const parse = (reply: FastifyReply, body: unknown): Rule | CorrelationRule | undefined => {
+  const parse = (reply: FastifyReply, body: unknown): Rule | CorrelationRule | ScheduledRule | undefined => {
     try {
       const text = typeof body === 'string' ? body : '';
       // A correlation is the same family of document with a `correlation` section instead of a detection; the alerting scheduler runs it.
-      return isCorrelationText(text) ? validateCorrelationRule(text) : validateRule(text);
+      const kind = documentKind(text);
+      return kind === 'correlation' ? validateCorrelationRule(text) : kind === 'scheduled' ? validateScheduledRule(text) : validateRule(text);
     } catch (failure) {
       if (failure instanceof RuleValidationError) {
         invalidRule(reply, failure);
@@ -181,12 +196,15 @@ async function rawRuleRoutes(app: FastifyInstance, { detection }: { detection: D
   });
 }
 
-function isCorrelationText(text: string): boolean {
-  if (!text.includes('"correlation"')) return false;
+/** Which family a rule document belongs to: a detection, or a `correlation` or `scheduled` section instead. */
+function documentKind(text: string): 'correlation' | 'scheduled' | 'detection' {
+  if (!text.includes('"correlation"') && !text.includes('"scheduled"')) return 'detection';
   try {
     const parsed = JSON.parse(text) as unknown;
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && 'correlation' in parsed && !('detection' in parsed);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || 'detection' in parsed) return 'detection';
+    if ('correlation' in parsed) return 'correlation';
+    return 'scheduled' in parsed ? 'scheduled' : 'detection';
   } catch {
-    return false;
+    return 'detection';
   }
 }
