@@ -3,7 +3,8 @@ import { createBus } from '@siem/bus';
 import { createEnricher } from '@siem/enrich';
 import { loadConfig } from '@siem/config';
 import { createInputRouter, loadParserRoutesFile, parseRoutePairs } from '@siem/parsers';
-import { createDetectionStore, createStore } from '@siem/store';
+import { createActionDispatcher } from '@siem/actions';
+import { createActionDeadLetterStore, createDetectionStore, createStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildWorker } from './build-worker';
 import { createWorkerDetection } from './detection/worker-detection';
@@ -78,6 +79,8 @@ if (cluster.isPrimary) {
   const producer = bus.producer();
   const metrics = new MetricsRegistry();
   answerMetricsRequests(metrics);
+  const deadLetters = createActionDeadLetterStore(config);
+  const actions = createActionDispatcher({ deadLetters, producer, logger, metrics });
   const worker = buildWorker(config, {
     consumer: bus.consumer({ index: Number(process.env[WORKER_SLOT_VARIABLE] ?? 0), count: config.processor.workers }),
     producer,
@@ -92,6 +95,7 @@ if (cluster.isPrimary) {
       // Downstream tools read alerts from Kafka; the embedded deployment has none, its API serves them.
       alertsTopic: bus.kind === 'kafka' ? { producer, topic: config.kafka.alertsTopic } : undefined,
       signalsTopic: { producer, topic: config.kafka.signalsTopic },
+      actions,
       logger,
       metrics,
     }),
@@ -101,6 +105,9 @@ if (cluster.isPrimary) {
     if (stopping) return;
     stopping = true;
     await worker.stop();
+    // Notifications still waiting become dead letters, to resend from the API.
+    await actions.stop();
+    await deadLetters.close();
     process.exit(0);
   };
   // The primary coordinates shutdown; a worker ignores the terminal's SIGINT and waits for it.
@@ -110,6 +117,7 @@ if (cluster.isPrimary) {
     if (message === SHUTDOWN_MESSAGE) void stop();
   });
   try {
+    await deadLetters.ensureReady();
     await worker.start();
     // The CPU spent starting up, so that what a run costs can be told apart from it.
     const cpu = process.cpuUsage();

@@ -49,7 +49,7 @@ describe('createDetector', () => {
     const rules = compileRules([corruptedMacRule]);
     const detector = createDetector({
       rules: () => rules,
-      store: { writeAlerts: async (alerts) => (written.push([...alerts]), { rejected: [] }) },
+      store: { writeAlerts: async (alerts) => (written.push([...alerts]), { rejected: [] }), mergeAlerts: async () => ({ rejected: [] }) },
       alertsTopic: { producer, topic: 'siem.alerts' },
       logger,
       metrics: new MetricsRegistry(),
@@ -94,7 +94,7 @@ describe('createDetector', () => {
       const detector = createDetector({
         rules: () => rules,
         routing: () => routing,
-        store: { writeAlerts: async (alerts) => (written.push(...alerts), { rejected: [] }) },
+        store: { writeAlerts: async (alerts) => (written.push(...alerts), { rejected: [] }), mergeAlerts: async () => ({ rejected: [] }) },
         signalsTopic: { producer, topic: 'siem.signals' },
         logger,
         metrics: new MetricsRegistry(),
@@ -112,7 +112,7 @@ describe('createDetector', () => {
   it('counts a rule set that throws and goes on without alerts for that event', async () => {
     const metrics = new MetricsRegistry();
     const throwing = { ...compileRules([]), match: () => { throw new Error('boom'); } } as CompiledRuleSet;
-    const detector = createDetector({ rules: () => throwing, store: { writeAlerts: async () => ({ rejected: [] }) }, logger, metrics });
+    const detector = createDetector({ rules: () => throwing, store: { writeAlerts: async () => ({ rejected: [] }), mergeAlerts: async () => ({ rejected: [] }) }, logger, metrics });
     const chunk = detector.begin();
     chunk.inspect(sshdEvent('x'), 'event-1');
     await chunk.flush();
@@ -188,5 +188,55 @@ describe('rule changes reach a running worker', () => {
     } finally {
       await detection.stop();
     }
+  });
+});
+
+describe('suppression and notifications in the worker', () => {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'siem-suppression-'));
+  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  it('merges the matches of a suppressed rule into one alert per host and window, across chunks and redelivery, and notifies once per alert', async () => {
+    const store = new EmbeddedDetectionStore({ dataDir: directory });
+    const suppressedRule = validateRule({
+      ...corruptedMacRule,
+      id: '7c1c2b3d-0000-4000-8000-0000000000d1',
+      suppression: { fields: ['host.name'], window: '1h' },
+      actions: [{ id: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/never' }],
+    });
+    const plainRule = validateRule({ ...corruptedMacRule, id: '7c1c2b3d-0000-4000-8000-0000000000d2', title: 'Plain', actions: [{ id: 'bus', type: 'kafka', topic: 'soc' }] });
+    const rules = compileRules([suppressedRule, plainRule]);
+    const dispatched: { id: string; rule: string }[] = [];
+    const detector = createDetector({
+      rules: () => rules,
+      store,
+      actions: { dispatch: (alert, rule) => void dispatched.push({ id: alert.id, rule: rule.id }) },
+      logger,
+      metrics: new MetricsRegistry(),
+    });
+    const run = async (events: [string, string][]) => {
+      const chunk = detector.begin();
+      for (const [eventId, host] of events) chunk.inspect({ ...sshdEvent('Corrupted MAC on input.'), host: { name: host } }, eventId);
+      await chunk.flush();
+    };
+    await run([
+      ['m1', 'bastion'],
+      ['m2', 'bastion'],
+      ['m3', 'jump'],
+    ]);
+    await run([['m4', 'bastion']]);
+    // A redelivered chunk: neither counted nor notified again.
+    await run([['m1', 'bastion']]);
+    const suppressed = (await store.searchAlerts({ ruleId: suppressedRule.id, size: 10 })).alerts;
+    expect(suppressed.map((found) => [found.alert.host, found.alert.alert.count, found.alert.alert.event_ids])).toEqual(
+      expect.arrayContaining([
+        [{ name: 'bastion' }, 3, ['m1', 'm2', 'm4']],
+        [{ name: 'jump' }, 1, ['m3']],
+      ]),
+    );
+    expect(suppressed).toHaveLength(2);
+    expect((await store.searchAlerts({ ruleId: plainRule.id, size: 10 })).total).toBe(4);
+    expect(dispatched.filter((entry) => entry.rule === suppressedRule.id).map((entry) => entry.id).sort()).toEqual(suppressed.map((found) => found.id).sort());
+    expect(dispatched.filter((entry) => entry.rule === plainRule.id)).toHaveLength(4);
+    await store.close();
   });
 });

@@ -1,14 +1,16 @@
 import type { BusProducer, BusRecord } from '@siem/bus';
-import { encodeSignal, signalOf, signalRouting, type CompiledRuleSet, type Signal, type SignalRouting } from '@siem/rules';
+import { encodeSignal, signalOf, signalRouting, type CompiledRuleSet, type Rule, type Signal, type SignalRouting } from '@siem/rules';
 import type { DetectionStore, StoredAlert } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import type { Detector } from '../process-chunk';
-import { buildAlert } from './alert-document';
+import { buildAlert, suppressAlert } from './alert-document';
 
 export interface DetectorDeps {
   /** The compiled enabled rules of the moment (they change between chunks without a restart). */
   readonly rules: () => CompiledRuleSet;
-  readonly store: Pick<DetectionStore, 'writeAlerts'>;
+  readonly store: Pick<DetectionStore, 'writeAlerts' | 'mergeAlerts'>;
+  /** Notifications of the alerts a chunk created (libs/actions' dispatcher: it queues, never waits on a receiver). */
+  readonly actions?: { dispatch(alert: StoredAlert, rule: Rule): void };
   /** Cluster mode: each alert also goes to this topic, for downstream tools. */
   readonly alertsTopic?: { readonly producer: BusProducer; readonly topic: string };
   /** Which rules feed correlations and which are muted; without it (or without signalsTopic) every match is an alert and no signal is sent. */
@@ -30,6 +32,9 @@ export function createDetector(deps: DetectorDeps): Detector {
   return {
     begin() {
       const alerts: StoredAlert[] = [];
+      // Matches of rules with suppression: the store merges them into one alert per group and window.
+      const suppressed: StoredAlert[] = [];
+      const rulesOf = new Map<string, Rule>();
       const signals: Signal[] = [];
       const routing = routingOf();
       let detectedAt: string | undefined;
@@ -48,7 +53,11 @@ export function createDetector(deps: DetectorDeps): Detector {
           for (const match of matches) {
             const fields = routing.feeds.get(match.rule.id);
             if (fields !== undefined) signals.push(signalOf(match.rule.id, match.rule.name, eventId, event, fields, Date.parse(detectedAt)));
-            if (!routing.muted.has(match.rule.id)) alerts.push(buildAlert(match.rule, eventId, event, detectedAt));
+            if (routing.muted.has(match.rule.id)) continue;
+            const built = buildAlert(match.rule, eventId, event, detectedAt);
+            const alert = match.rule.suppression ? suppressAlert(built, match.rule.id, match.rule.suppression, event) : built;
+            (match.rule.suppression ? suppressed : alerts).push(alert);
+            if (deps.actions && match.rule.actions?.length) rulesOf.set(alert.id, match.rule);
           }
         },
         async flush() {
@@ -57,16 +66,27 @@ export function createDetector(deps: DetectorDeps): Detector {
             await deps.signalsTopic.producer.send(deps.signalsTopic.topic, signals.map((signal) => ({ key: signal.eventId, value: encodeSignal(signal) })));
             signalled.inc({}, signals.length);
           }
-          if (alerts.length === 0) return;
-          const result = await deps.store.writeAlerts(alerts);
+          if (alerts.length === 0 && suppressed.length === 0) return;
+          const written = await deps.store.writeAlerts(alerts);
+          const merged = await deps.store.mergeAlerts(suppressed);
+          const all = alerts.concat(suppressed);
           if (deps.alertsTopic) {
-            const records: BusRecord[] = alerts.map(({ id, alert }) => ({ key: id, value: Buffer.from(JSON.stringify({ id, ...alert })) }));
+            const records: BusRecord[] = all.map(({ id, alert }) => ({ key: id, value: Buffer.from(JSON.stringify({ id, ...alert })) }));
             await deps.alertsTopic.producer.send(deps.alertsTopic.topic, records);
           }
-          raised.inc({}, alerts.length);
-          if (result.rejected.length > 0) {
-            rejected.inc({}, result.rejected.length);
-            deps.logger.error({ rejected: result.rejected.slice(0, 5), count: result.rejected.length }, 'The store refused alerts.');
+          raised.inc({}, all.length);
+          const refused = written.rejected.concat(merged.rejected);
+          if (refused.length > 0) {
+            rejected.inc({}, refused.length);
+            deps.logger.error({ rejected: refused.slice(0, 5), count: refused.length }, 'The store refused alerts.');
+          }
+          if (deps.actions && rulesOf.size > 0) {
+            // Only alerts this chunk created: a redelivered event or one more match of a suppressed group notifies no one again.
+            const created = new Set([...(written.created ?? []), ...(merged.created ?? [])]);
+            for (const alert of all) {
+              const rule = rulesOf.get(alert.id);
+              if (rule && created.delete(alert.id)) deps.actions.dispatch(alert, rule);
+            }
           }
         },
       };

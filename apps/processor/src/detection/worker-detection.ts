@@ -3,7 +3,7 @@ import type { CompiledRuleSet, RuleCounters } from '@siem/rules';
 import type { DetectionStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import type { Detector } from '../process-chunk';
-import { createDetector } from './detector';
+import { createDetector, type DetectorDeps } from './detector';
 import { watchRules } from './rule-watcher';
 
 export interface WorkerDetectionDeps {
@@ -13,6 +13,8 @@ export interface WorkerDetectionDeps {
   readonly alertsTopic?: { readonly producer: BusProducer; readonly topic: string };
   /** Matches of the rules that correlations name go here as signals, for the alerting scheduler. */
   readonly signalsTopic?: { readonly producer: BusProducer; readonly topic: string };
+  /** Sends each new alert to its rule's actions. */
+  readonly actions?: DetectorDeps['actions'];
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
 }
@@ -69,6 +71,7 @@ export function createWorkerDetection(deps: WorkerDetectionDeps): WorkerDetectio
     store: deps.store,
     alertsTopic: deps.alertsTopic,
     signalsTopic: deps.signalsTopic,
+    actions: deps.actions,
     logger: deps.logger,
     metrics: deps.metrics,
   });
