@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { ApiKeys, JwtVerifier, createKeyStore, ensureAdminKey } from '@siem/auth';
 import { loadConfig } from '@siem/config';
-import { createDetectionStore, createSavedSearchStore } from '@siem/store';
+import { createAuditStore, createDetectionStore, createSavedSearchStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildApi } from './build-api';
 import { poolReader } from './event-reader';
 import type { ReadHandlerData } from './read-pool/read-handler';
 import { ReadPool } from './read-pool/read-pool';
+import { readApiTls, type ApiTls } from './security/tls';
 
 const config = loadConfig();
 const logger = createLogger('api', config.log.level);
@@ -23,22 +24,32 @@ const savedSearches = createSavedSearchStore(config);
 const keyStore = createKeyStore(config);
 const keys = new ApiKeys(keyStore, { onBackgroundError: (error) => logger.warn({ err: error }, 'The last use of an API key could not be recorded.') });
 const { api } = config;
+const audit = createAuditStore(config);
+let tls: ApiTls | undefined;
+try {
+  tls = readApiTls(api);
+} catch (error) {
+  logger.fatal({ err: error }, 'The API could not start.');
+  process.exit(1);
+}
+const security = { ...api, audit, ...(tls ? { tls } : {}) };
 const jwt =
   api.jwks === undefined
     ? undefined
     : new JwtVerifier({ jwks: api.jwks, roleClaim: api.jwtRoleClaim, tenantClaim: api.jwtTenantClaim, ...(api.jwtIssuer ? { issuer: api.jwtIssuer } : {}), ...(api.jwtAudience ? { audience: api.jwtAudience } : {}) });
-const app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry(), detection, savedSearches, keys, ...(jwt ? { jwt } : {}), metricsPublic: api.metricsPublic });
+const app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry(), detection, savedSearches, keys, ...(jwt ? { jwt } : {}), metricsPublic: api.metricsPublic, security });
 
 try {
   await detection.ensureReady();
   await savedSearches.ensureReady();
   await keyStore.ensureReady();
+  await audit.ensureReady();
   const adminKey = await ensureAdminKey(keys, { dataDir: path.resolve(config.deployment.dataDir), ...(api.adminKey === undefined ? {} : { adminKey: api.adminKey }) });
   if (adminKey.created) logger.info({ file: adminKey.file }, 'The first admin key was created; it is in the file named here, readable only by this user.');
   // Searches start once the read workers have loaded the query parser and opened the store.
   await pool.ready();
   await app.listen({ host: config.api.host, port: config.api.port });
-  logger.info({ url: `http://${config.api.host}:${config.api.port}/api/v1/search`, store: config.deployment.store }, 'The API is listening.');
+  logger.info({ url: `${tls ? 'https' : 'http'}://${config.api.host}:${config.api.port}/api/v1/search`, store: config.deployment.store }, 'The API is listening.');
 } catch (error) {
   logger.fatal({ err: error }, 'The API could not start.');
   process.exit(1);
@@ -46,6 +57,7 @@ try {
 
 const shutdown = async () => {
   await app.close();
+  await audit.close();
   await pool.close();
   await detection.close();
   await savedSearches.close();
