@@ -63,6 +63,8 @@ describe('parser registry', () => {
       'proftpd',
       'squid',
       'iis',
+      'kernel_audit',
+      'snare',
     ]);
   });
 
@@ -159,6 +161,8 @@ const SEEDS = [
   '<30>device="SFW" date=2026-12-04 time=10:00:00 timezone="UTC" device_name="XG230" device_id=C01001K234RXPA1 log_id=010101600001 log_type="Firewall" log_component="Firewall Rule" log_subtype="Allowed" status="Allow" priority=Information src_ip=10.0.0.5 dst_ip=198.51.100.20 protocol="TCP" src_port=51000 dst_port=443',
   '1796378400.123    150 198.51.100.7 TCP_MISS/200 1234 GET http://www.example.com/index.html?a=1 alice HIER_DIRECT/192.0.2.80 text/html',
   '2026-12-04 10:00:00 192.0.2.80 GET /index.html a=1 443 alice 198.51.100.7 Mozilla/5.0+(Windows+NT+10.0) https://www.example.com/ 200 0 0 15',
+  'Dec  4 10:00:00 web-1 kernel: [12345.678901] audit: type=1400 audit(1796378400.123:42): apparmor="DENIED" operation="open" profile="/usr/sbin/cupsd" name="/etc/shadow" pid=1234 comm="cupsd" requested_mask="r" denied_mask="r" fsuid=0 ouid=0',
+  '<14>Dec  4 10:00:00 WS01 MSWinEventLog\t1\tSecurity\t1042\tFri Dec 04 10:00:00 2026\t4625\tMicrosoft-Windows-Security-Auditing\tN/A\tN/A\tFailure Audit\tWS01.example.com\tLogon\t\tAn account failed to log on.  Subject:  Security ID:  S-1-0-0  Account Name:  -  Logon Type:  3  Account For Which Logon Failed:  Security ID:  S-1-0-0  Account Name:  mallory  Account Domain:  EXAMPLE  Network Information:  Workstation Name:  WS02  Source Network Address:  203.0.113.9  Source Port:  51234\t-1',
 ];
 const ALPHABET = Buffer.from('<>[]{}"\\=:.- 0123456789TZ+aZ\n\r\t,\u00e9');
 

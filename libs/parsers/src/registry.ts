@@ -23,6 +23,8 @@ import { ciscoIosParser } from './network/cisco-ios';
 import { sonicwallParser } from './network/sonicwall';
 import { sophosXgParser } from './network/sophos-xg';
 import { postfixParser } from './mail/postfix';
+import { snareParser } from './windows-text/snare';
+import { kernelAuditParser } from './linux/kernel-audit';
 import { squidParser } from './web/squid';
 import { iisParser } from './web/iis';
 import { dovecotParser } from './mail/dovecot';
@@ -79,6 +81,8 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   proftpdParser,
   squidParser,
   iisParser,
+  kernelAuditParser,
+  snareParser,
 ];
 
 export interface ParserRegistry {

@@ -25,6 +25,8 @@ import { ciscoIosBodyParser, looksLikeCiscoIos } from './network/cisco-ios';
 import { sonicwallBodyParser } from './network/sonicwall';
 import { sophosXgBodyParser } from './network/sophos-xg';
 import { postfixBodyParser } from './mail/postfix';
+import { snareBodyParser } from './windows-text/snare';
+import { isKernelAuditRecord, kernelAuditBodyParser } from './linux/kernel-audit';
 import { squidBodyParser } from './web/squid';
 import { dovecotBodyParser } from './mail/dovecot';
 import { bindBodyParser } from './server/bind';
@@ -40,6 +42,8 @@ interface ChainLink {
   readonly programPrefixes?: readonly string[];
   /** Tried last, when neither a prefix nor the program chose a parser: a marker that sits after other text. */
   readonly matches?: (body: string) => boolean;
+  /** With `programs`: the program chooses this parser only for bodies that pass; otherwise the program's next link. */
+  readonly when?: (body: string) => boolean;
   readonly bodyParser: BodyParser<Record<string, never>>;
 }
 
@@ -70,6 +74,8 @@ function chainLinks(): readonly ChainLink[] {
       programs: ['sshd', 'sshd-session', 'sudo', 'su', 'useradd', 'userdel', 'usermod', 'groupadd', 'groupdel', 'passwd', 'chpasswd', 'unix_chkpwd'],
       bodyParser: linuxAuthBodyParser,
     },
+    { bodyPrefix: 'MSWinEventLog\t', programs: ['MSWinEventLog'], bodyParser: snareBodyParser },
+    { programs: ['kernel'], when: isKernelAuditRecord, bodyParser: kernelAuditBodyParser },
     { programs: ['kernel'], bodyParser: iptablesBodyParser },
     { programs: ['postfix'], programPrefixes: ['postfix/', 'postfix-'], bodyParser: postfixBodyParser },
     { programs: ['dovecot'], bodyParser: dovecotBodyParser },
@@ -85,6 +91,8 @@ interface CompiledChain {
   /** `initial` is the prefix's first character code, compared before the prefix itself: most bodies differ there. */
   readonly byPrefix: readonly { initial: number; prefix: string; parser: CompiledBodyParser }[];
   readonly byProgram: ReadonlyMap<string, CompiledBodyParser>;
+  /** Program links with a `when` test, tried before `byProgram`. */
+  readonly guardedByProgram: ReadonlyMap<string, readonly { when: (body: string) => boolean; parser: CompiledBodyParser }[]>;
   readonly byProgramPrefix: readonly { prefix: string; parser: CompiledBodyParser }[];
   readonly byTest: readonly { matches: (body: string) => boolean; parser: CompiledBodyParser }[];
 }
@@ -96,16 +104,21 @@ function compiledChain(context: ParserContext): CompiledChain {
   if (chain === undefined) {
     const byPrefix: { initial: number; prefix: string; parser: CompiledBodyParser }[] = [];
     const byProgram = new Map<string, CompiledBodyParser>();
+    const guardedByProgram = new Map<string, { when: (body: string) => boolean; parser: CompiledBodyParser }[]>();
     const byProgramPrefix: { prefix: string; parser: CompiledBodyParser }[] = [];
     const byTest: { matches: (body: string) => boolean; parser: CompiledBodyParser }[] = [];
     for (const link of chainLinks()) {
       const parser = compileBodyParser(link.bodyParser, context);
       if (link.bodyPrefix !== undefined) byPrefix.push({ initial: link.bodyPrefix.charCodeAt(0), prefix: link.bodyPrefix, parser });
-      for (const program of link.programs ?? []) byProgram.set(program, parser);
+      const when = link.when;
+      for (const program of link.programs ?? []) {
+        if (when === undefined) byProgram.set(program, parser);
+        else guardedByProgram.set(program, [...(guardedByProgram.get(program) ?? []), { when, parser }]);
+      }
       for (const prefix of link.programPrefixes ?? []) byProgramPrefix.push({ prefix, parser });
       if (link.matches !== undefined) byTest.push({ matches: link.matches, parser });
     }
-    chain = { byPrefix, byProgram, byProgramPrefix, byTest };
+    chain = { byPrefix, byProgram, guardedByProgram, byProgramPrefix, byTest };
     compiledChains.set(context, chain);
   }
   return chain;
@@ -115,6 +128,8 @@ function bodyParserFor(chain: CompiledChain, program: string | undefined, body: 
   const initial = body.charCodeAt(0);
   for (const link of chain.byPrefix) if (initial === link.initial && body.startsWith(link.prefix)) return link.parser;
   if (program !== undefined) {
+    const guarded = chain.guardedByProgram.get(program);
+    if (guarded !== undefined) for (const link of guarded) if (link.when(body)) return link.parser;
     const parser = chain.byProgram.get(program);
     if (parser !== undefined) return parser;
     for (const link of chain.byProgramPrefix) if (program.startsWith(link.prefix)) return link.parser;

@@ -1,0 +1,133 @@
+/**
+ * Windows events sent as syslog text in the Snare format, written by the
+ * Snare Agent for Windows and by NXLog's `to_syslog_snare()`: tab-separated
+ * fields after the `MSWinEventLog` tag, as Snare's documentation lists them:
+ *
+ *   MSWinEventLog <TAB> criticality <TAB> log name <TAB> Snare counter <TAB> Fri Dec 04 10:00:00 2026 <TAB> event id
+ *   <TAB> source <TAB> user <TAB> SID type <TAB> event type <TAB> computer <TAB> category <TAB> data <TAB> expanded message [<TAB> md5]
+ *
+ * The expanded message is Windows's rendered text ("An account failed to log
+ * on. Subject: Security ID: ... Account Name: ..."), with its line breaks and
+ * tabs flattened by the agent. The labels of the Security events the
+ * `windows` parser maps (4624, 4625, 4634, 4647, 4688, 4720, 4726, ...) are
+ * read back into the event data names Winlogbeat uses (`Account Name` under
+ * `New Logon` → `TargetUserName`, `Source Network Address` → `IpAddress`,
+ * ...), and the record then goes through the `windows` mapping, so a Snare
+ * line and the same event from Winlogbeat give the same ECS fields.
+ */
+import type { FieldsBodyParser } from '../body-format';
+import { mismatch, type Fields } from '../network/network-fields';
+import { defineSyslogBodyFormat } from '../network/syslog-body-format';
+import { parseIsoTimestamp } from '../time';
+import { mapWindowsObject } from '../windows';
+import type { JsonObject } from '../json-object';
+
+export const SNARE = 'snare';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const EVENT_TYPES: Readonly<Record<string, string>> = {
+  'Success Audit': 'AUDIT_SUCCESS', 'Failure Audit': 'AUDIT_FAILURE', Information: 'INFO', Warning: 'WARNING', Error: 'ERROR', Critical: 'CRITICAL', Verbose: 'VERBOSE',
+};
+const SEVERITIES: Readonly<Record<string, string>> = { Information: 'INFO', Warning: 'WARNING', Error: 'ERROR', Critical: 'CRITICAL', Verbose: 'VERBOSE' };
+
+const TARGET = { 'Security ID': 'TargetUserSid', 'Account Name': 'TargetUserName', 'Account Domain': 'TargetDomainName', 'Logon ID': 'TargetLogonId' };
+const SUBJECT = { 'Security ID': 'SubjectUserSid', 'Account Name': 'SubjectUserName', 'Account Domain': 'SubjectDomainName', 'Logon ID': 'SubjectLogonId' };
+
+/** Rendered section → label → event data name, as Windows names the values in the event's XML. */
+const SECTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  Subject: SUBJECT,
+  'Creator Subject': SUBJECT,
+  'Target Subject': TARGET,
+  'New Logon': TARGET,
+  'Account For Which Logon Failed': TARGET,
+  'Target Account': TARGET,
+  'New Account': TARGET,
+  'Logon Information': { 'Logon Type': 'LogonType', 'Elevated Token': 'ElevatedToken', 'Virtual Account': 'VirtualAccount' },
+  'Network Information': { 'Workstation Name': 'WorkstationName', 'Source Network Address': 'IpAddress', 'Source Port': 'IpPort' },
+  'Detailed Authentication Information': { 'Logon Process': 'LogonProcessName', 'Authentication Package': 'AuthenticationPackageName', 'Package Name (NTLM only)': 'LmPackageName', 'Key Length': 'KeyLength' },
+  'Failure Information': { 'Failure Reason': 'FailureReason', Status: 'Status', 'Sub Status': 'SubStatus' },
+  'Process Information': {
+    'New Process ID': 'NewProcessId', 'New Process Name': 'NewProcessName', 'Token Elevation Type': 'TokenElevationType', 'Mandatory Label': 'MandatoryLabel',
+    'Creator Process ID': 'ProcessId', 'Creator Process Name': 'ParentProcessName', 'Process Command Line': 'CommandLine', 'Caller Process ID': 'ProcessId', 'Caller Process Name': 'ProcessName',
+  },
+};
+/** Labels outside any section (4625's "Logon Type:" sits at the top level in older renderings). */
+const TOP_LEVEL: Readonly<Record<string, string>> = { 'Logon Type': 'LogonType' };
+/** In logoff events the only account is the one that logged off, rendered under "Subject". */
+const LOGOFF_EVENTS = new Set(['4634', '4647']);
+
+const LABELS = new Set<string>([...Object.keys(SECTIONS), ...Object.values(SECTIONS).flatMap((labels) => Object.keys(labels)), ...Object.keys(TOP_LEVEL)]);
+// Known labels, or any other "  Label:" after two spaces, which ends the value before it (labels the table does not map).
+const LABEL_PATTERN = new RegExp(
+  `(?:^|\\s)(${[...LABELS].sort((a, b) => b.length - a.length).map((label) => label.replace(/[()]/g, '\\$&')).join('|')}):|\\s{2,}([A-Z][A-Za-z()/-]*(?: [A-Za-z()/-]+){0,5}):(?=\\s|$)`,
+  'g',
+);
+
+/** The rendered message's `Label: value` pairs, read back into event data names. */
+function eventDataOf(message: string, eventId: string): Record<string, string> {
+  const data: Record<string, string> = {};
+  const found: { label: string; start: number; end: number }[] = [];
+  for (const match of message.matchAll(LABEL_PATTERN)) found.push({ label: match[1] ?? match[2] ?? '', start: match.index, end: match.index + match[0].length });
+  let section = '';
+  found.forEach((item, index) => {
+    if (SECTIONS[item.label] !== undefined) {
+      section = item.label;
+      return;
+    }
+    const next = found[index + 1];
+    const value = message.slice(item.end, next === undefined ? message.length : next.start).trim();
+    if (value.length === 0 && !LABELS.has(item.label)) {
+      // A section the table does not know ("Account That Was Locked Out:"): its labels must not land in the last known one.
+      section = item.label;
+      return;
+    }
+    const sectionName = LOGOFF_EVENTS.has(eventId) && section === 'Subject' ? 'New Logon' : section;
+    const name = SECTIONS[sectionName]?.[item.label] ?? TOP_LEVEL[item.label];
+    if (name !== undefined && value.length > 0 && data[name] === undefined) data[name] = value;
+  });
+  return data;
+}
+
+/** `Fri Dec 04 10:00:00 2026` → ISO 8601 without a zone. */
+function snareTime(text: string): string | undefined {
+  const match = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d\d:\d\d:\d\d) (\d{4})$/.exec(text);
+  if (match === null) return undefined;
+  const month = MONTHS.indexOf(match[1] ?? '') + 1;
+  return month === 0 ? undefined : `${match[4] ?? ''}-${String(month).padStart(2, '0')}-${(match[2] ?? '').padStart(2, '0')}T${match[3] ?? ''}`;
+}
+
+export const snareBodyParser: FieldsBodyParser = {
+  dataset: SNARE,
+  description: 'Windows events as syslog text in the Snare format (Snare Agent, NXLog to_syslog_snare): MSWinEventLog tab-separated fields and the rendered message, read back into event data and mapped as the windows parser maps Winlogbeat events.',
+  compile(_options, context) {
+    return (body) => {
+      const marker = body.indexOf('MSWinEventLog\t');
+      // Under a syslog header the tag is the program and the body starts at the criticality.
+      const text = marker >= 0 ? body.slice(marker + 14) : body.replace(/^\t/, '');
+      const fields = text.split('\t');
+      if (marker < 0 && !/^\d\t[^\t]+\t\d+\t/.test(text)) return undefined;
+      if (fields.length < 14) {
+        return mismatch(SNARE, `The Snare record has ${fields.length} tab-separated fields after MSWinEventLog where the format has at least 14; check that the agent sends the standard Snare format and that the line was not cut.`);
+      }
+      const [criticality, channel, counter, time, eventId, source, user, sidType, eventType, computer, category, , message] = fields as [string, string, string, string, string, string, string, string, string, string, string, string, string];
+      if (!/^\d{1,5}$/.test(eventId)) return mismatch(SNARE, `The Snare record's event id "${eventId}" is not a number; check the agent's field order.`);
+      const record: JsonObject = { EventID: Number(eventId), Channel: channel, SourceName: source, Hostname: computer, RecordNumber: counter, Category: category, Message: message.trim() };
+      const type = EVENT_TYPES[eventType];
+      if (type !== undefined) record.EventType = type;
+      const severity = SEVERITIES[eventType];
+      if (severity !== undefined) record.Severity = severity;
+      Object.assign(record, eventDataOf(message, eventId));
+      const mapped = mapWindowsObject(record) as Fields | undefined;
+      if (mapped === undefined) return mismatch(SNARE, 'The Snare record could not be mapped as a Windows event; check the agent\'s field order.');
+      const snare: Fields = { criticality: Number(criticality), sid_type: sidType };
+      if (user !== 'N/A' && user.length > 0) snare.user = user;
+      mapped.snare = snare;
+      const iso = snareTime(time);
+      const millis = iso === undefined ? Number.NaN : parseIsoTimestamp(iso, 0, iso.length, 'lenient', context.zone);
+      mapped['@timestamp'] = Number.isNaN(millis) ? time : millis;
+      return mapped;
+    };
+  },
+};
+
+export const snareParser = defineSyslogBodyFormat(snareBodyParser);
