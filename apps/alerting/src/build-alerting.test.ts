@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBus, type Bus } from '@siem/bus';
 import { loadConfig, type SiemConfig } from '@siem/config';
 import { encodeSignal, validateCorrelationRule, validateRule, type Signal } from '@siem/rules';
-import { EmbeddedDetectionStore, EmbeddedSchedulerStateStore } from '@siem/store';
+import { EmbeddedDetectionStore, EmbeddedSchedulerStateStore, EmbeddedStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildAlerting, type Alerting } from './build-alerting';
 
@@ -73,6 +73,7 @@ function start(config: SiemConfig, bus: Bus, holder: string, metrics = new Metri
     bus,
     detection: new EmbeddedDetectionStore({ dataDir: config.deployment.dataDir }),
     state: new EmbeddedSchedulerStateStore({ dataDir: config.deployment.dataDir }),
+    events: new EmbeddedStore({ dataDir: config.deployment.dataDir }),
     logger,
     metrics,
     holder,

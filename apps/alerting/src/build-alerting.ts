@@ -1,19 +1,26 @@
 import type { Bus } from '@siem/bus';
 import type { SiemConfig } from '@siem/config';
-import type { DetectionStore, SchedulerStateStore } from '@siem/store';
+import type { DetectionStore, EventStore, SchedulerStateStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import { correlationMetrics } from './correlation-metrics';
 import { createCorrelationRunner, type CorrelationRunner } from './correlation-runner';
 import { keepLease } from './lease-keeper';
+import { createScheduledRunner, scheduledMetrics, type ScheduledRunner } from './scheduled-runner';
 
 /** The names of the scheduler's lease and checkpoint; its consumer group is the processor's with `-alerting` (siem-processor-alerting). */
 export const SCHEDULER_LEASE = 'alerting-scheduler';
 export const CORRELATION_CHECKPOINT = 'correlations';
+export const SCHEDULED_CHECKPOINT = 'scheduled';
+const SCHEDULED_TICK_MS = 1000;
+const MAX_SCAN_EVENTS = 10_000;
+const MAX_NEW_TERMS_CANDIDATES = 1000;
 const SIGNAL_CHUNK = 5000;
 
 export interface AlertingDeps {
   readonly bus: Pick<Bus, 'consumer' | 'positions'>;
   readonly detection: DetectionStore;
+  /** The events, which scheduled rules query. */
+  readonly events: Pick<EventStore, 'search' | 'count' | 'ensureReady' | 'close'>;
   readonly state: SchedulerStateStore;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
@@ -41,16 +48,19 @@ export interface Alerting {
  */
 export function buildAlerting(config: SiemConfig, deps: AlertingDeps): Alerting {
   const metrics = correlationMetrics(deps.metrics);
+  const scheduled = scheduledMetrics(deps.metrics);
   const active = deps.metrics.gauge('siem_alerting_active', '1 while this scheduler holds the lease and runs the rules, 0 while it stands by.');
   const takeovers = deps.metrics.counter('siem_alerting_takeovers_total', 'Times this process took the scheduler lease.');
   active.set({}, 0);
   let runner: CorrelationRunner | undefined;
+  let scheduledRunner: ScheduledRunner | undefined;
 
   const stopRunner = async () => {
-    const current = runner;
+    const [current, currentScheduled] = [runner, scheduledRunner];
     runner = undefined;
+    scheduledRunner = undefined;
     active.set({}, 0);
-    await current?.stop();
+    await Promise.all([current?.stop(), currentScheduled?.stop()]);
   };
 
   const keeper = keepLease({
@@ -85,8 +95,33 @@ export function buildAlerting(config: SiemConfig, deps: AlertingDeps): Alerting 
           },
         },
       );
+      const nextScheduled = createScheduledRunner(
+        {
+          checkpointName: SCHEDULED_CHECKPOINT,
+          tickMs: SCHEDULED_TICK_MS,
+          runTimeoutMs: config.alerting.runTimeoutMs,
+          maxCatchUpRuns: config.alerting.maxCatchUpRuns,
+          concurrency: config.alerting.concurrency,
+          rulesPollMs: config.processor.rulesPollMs,
+          maxScanEvents: MAX_SCAN_EVENTS,
+          maxCandidates: MAX_NEW_TERMS_CANDIDATES,
+        },
+        {
+          events: deps.events,
+          detection: deps.detection,
+          state: deps.state,
+          logger: deps.logger,
+          metrics: scheduled,
+          onFenced: (error) => {
+            deps.logger.error({ err: error, code: error.code }, 'Another scheduler wrote the scheduled rules checkpoint: this one stops and gives its lease up.');
+            keeper.drop('fenced off by another scheduler');
+          },
+        },
+      );
       runner = next;
+      scheduledRunner = nextScheduled;
       await next.start();
+      await nextScheduled.start();
       active.set({}, 1);
     },
     onLost: stopRunner,
@@ -96,6 +131,7 @@ export function buildAlerting(config: SiemConfig, deps: AlertingDeps): Alerting 
     async start() {
       await deps.detection.ensureReady();
       await deps.state.ensureReady();
+      await deps.events.ensureReady();
       keeper.start();
     },
     async stop() {
@@ -103,6 +139,7 @@ export function buildAlerting(config: SiemConfig, deps: AlertingDeps): Alerting 
       await stopRunner();
       await deps.detection.close();
       await deps.state.close();
+      await deps.events.close();
     },
     status: () => ({ role: keeper.role(), storeFailing: keeper.storeFailing() }),
   };

@@ -4,6 +4,13 @@ import type { AlertDocument, StoredAlert } from '@siem/store';
 /** The ECS objects a group-by field may fill in the alert, so alerts are searched by host, user and address as single-event ones are. */
 const PIVOT_ROOTS = new Set(['host', 'user', 'source', 'destination', 'client', 'server', 'process', 'organization']);
 
+/** Puts each value whose dotted name starts with an ECS pivot object (`user.name`) into the document under that name. */
+export function addPivotFields(document: Record<string, unknown>, values: Readonly<Record<string, unknown>>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (PIVOT_ROOTS.has(name.split('.')[0]!) && name.includes('.')) setPath(document, name, value);
+  }
+}
+
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const parts = dotted.split('.');
   let current = target;
@@ -39,8 +46,6 @@ export function correlationAlertDocument(alert: CorrelationAlert, tags: readonly
       event_ids: alert.eventIds,
     },
   };
-  for (const [name, value] of Object.entries(alert.group)) {
-    if (PIVOT_ROOTS.has(name.split('.')[0]!) && name.includes('.')) setPath(document, name, value);
-  }
+  addPivotFields(document, alert.group);
   return { id: alert.id, alert: document as AlertDocument };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { createBus } from '@siem/bus';
 import { loadConfig } from '@siem/config';
-import { createDetectionStore, createSchedulerStateStore } from '@siem/store';
+import { createDetectionStore, createSchedulerStateStore, createStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildAlerting } from './build-alerting';
 import { serveHealth, type HealthServer } from './health-server';
@@ -12,7 +12,7 @@ const logger = createLogger('alerting', config.log.level);
 const bus = createBus(config, logger, 'alerting');
 const metrics = new MetricsRegistry();
 const holder = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-const alerting = buildAlerting(config, { bus, detection: createDetectionStore(config), state: createSchedulerStateStore(config), logger, metrics, holder });
+const alerting = buildAlerting(config, { bus, detection: createDetectionStore(config), state: createSchedulerStateStore(config), events: createStore(config, logger), logger, metrics, holder });
 
 let health: HealthServer | undefined;
 try {
