@@ -14,6 +14,7 @@ import { opsRoutes } from './routes/ops';
 import { ruleRoutes, type EventWindow } from './routes/rules';
 import { savedSearchRoutes } from './routes/saved-searches';
 import { searchRoutes } from './routes/search';
+import { registerTenantScope, tenantDetection, tenantSavedSearches } from './tenant-stores';
 import { registerSecurity, securityOptions, type SecurityOptions } from './security/register-security';
 
 export interface ApiDeps {
@@ -64,15 +65,18 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.register(keyRoutes, { prefix: '/api/v1', keys: deps.keys });
   app.register(searchRoutes, { prefix: '/api/v1', reader: deps.reader });
   app.register(analystRoutes, { prefix: '/api/v1', reader: deps.reader, exportMaxSeconds: security.exportMaxSeconds });
-  if (deps.savedSearches) app.register(savedSearchRoutes, { prefix: '/api/v1', savedSearches: deps.savedSearches });
+  // Rules, alerts and saved searches reach the routes confined to the caller's tenant (tenant-stores.ts).
+  registerTenantScope(app);
+  if (deps.savedSearches) app.register(savedSearchRoutes, { prefix: '/api/v1', savedSearches: tenantSavedSearches(deps.savedSearches) });
   if (deps.detection) {
+    const detection = tenantDetection(deps.detection);
     const events: EventWindow = async (range) => JSON.parse(await deps.reader.search({ q: '', ...range })).hits;
-    app.register(ruleRoutes, { prefix: '/api/v1', detection: deps.detection, events });
+    app.register(ruleRoutes, { prefix: '/api/v1', detection, events });
     const eventById = async (id: string, tenant: string, timestamp: string) => {
       const json = await deps.reader.getEvent(id, tenant, timestamp);
       return json === null ? null : (JSON.parse(json) as { event: Record<string, unknown> }).event;
     };
-    app.register(alertRoutes, { prefix: '/api/v1', detection: deps.detection, eventById });
+    app.register(alertRoutes, { prefix: '/api/v1', detection, eventById });
   }
   return app;
 }

@@ -17,6 +17,7 @@ export const ApiErrorCodes = {
   auditUnavailable: 'SIEM_API_AUDIT_UNAVAILABLE',
   exportTooLong: 'SIEM_API_EXPORT_TOO_LONG',
   tlsUnreadable: 'SIEM_API_TLS_UNREADABLE',
+  ruleExists: 'SIEM_API_RULE_EXISTS',
 } as const;
 
 export type ApiErrorCode = (typeof ApiErrorCodes)[keyof typeof ApiErrorCodes];

@@ -1,6 +1,7 @@
 import { compileRules, isCorrelationRule, isScheduledRule, signalRouting, type CompiledRuleSet, type Rule, type SignalRouting } from '@siem/rules';
 import type { DetectionStore } from '@siem/store';
 import type { Logger } from '@siem/telemetry';
+import { compileTenantRules } from './tenant-rules';
 
 export interface RuleWatcherOptions {
   readonly store: Pick<DetectionStore, 'listRules' | 'rulesRevision'>;
@@ -41,7 +42,7 @@ export function watchRules(options: RuleWatcherOptions): RuleWatcher {
     // Correlations and scheduled rules are the alerting scheduler's to run; correlations only say here which matches it needs.
     const correlations = stored.flatMap((entry) => (isCorrelationRule(entry.rule) ? [entry.rule] : []));
     const single = stored.flatMap((entry) => (isCorrelationRule(entry.rule) || isScheduledRule(entry.rule) ? [] : [entry.rule as unknown as Rule]));
-    const next = compileRules(single);
+    const next = compileTenantRules(single);
     compiled = next;
     routing = signalRouting(single, correlations);
     revision = latest;

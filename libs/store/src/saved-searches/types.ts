@@ -7,6 +7,8 @@ export interface SavedSearchInput {
   readonly to?: string;
   readonly sort?: 'asc' | 'desc';
   readonly fields?: readonly string[];
+  /** The tenant it belongs to; the API sets it to the caller's (absent: default). */
+  readonly tenant?: string;
 }
 
 export interface SavedSearch extends SavedSearchInput {

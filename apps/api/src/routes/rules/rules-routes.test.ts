@@ -36,7 +36,7 @@ const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'siem-rules-routes-'));
 const detection = new EmbeddedDetectionStore({ dataDir: directory });
 const app = Fastify();
 app.register(ruleRoutes, { prefix: '/api/v1', detection, events });
-const eventById = async (id: string, timestamp: string) => storedEvents.find((hit) => hit.id === id && hit.event['@timestamp'] === timestamp)?.event ?? null;
+const eventById = async (id: string, _tenant: string, timestamp: string) => storedEvents.find((hit) => hit.id === id && hit.event['@timestamp'] === timestamp)?.event ?? null;
 app.register(alertRoutes, { prefix: '/api/v1', detection, eventById });
 beforeAll(() => app.ready());
 afterAll(async () => {
@@ -173,7 +173,7 @@ describe('POST /api/v1/rules/test', () => {
     const response = await post('/api/v1/rules/test', { rule, from: '2026-06-01T00:00:00.000Z', to: '2026-06-01T23:59:59.999Z' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ scanned: 3, truncated: false, total: 1, events: [{ id: 'e3' }] });
-    expect(windowRequests.at(-1)).toEqual({ from: '2026-06-01T00:00:00.000Z', to: '2026-06-01T23:59:59.999Z', size: 10_000 });
+    expect(windowRequests.at(-1)).toEqual({ tenant: 'default', from: '2026-06-01T00:00:00.000Z', to: '2026-06-01T23:59:59.999Z', size: 10_000 });
     expect((await app.inject('/api/v1/rules')).json().total).toBe(rulesBefore);
     expect((await app.inject('/api/v1/alerts')).json().total).toBe(0);
   });
