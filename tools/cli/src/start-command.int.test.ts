@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,7 @@ function descendants(pid: number): number[] {
 }
 
 async function search(setup: PipelineEnv, query: string): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=1000&q=${encodeURIComponent(query)}`);
+  const response = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?size=1000&q=${encodeURIComponent(query)}`, { headers: setup.apiHeaders });
   return response.ok ? ((await response.json()) as { hits: unknown[] }).hits.length : -1;
 }
 
@@ -112,6 +112,30 @@ describe('siem start', () => {
     expect(exits.map((l) => [l.app, l.signal])).toEqual([['api', 'SIGKILL']]);
     for (const pid of [collector!, processor!, worker!]) expect(isAlive(pid)).toBe(true);
     expect(stack.logs().filter((l) => l.msg === 'The API is listening.').at(-1)!.pid).not.toBe(api);
+
+    await stopsCleanly(stack, descendants(stack.child.pid!), 'SIGTERM');
+  }, 240_000);
+
+  it('under npm start on a new data directory, prints the first admin key once, and the banner\'s curl and siem search work as printed', async () => {
+    const setup = await embeddedSetup('first-key');
+    const env = Object.fromEntries(Object.entries(setup.env).filter(([name]) => name !== 'SIEM_ADMIN_KEY'));
+    const stack = launch('npm', ['start'], { ...setup, env });
+    await ready(stack);
+    const file = path.join(env.SIEM_DATA_DIR!, 'admin.key');
+    const key = readFileSync(file, 'utf8').trim();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(stack.output().split(key).length - 1).toBe(1);
+
+    const banner = stack.output().split('\n');
+    const curl = banner.find((line) => line.includes('curl -sS -H "Authorization: ApiKey'))!.trim();
+    expect(curl).toContain(`$(cat ${file})`);
+    const answer = JSON.parse(execFileSync('sh', ['-c', curl], { cwd: root, encoding: 'utf8' })) as { total: number };
+    expect(answer.total).toBeGreaterThanOrEqual(0);
+    const siemSearch = banner.find((line) => line.includes('npx siem search'))!.trim();
+    const searched = execFileSync('sh', ['-c', siemSearch], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, encoding: 'utf8' });
+    expect(searched).toMatch(/\d+ of \d+ events/);
+    const refused = await fetch(`http://127.0.0.1:${setup.apiPort}/api/v1/search?q=hello`);
+    expect(refused.status).toBe(401);
 
     await stopsCleanly(stack, descendants(stack.child.pid!), 'SIGTERM');
   }, 240_000);
