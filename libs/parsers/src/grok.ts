@@ -25,7 +25,8 @@ import { setFlagsFromString } from 'node:v8';
 import { Type, type Static } from '@sinclair/typebox';
 import { parseError, ParserSetupError, type ParserSetupErrorCode } from './errors';
 import { GROK_PATTERNS } from './grok-patterns';
-import type { BodyParser, BodyParseResult, EcsFields } from './body-format';
+import type { BodyParseResult, EcsFields, FieldsBodyParser } from './body-format';
+import { withDateOption } from './date-option';
 import { defineBodyFormat } from './body-format';
 import { isForbiddenKey } from './keys';
 
@@ -408,7 +409,7 @@ function matchFields(pattern: CompiledGrokPattern, match: RegExpExecArray, prefi
   return fields;
 }
 
-export const grokBodyParser: BodyParser<GrokOptions> = {
+export const grokBodyParser: FieldsBodyParser<GrokOptions> = {
   dataset: GROK_PARSER,
   description:
     'Lines matched by user-defined grok expressions (%{PATTERN:field.name:int}, named captures) over the Logstash pattern library; the first matching expression wins.',
@@ -443,4 +444,4 @@ export const grokBodyParser: BodyParser<GrokOptions> = {
   },
 };
 
-export const grokParser = defineBodyFormat(grokBodyParser);
+export const grokParser = defineBodyFormat(withDateOption(grokBodyParser));

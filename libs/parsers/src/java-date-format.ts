@@ -180,3 +180,8 @@ export function parseJavaDate(text: string, pattern: string, zone: TimeZone, now
   const result = wallToUtc(dateUtc(year, month, day, hour, minute, second, millis), parts.zone ?? zone);
   return isValidTimeValue(result) ? result : undefined;
 }
+
+/** Whether the pattern uses only the letters this reader knows, for a check at start. */
+export function isSupportedJavaDatePattern(pattern: string): boolean {
+  return compiled(pattern) !== undefined;
+}

@@ -5,7 +5,8 @@
  * so mapping them to ECS is left to a later, vendor-aware stage.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { BodyParser, EcsFields } from './body-format';
+import type { EcsFields, FieldsBodyParser } from './body-format';
+import { withDateOption } from './date-option';
 import { defineBodyFormat } from './body-format';
 import { ParserSetupError } from './errors';
 import { fieldPath, setField } from './field-path';
@@ -48,7 +49,7 @@ function syntaxOf(options: KvOptionsType): KvSyntax {
   return { separator, assignment: options.assignment };
 }
 
-export const kvBody: BodyParser<KvOptionsType> = {
+export const kvBody: FieldsBodyParser<KvOptionsType> = {
   dataset: DATASET,
   description: 'Generic key=value lines, with a configurable separator and assignment and quoted values; the pairs go under a namespace field as strings.',
   optionsSchema: KvOptions,
@@ -74,4 +75,4 @@ export const kvBody: BodyParser<KvOptionsType> = {
   },
 };
 
-export const kvParser = defineBodyFormat(kvBody);
+export const kvParser = defineBodyFormat(withDateOption(kvBody));
