@@ -1,16 +1,18 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AuthError, registerAuth, type ApiKeys, type JwtVerifier } from '@siem/auth';
-import type { AgentRegistry, HealthPolicy } from '@siem/fleet';
-import type { DetectionStore, SavedSearchStore } from '@siem/store';
+import type { ActionDispatcher } from '@siem/actions';
+import type { ActionDeadLetterStore, DetectionStore, SavedSearchStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import { apiMetrics } from './api-metrics';
 import { ApiError, ApiErrorCodes, errorBody } from './errors';
 import type { EventReader } from './event-reader';
 import { registerOpenApi } from './openapi';
 import { JobError } from './read-pool/read-pool';
-import { agentRoutes } from './routes/agents';
+import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { analystRoutes } from './routes/analyst';
+import { attackRoutes } from './routes/attack';
+import { incidentRoutes } from './routes/incidents';
 import { keyRoutes } from './routes/keys';
 import { opsRoutes } from './routes/ops';
 import { ruleRoutes, type EventWindow } from './routes/rules';
@@ -27,12 +29,12 @@ export interface ApiDeps {
   readonly detection?: DetectionStore;
   /** Saved searches; without it the API serves no /saved-searches routes. */
   readonly savedSearches?: SavedSearchStore;
+  /** Notifications that failed for good, listed and resent at /actions/dead-letters; without it the API serves no /actions routes. */
+  readonly actions?: { readonly deadLetters: ActionDeadLetterStore; readonly dispatcher: Pick<ActionDispatcher, 'resend'> };
   /** The API keys every request is checked against; /keys manages them. */
   readonly keys: ApiKeys;
   /** Bearer tokens of an identity provider; without it only API keys are accepted. */
   readonly jwt?: JwtVerifier;
-  /** The fleet's registry and health policy; without it the API serves no /agents route. */
-  readonly agents?: { readonly registry: AgentRegistry; readonly policy: HealthPolicy; readonly now?: () => number };
   /** /metrics without a credential (SIEM_API_METRICS_PUBLIC). */
   readonly metricsPublic?: boolean;
   /** Limits, audit trail and TLS; unset ones take the configuration's defaults, and without `audit` nothing is audited. */
@@ -72,7 +74,6 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // Rules, alerts and saved searches reach the routes confined to the caller's tenant (tenant-stores.ts).
   registerTenantScope(app);
   if (deps.savedSearches) app.register(savedSearchRoutes, { prefix: '/api/v1', savedSearches: tenantSavedSearches(deps.savedSearches) });
-  if (deps.agents) app.register(agentRoutes, { prefix: '/api/v1', ...deps.agents });
   if (deps.detection) {
     const detection = tenantDetection(deps.detection);
     const events: EventWindow = async (range) => JSON.parse(await deps.reader.search({ q: '', ...range })).hits;
@@ -82,7 +83,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       return json === null ? null : (JSON.parse(json) as { event: Record<string, unknown> }).event;
     };
     app.register(alertRoutes, { prefix: '/api/v1', detection, eventById });
+    app.register(incidentRoutes, { prefix: '/api/v1', detection });
+    app.register(attackRoutes, { prefix: '/api/v1', detection });
   }
+  if (deps.actions) app.register(actionRoutes, { prefix: '/api/v1', ...deps.actions });
   return app;
 }
 

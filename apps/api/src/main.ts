@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { ApiKeys, JwtVerifier, createKeyStore, ensureAdminKey } from '@siem/auth';
-import { createBus } from '@siem/bus';
+import { createActionDispatcher } from '@siem/actions';
 import { loadConfig } from '@siem/config';
-import { createAuditStore, createDetectionStore, createSavedSearchStore } from '@siem/store';
+import { createActionDeadLetterStore, createAuditStore, createDetectionStore, createSavedSearchStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildApi } from './build-api';
-import { createFleet } from './fleet';
 import { poolReader } from './event-reader';
 import type { ReadHandlerData } from './read-pool/read-handler';
 import { ReadPool } from './read-pool/read-pool';
@@ -22,6 +21,10 @@ const pool = new ReadPool({
   logger,
 });
 const detection = createDetectionStore(config);
+const metrics = new MetricsRegistry();
+const deadLetters = createActionDeadLetterStore(config);
+// Resends webhook, Slack and syslog dead letters; Kafka ones need a bus producer, which the processor has.
+const actionDispatcher = createActionDispatcher({ deadLetters, logger, metrics });
 const savedSearches = createSavedSearchStore(config);
 const keyStore = createKeyStore(config);
 const keys = new ApiKeys(keyStore, { onBackgroundError: (error) => logger.warn({ err: error }, 'The last use of an API key could not be recorded.') });
@@ -39,15 +42,13 @@ const jwt =
   api.jwks === undefined
     ? undefined
     : new JwtVerifier({ jwks: api.jwks, roleClaim: api.jwtRoleClaim, tenantClaim: api.jwtTenantClaim, ...(api.jwtIssuer ? { issuer: api.jwtIssuer } : {}), ...(api.jwtAudience ? { audience: api.jwtAudience } : {}) });
-const fleet = createFleet(config, { bus: createBus(config, logger, 'api'), detection, logger });
-const agents = { registry: fleet.registry, policy: { missingAfterIntervals: api.agentMissingIntervals } };
-const app = buildApi({ reader: poolReader(pool), logger, metrics: new MetricsRegistry(), detection, savedSearches, keys, agents, ...(jwt ? { jwt } : {}), metricsPublic: api.metricsPublic, security });
+const app = buildApi({ reader: poolReader(pool), logger, metrics, detection, savedSearches, actions: { deadLetters, dispatcher: actionDispatcher }, keys, ...(jwt ? { jwt } : {}), metricsPublic: api.metricsPublic, security });
 
 try {
   await detection.ensureReady();
+  await deadLetters.ensureReady();
   await savedSearches.ensureReady();
   await keyStore.ensureReady();
-  await fleet.start();
   await audit.ensureReady();
   const adminKey = await ensureAdminKey(keys, { dataDir: path.resolve(config.deployment.dataDir), ...(api.adminKey === undefined ? {} : { adminKey: api.adminKey }) });
   if (adminKey.created) logger.info({ file: adminKey.file }, 'The first admin key was created; it is in the file named here, readable only by this user.');
@@ -62,10 +63,10 @@ try {
 
 const shutdown = async () => {
   await app.close();
-  await fleet.stop();
   await audit.close();
   await pool.close();
   await detection.close();
+  await deadLetters.close();
   await savedSearches.close();
   await keyStore.close();
   process.exit(0);
