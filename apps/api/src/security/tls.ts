@@ -17,7 +17,7 @@ export function readApiTls(api: SiemConfig['api']): ApiTls | undefined {
     if (api.tlsCa !== undefined) throw unreadable('SIEM_API_TLS_CA is set without SIEM_API_TLS_CERT and SIEM_API_TLS_KEY; client certificates need TLS.');
     return undefined;
   }
-  if (api.tlsCert === undefined || api.tlsKey === undefined) throw unreadable(`Only ${api.tlsCert ? 'SIEM_API_TLS_CERT' : 'SIEM_API_TLS_KEY'} is set; set both the certificate and its key.`);
+  if (api.tlsCert === undefined || api.tlsKey === undefined) throw unreadable(`${api.tlsCert ? 'SIEM_API_TLS_KEY' : 'SIEM_API_TLS_CERT'} is missing: set both the certificate (SIEM_API_TLS_CERT) and its key (SIEM_API_TLS_KEY).`);
   const cert = read('SIEM_API_TLS_CERT', api.tlsCert);
   const key = read('SIEM_API_TLS_KEY', api.tlsKey);
   if (api.tlsCa === undefined) return { cert, key };

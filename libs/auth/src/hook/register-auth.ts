@@ -28,12 +28,13 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     const permission = request.routeOptions.config?.permission;
     if (permission === 'public') return;
     const principal = await authenticate(request, options);
+    // Set before the role check, so a refused attempt is audited under the caller who made it.
+    request.principal = principal;
     if (permission !== undefined && !roleAllows(principal.role, permission)) {
       throw new AuthError(AuthErrorCodes.forbidden, `The role ${principal.role} may not do this (it needs ${permission}); use a key or token with a role that holds it.`, {
         details: { permission, role: principal.role },
       });
     }
-    request.principal = principal;
   });
 }
 
