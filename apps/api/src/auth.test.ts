@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeys, EmbeddedKeyStore, JwtVerifier } from '@siem/auth';
-import { EmbeddedDetectionStore, EmbeddedSavedSearchStore } from '@siem/store';
+import { EmbeddedAuditStore, EmbeddedDetectionStore, EmbeddedSavedSearchStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { testKeys, waitFor } from '@siem/testing';
 import type { FastifyInstance } from 'fastify';
@@ -26,7 +26,9 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'siem-auth-test-'));
 const keys = await testKeys();
 const detection = new EmbeddedDetectionStore({ dataDir: scratch });
 const savedSearches = new EmbeddedSavedSearchStore({ dataDir: scratch });
-const app = buildApi({ reader, logger, metrics: new MetricsRegistry(), detection, savedSearches, keys: keys.keys });
+const audit = new EmbeddedAuditStore({ dataDir: scratch });
+// Every optional dependency present, so every route group registers.
+const app = buildApi({ reader, logger, metrics: new MetricsRegistry(), detection, savedSearches, keys: keys.keys, security: { audit } });
 const declared: { method: string; url: string; permission: string | undefined }[] = [];
 // Added before the plugins load, so it sees every route they register.
 app.addHook('onRoute', (route) => {
@@ -40,6 +42,7 @@ afterAll(async () => {
   await app.close();
   await detection.close();
   await savedSearches.close();
+  await audit.close();
   await keys.close();
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -55,7 +58,7 @@ describe('every route declares a permission', () => {
   it('walks every route of a fully wired API: none without a permission, public only health, readiness and the API docs', () => {
     expect(declared.length).toBeGreaterThan(30);
     expect(declared.filter((route) => route.permission === undefined)).toEqual([]);
-    for (const url of ['/api/v1/search', '/api/v1/keys', '/api/v1/rules', '/api/v1/alerts', '/api/v1/saved-searches', '/metrics']) {
+    for (const url of ['/api/v1/search', '/api/v1/keys', '/api/v1/rules', '/api/v1/alerts', '/api/v1/saved-searches', '/api/v1/audit', '/metrics']) {
       expect(declared.map((route) => route.url)).toContain(url);
     }
     const publicUrls = new Set(declared.filter((route) => route.permission === 'public').map((route) => route.url));
