@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AuthError, registerAuth, type ApiKeys, type JwtVerifier } from '@siem/auth';
+import type { AgentRegistry, HealthPolicy } from '@siem/fleet';
 import type { ActionDispatcher } from '@siem/actions';
 import type { ActionDeadLetterStore, DetectionStore, SavedSearchStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
@@ -8,6 +9,7 @@ import { ApiError, ApiErrorCodes, errorBody } from './errors';
 import type { EventReader } from './event-reader';
 import { registerOpenApi } from './openapi';
 import { JobError } from './read-pool/read-pool';
+import { agentRoutes } from './routes/agents';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { analystRoutes } from './routes/analyst';
@@ -35,6 +37,8 @@ export interface ApiDeps {
   readonly keys: ApiKeys;
   /** Bearer tokens of an identity provider; without it only API keys are accepted. */
   readonly jwt?: JwtVerifier;
+  /** The fleet's registry and health policy; without it the API serves no /agents route. */
+  readonly agents?: { readonly registry: AgentRegistry; readonly policy: HealthPolicy; readonly now?: () => number };
   /** /metrics without a credential (SIEM_API_METRICS_PUBLIC). */
   readonly metricsPublic?: boolean;
   /** Limits, audit trail and TLS; unset ones take the configuration's defaults, and without `audit` nothing is audited. */
@@ -74,6 +78,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // Rules, alerts and saved searches reach the routes confined to the caller's tenant (tenant-stores.ts).
   registerTenantScope(app);
   if (deps.savedSearches) app.register(savedSearchRoutes, { prefix: '/api/v1', savedSearches: tenantSavedSearches(deps.savedSearches) });
+  if (deps.agents) app.register(agentRoutes, { prefix: '/api/v1', ...deps.agents });
   if (deps.detection) {
     const detection = tenantDetection(deps.detection);
     const events: EventWindow = async (range) => JSON.parse(await deps.reader.search({ q: '', ...range })).hits;

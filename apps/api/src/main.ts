@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { ApiKeys, JwtVerifier, createKeyStore, ensureAdminKey } from '@siem/auth';
+import { createBus } from '@siem/bus';
 import { createActionDispatcher } from '@siem/actions';
 import { loadConfig } from '@siem/config';
 import { createActionDeadLetterStore, createAuditStore, createDetectionStore, createSavedSearchStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildApi } from './build-api';
+import { createFleet } from './fleet';
 import { poolReader } from './event-reader';
 import type { ReadHandlerData } from './read-pool/read-handler';
 import { ReadPool } from './read-pool/read-pool';
@@ -42,13 +44,16 @@ const jwt =
   api.jwks === undefined
     ? undefined
     : new JwtVerifier({ jwks: api.jwks, roleClaim: api.jwtRoleClaim, tenantClaim: api.jwtTenantClaim, ...(api.jwtIssuer ? { issuer: api.jwtIssuer } : {}), ...(api.jwtAudience ? { audience: api.jwtAudience } : {}) });
-const app = buildApi({ reader: poolReader(pool), logger, metrics, detection, savedSearches, actions: { deadLetters, dispatcher: actionDispatcher }, keys, ...(jwt ? { jwt } : {}), metricsPublic: api.metricsPublic, security });
+const fleet = createFleet(config, { bus: createBus(config, logger, 'api'), detection, logger });
+const agents = { registry: fleet.registry, policy: { missingAfterIntervals: api.agentMissingIntervals } };
+const app = buildApi({ reader: poolReader(pool), logger, metrics, detection, savedSearches, actions: { deadLetters, dispatcher: actionDispatcher }, keys, agents, ...(jwt ? { jwt } : {}), metricsPublic: api.metricsPublic, security });
 
 try {
   await detection.ensureReady();
   await deadLetters.ensureReady();
   await savedSearches.ensureReady();
   await keyStore.ensureReady();
+  await fleet.start();
   await audit.ensureReady();
   const adminKey = await ensureAdminKey(keys, { dataDir: path.resolve(config.deployment.dataDir), ...(api.adminKey === undefined ? {} : { adminKey: api.adminKey }) });
   if (adminKey.created) logger.info({ file: adminKey.file }, 'The first admin key was created; it is in the file named here, readable only by this user.');
@@ -63,6 +68,7 @@ try {
 
 const shutdown = async () => {
   await app.close();
+  await fleet.stop();
   await audit.close();
   await pool.close();
   await detection.close();
