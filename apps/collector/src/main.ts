@@ -5,6 +5,7 @@ import { EdgePipelines, readEdgeConfigFile } from '@siem/edge';
 import { RAW_HEADERS } from '@siem/schema';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildCollector } from './build-collector';
+import { createHeartbeatSender } from './heartbeat-sender';
 import { collectorIdentity } from './identity';
 
 const config = loadConfig();
@@ -31,6 +32,19 @@ try {
   const edge = edgeFile === undefined ? undefined : new EdgePipelines(await readEdgeConfigFile(edgeFile), { name: identity.id, hostname: identity.hostname, type: identity.role });
   const collector = buildCollector(config, { producer, spool, logger, metrics, ...(edge && { edge }) });
   const inputs = await collector.start();
+  const heartbeat = createHeartbeatSender({
+    producer,
+    topic: config.kafka.agentsTopic,
+    identity,
+    tenant: 'default',
+    intervalS: config.collector.heartbeatIntervalS,
+    spool,
+    spoolMaxBytes: config.collector.spoolMb * 1024 * 1024,
+    inputs: () => inputs.map((input) => input.address),
+    configVersion: () => collector.edge.version,
+    logger,
+  });
+  heartbeat.start();
   logger.info({ inputs: inputs.map((i) => i.address), metrics: `${config.collector.host}:${config.collector.metricsPort}/metrics`, topic: config.kafka.rawTopic, bus: bus.kind }, 'The collector is listening.');
 
   let stopping = false;
@@ -38,6 +52,7 @@ try {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'Stopping the collector: closing inputs and sending buffered records.');
+    heartbeat.stop();
     await collector.stop();
     await spool.close();
     await producer.disconnect();
