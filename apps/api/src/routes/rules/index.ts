@@ -13,6 +13,7 @@ import {
   type Rule,
   type ScheduledRule,
 } from '@siem/rules';
+import { ActionError, validateActions } from '@siem/actions';
 import { StoreError, type DetectionStore, type RuleDocument, type StoredRule } from '@siem/store';
 import { callerTenant } from '../../caller-tenant';
 import { ImportBody, RuleIdParams, RuleListQuerystring, TestBody } from './schema';
@@ -164,10 +165,17 @@ async function rawRuleRoutes(app: FastifyInstance, { detection }: { detection: D
       const text = typeof body === 'string' ? body : '';
       // A correlation is the same family of document with a `correlation` section instead of a detection; the alerting scheduler runs it.
       const kind = documentKind(text);
-      return kind === 'correlation' ? validateCorrelationRule(text) : kind === 'scheduled' ? validateScheduledRule(text) : validateRule(text);
+      const rule = kind === 'correlation' ? validateCorrelationRule(text) : kind === 'scheduled' ? validateScheduledRule(text) : validateRule(text);
+      // A rule whose actions could never be sent is refused now, not found out at its first alert.
+      validateActions((rule as { actions?: unknown }).actions);
+      return rule;
     } catch (failure) {
       if (failure instanceof RuleValidationError) {
         invalidRule(reply, failure);
+        return undefined;
+      }
+      if (failure instanceof ActionError) {
+        error(reply, 400, failure.code, failure.message);
         return undefined;
       }
       throw failure;
