@@ -49,7 +49,7 @@ afterEach(async () => {
   for (const directory of directories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
 });
 
-async function deployment(): Promise<{ config: SiemConfig; bus: Bus; detection: EmbeddedDetectionStore }> {
+async function deployment(env: Record<string, string> = {}): Promise<{ config: SiemConfig; bus: Bus; detection: EmbeddedDetectionStore }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'siem-alerting-'));
   directories.push(dataDir);
   const config = loadConfig({
@@ -60,20 +60,22 @@ async function deployment(): Promise<{ config: SiemConfig; bus: Bus; detection: 
     SIEM_ALERTING_LATENESS_MS: '300',
     SIEM_ALERTING_CHECKPOINT_MS: '200',
     SIEM_RULES_POLL_MS: '100',
+    ...env,
   });
   const bus = createBus(config, logger, 'test');
   await bus.ensureTopics();
   const detection = new EmbeddedDetectionStore({ dataDir });
-  await detection.saveRules([failedRule, acceptedRule, failures, bruteForce] as never);
+  await detection.saveRules([failedRule, acceptedRule, failures, { ...bruteForce, actions: [{ type: 'webhook', url: 'http://127.0.0.1:9/hook' }] }] as never);
   return { config, bus, detection };
 }
 
-function start(config: SiemConfig, bus: Bus, holder: string, metrics = new MetricsRegistry()): Alerting {
+function start(config: SiemConfig, bus: Bus, holder: string, metrics = new MetricsRegistry(), dispatched: string[] = []): Alerting {
   const alerting = buildAlerting(config, {
     bus,
     detection: new EmbeddedDetectionStore({ dataDir: config.deployment.dataDir }),
     state: new EmbeddedSchedulerStateStore({ dataDir: config.deployment.dataDir }),
     events: new EmbeddedStore({ dataDir: config.deployment.dataDir }),
+    actions: { dispatch: (alert, rule) => dispatched.push(`${rule.id}/${alert.id}`) },
     logger,
     metrics,
     holder,
@@ -105,7 +107,8 @@ describe('the alerting scheduler on the embedded bus and store', { timeout: 30_0
   it('raises exactly one alert for 5 failures then a success, none for 4, and one per user', async () => {
     const { config, bus, detection } = await deployment();
     const metrics = new MetricsRegistry();
-    const alerting = start(config, bus, 'only', metrics);
+    const dispatched: string[] = [];
+    const alerting = start(config, bus, 'only', metrics, dispatched);
     await alerting.start();
     const base = Date.now() - 120_000;
     await send(bus, config.kafka.signalsTopic, [...attempt('alice', '203.0.113.7', 5, base), ...attempt('bob', '203.0.113.8', 4, base), ...attempt('carol', '198.51.100.9', 6, base)]);
@@ -125,6 +128,8 @@ describe('the alerting scheduler on the embedded bus and store', { timeout: 30_0
       correlation: { type: 'temporal_ordered', value: 2 },
     });
     expect(alerting.status()).toEqual({ role: 'active', storeFailing: false });
+    // The correlation's actions are notified once per alert; the failures correlation has none.
+    expect(dispatched.sort()).toEqual(alerts.map((alert) => `${bruteForce.id}/${alert.id}`).sort());
     expect(metrics.render()).toContain('siem_alerting_signals_total 18');
     expect(metrics.render()).toContain(`siem_alerting_alerts_total{rule_id="${bruteForce.id}"} 2`);
   });
@@ -133,14 +138,15 @@ describe('the alerting scheduler on the embedded bus and store', { timeout: 30_0
     const { config, bus, detection } = await deployment();
     const base = Date.now() - 60_000;
     const signals = attempt('dave', '192.0.2.10', 5, base);
-    const first = start(config, bus, 'first');
+    const dispatched: string[] = [];
+    const first = start(config, bus, 'first', new MetricsRegistry(), dispatched);
     await first.start();
     await send(bus, config.kafka.signalsTopic, signals.slice(0, 5));
     await expect.poll(() => first.status().role, { timeout: 5000 }).toBe('active');
     await new Promise((resolve) => setTimeout(resolve, 800));
     await first.stop();
     running.splice(running.indexOf(first), 1);
-    const second = start(config, bus, 'second');
+    const second = start(config, bus, 'second', new MetricsRegistry(), dispatched);
     await second.start();
     await send(bus, config.kafka.signalsTopic, signals.slice(5));
     await expect.poll(async () => (await correlationAlerts(detection)).length, { timeout: 10_000 }).toBe(1);
@@ -148,6 +154,7 @@ describe('the alerting scheduler on the embedded bus and store', { timeout: 30_0
     await send(bus, config.kafka.signalsTopic, signals);
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(await correlationAlerts(detection)).toHaveLength(1);
+    expect(dispatched).toHaveLength(1);
   });
 
   it('lets one of two schedulers work; the other takes over when it stops, without a second alert', async () => {
@@ -168,6 +175,17 @@ describe('the alerting scheduler on the embedded bus and store', { timeout: 30_0
     await expect.poll(async () => (await correlationAlerts(detection)).length, { timeout: 10_000 }).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await correlationAlerts(detection)).map((alert) => (alert.alert.user as { name: string }).name).sort()).toEqual(['erin', 'frank']);
+  });
+
+  it('keeps at most SIEM_ALERTING_MAX_GROUPS groups per rule, evicting the stalest, and counts it in its metrics', async () => {
+    const { config, bus } = await deployment({ SIEM_ALERTING_MAX_GROUPS: '2' });
+    const metrics = new MetricsRegistry();
+    const alerting = start(config, bus, 'only', metrics);
+    await alerting.start();
+    const base = Date.now() - 60_000;
+    await send(bus, config.kafka.signalsTopic, ['u1', 'u2', 'u3', 'u4'].flatMap((user, i) => attempt(user, `192.0.2.${20 + i}`, 2, base + i * 10_000).slice(0, 2)));
+    await expect.poll(() => metrics.render(), { timeout: 10_000 }).toContain(`siem_alerting_groups_evicted_total{rule_id="${failures.id}"} 2`);
+    expect(metrics.render()).toContain(`siem_alerting_groups{rule_id="${failures.id}"} 2`);
   });
 
   it('counts records that are not signals and goes on', async () => {

@@ -2,6 +2,7 @@ import type { Bus } from '@siem/bus';
 import type { SiemConfig } from '@siem/config';
 import type { DetectionStore, EventStore, SchedulerStateStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
+import type { AlertActions } from './correlation-alert';
 import { correlationMetrics } from './correlation-metrics';
 import { createCorrelationRunner, type CorrelationRunner } from './correlation-runner';
 import { keepLease } from './lease-keeper';
@@ -24,6 +25,8 @@ export interface AlertingDeps {
   readonly state: SchedulerStateStore;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
+  /** Notifications of the alerts whose rule has `actions`. */
+  readonly actions?: AlertActions;
   /** This process's name in the lease: unique per process. */
   readonly holder: string;
 }
@@ -89,6 +92,7 @@ export function buildAlerting(config: SiemConfig, deps: AlertingDeps): Alerting 
           state: deps.state,
           logger: deps.logger,
           metrics,
+          actions: deps.actions,
           onFenced: (error) => {
             deps.logger.error({ err: error, code: error.code }, 'Another scheduler wrote the correlation checkpoint: this one stops and gives its lease up.');
             keeper.drop('fenced off by another scheduler');
@@ -112,6 +116,7 @@ export function buildAlerting(config: SiemConfig, deps: AlertingDeps): Alerting 
           state: deps.state,
           logger: deps.logger,
           metrics: scheduled,
+          actions: deps.actions,
           onFenced: (error) => {
             deps.logger.error({ err: error, code: error.code }, 'Another scheduler wrote the scheduled rules checkpoint: this one stops and gives its lease up.');
             keeper.drop('fenced off by another scheduler');

@@ -1,6 +1,11 @@
 import { attackFromTags, type CorrelationAlert } from '@siem/rules';
 import type { AlertDocument, StoredAlert } from '@siem/store';
 
+/** Where alerts with `actions` on their rule are notified (libs/actions' dispatcher: it queues and never waits). */
+export interface AlertActions {
+  dispatch(alert: StoredAlert, rule: { readonly id: string; readonly title: string; readonly level: string; readonly actions?: readonly unknown[] }): void;
+}
+
 /** The ECS objects a group-by field may fill in the alert, so alerts are searched by host, user and address as single-event ones are. */
 const PIVOT_ROOTS = new Set(['host', 'user', 'source', 'destination', 'client', 'server', 'process', 'organization']);
 

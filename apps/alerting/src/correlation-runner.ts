@@ -2,7 +2,7 @@ import type { Bus, ConsumedMessage } from '@siem/bus';
 import { CorrelationEngine, CorrelationStateError, RuleValidationError, decodeSignal, isCorrelationRule, type CorrelationAlert, type CorrelationRule, type Signal } from '@siem/rules';
 import { StoreError, StoreErrorCodes, type DetectionStore, type SchedulerStateStore, type StoredAlert } from '@siem/store';
 import type { Logger } from '@siem/telemetry';
-import { correlationAlertDocument } from './correlation-alert';
+import { correlationAlertDocument, type AlertActions } from './correlation-alert';
 import type { CorrelationMetrics } from './correlation-metrics';
 import { EventClock, type EventClockState } from './event-clock';
 
@@ -34,6 +34,8 @@ export interface CorrelationRunnerDeps {
   readonly metrics: CorrelationMetrics;
   /** Called when the checkpoint was written by someone else: this process lost its lease and must stop. */
   readonly onFenced: (error: StoreError) => void;
+  /** Notifies the alerts a correlation with `actions` created (not those written again after a restart). */
+  readonly actions?: AlertActions;
   readonly wallClock?: () => number;
 }
 
@@ -89,6 +91,7 @@ export function createCorrelationRunner(options: CorrelationRunnerOptions, deps:
   let engine = new CorrelationEngine([]);
   let tags = new Map<string, readonly string[]>();
   let muted = new Set<string>();
+  let byId = new Map<string, CorrelationRule>();
   let revision: string | undefined;
   let positions: Record<string, string> = {};
   let version = 0;
@@ -126,6 +129,7 @@ export function createCorrelationRunner(options: CorrelationRunnerOptions, deps:
     engine = next;
     tags = new Map(correlations.map((rule) => [rule.id, rule.tags ?? []]));
     muted = mutedCorrelations(correlations);
+    byId = new Map(correlations.map((rule) => [rule.id, rule]));
     revision = latest;
     deps.metrics.rules.set({}, correlations.length);
     log.info({ correlations: correlations.length, revision: latest }, 'Loaded the enabled correlation rules.');
@@ -203,6 +207,11 @@ export function createCorrelationRunner(options: CorrelationRunnerOptions, deps:
       const result = await deps.detection.writeAlerts(unwritten);
       if (result.rejected.length > 0) log.error({ rejected: result.rejected.slice(0, 5), count: result.rejected.length }, 'The store refused correlation alerts.');
       for (const alert of unwritten) deps.metrics.alerts.inc({ rule_id: alert.alert.rule.id });
+      const created = new Set(result.created ?? []);
+      for (const alert of unwritten) {
+        const rule = byId.get(alert.alert.rule.id);
+        if (deps.actions && rule?.actions?.length && created.has(alert.id)) deps.actions.dispatch(alert, rule);
+      }
       log.info({ alerts: unwritten.length, ids: unwritten.slice(0, 10).map((alert) => alert.id) }, 'Wrote correlation alerts.');
       unwritten = [];
       return true;

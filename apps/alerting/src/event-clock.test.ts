@@ -12,16 +12,18 @@ describe('EventClock', () => {
     expect(clock.now(4000)).toBe(50_000);
   });
 
-  it('is held back by the active partition that is behind, so partitions read in turns are not late', () => {
+  it('is held back by the active partition that is behind, so partitions read in turns are not late, and not by a quiet one', () => {
     const clock = new EventClock(1000);
     clock.observe('0', 600_000, 1000);
     clock.observe('1', 30_000, 1001);
     expect(clock.now(1001)).toBe(30_000);
     clock.observe('1', 590_000, 1002);
     expect(clock.now(1002)).toBe(590_000);
-    // Partition 1 goes quiet: its time runs on from its newest signal at wall speed.
+    // Partition 1 goes quiet: it no longer holds the active partition 0 back.
     clock.observe('0', 700_000, 1500);
-    expect(clock.now(2100)).toBe(590_000 + 1098);
+    expect(clock.now(2100)).toBe(700_000);
+    // Both quiet: the furthest of them, run on at wall speed.
+    expect(clock.now(3000)).toBe(700_000 + 1500);
   });
 
   it('waits idleMs after the first signal for partitions never heard from, and until a backlog partition delivered', () => {

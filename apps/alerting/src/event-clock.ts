@@ -3,10 +3,11 @@
  * downtime, or from a file of old lines, are judged by when they happened.
  *
  * Each input (a partition of the signals topic) that delivered within the last `idleMs` is
- * active and its time is the newest signal it delivered; an idle input is assumed to keep up
- * and its time runs on at wall speed from its newest signal. The clock is the slowest input's
- * time. So partitions read in turns (a backlog, a burst of old lines) hold each other back,
- * while a partition with nothing to say does not stop the others. Inputs known to exist but
+ * active and its time is the newest signal it delivered. While any input is active, the clock
+ * is the slowest active input's time: partitions read in turns (a backlog, a burst of old
+ * lines) hold each other back. When all are idle, each is assumed to keep up, its time running
+ * on at wall speed from its newest signal, and the clock is the furthest of those (never past
+ * the wall clock while signals are not from the future). A quiet partition stops no one. Inputs known to exist but
  * not heard from yet hold the clock for `idleMs` after the first signal of any input, and
  * inputs with a backlog at start until they delivered.
  */
@@ -63,13 +64,17 @@ export class EventClock {
       if (until > wallNow) return undefined;
       this.awaited.delete(input);
     }
-    let slowest: number | undefined;
+    let slowestActive: number | undefined;
+    let idleTime: number | undefined;
     for (const { newest, seenAt } of this.inputs.values()) {
-      const idle = wallNow - seenAt >= this.idleMs;
-      const time = idle ? newest + (wallNow - seenAt) : newest;
-      if (slowest === undefined || time < slowest) slowest = time;
+      if (wallNow - seenAt < this.idleMs) {
+        if (slowestActive === undefined || newest < slowestActive) slowestActive = newest;
+      } else {
+        const time = newest + (wallNow - seenAt);
+        if (idleTime === undefined || time > idleTime) idleTime = time;
+      }
     }
-    return slowest;
+    return slowestActive ?? idleTime;
   }
 
   state(): EventClockState {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { createActionDispatcher } from '@siem/actions';
 import { createBus } from '@siem/bus';
 import { loadConfig } from '@siem/config';
-import { createDetectionStore, createSchedulerStateStore, createStore } from '@siem/store';
+import { createActionDeadLetterStore, createDetectionStore, createSchedulerStateStore, createStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildAlerting } from './build-alerting';
 import { serveHealth, type HealthServer } from './health-server';
@@ -12,11 +13,14 @@ const logger = createLogger('alerting', config.log.level);
 const bus = createBus(config, logger, 'alerting');
 const metrics = new MetricsRegistry();
 const holder = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-const alerting = buildAlerting(config, { bus, detection: createDetectionStore(config), state: createSchedulerStateStore(config), events: createStore(config, logger), logger, metrics, holder });
+const actionsProducer = bus.producer();
+const actions = createActionDispatcher({ deadLetters: createActionDeadLetterStore(config), producer: actionsProducer, logger, metrics });
+const alerting = buildAlerting(config, { bus, detection: createDetectionStore(config), state: createSchedulerStateStore(config), events: createStore(config, logger), actions, logger, metrics, holder });
 
 let health: HealthServer | undefined;
 try {
   await bus.ensureTopics();
+  await actionsProducer.connect();
   await alerting.start();
 } catch (error) {
   logger.fatal({ err: error, code: (error as { code?: string }).code }, 'The alerting scheduler could not prepare its topics or stores.');
@@ -35,6 +39,8 @@ const shutdown = async (signal: string) => {
   stopping = true;
   logger.info({ signal }, 'Stopping the alerting scheduler: it checkpoints and gives its lease up.');
   await alerting.stop();
+  await actions.stop();
+  await actionsProducer.disconnect();
   await health?.close();
   process.exit(0);
 };

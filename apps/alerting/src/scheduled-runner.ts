@@ -2,7 +2,7 @@ import { parseQuery, type QueryAst, type QueryNode } from '@siem/query';
 import { GroupCounter, attackFromTags, durationMs, isScheduledRule, passesThreshold, runsBetween, scheduledAlertId, type RunGroup, type ScheduledRule } from '@siem/rules';
 import { StoreError, StoreErrorCodes, type AlertDocument, type DetectionStore, type EventStore, type SchedulerStateStore, type StoredAlert } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
-import { addPivotFields } from './correlation-alert';
+import { addPivotFields, type AlertActions } from './correlation-alert';
 
 export interface ScheduledRunnerOptions {
   readonly checkpointName: string;
@@ -24,6 +24,8 @@ export interface ScheduledRunnerDeps {
   readonly logger: Logger;
   readonly metrics: ScheduledMetrics;
   readonly onFenced: (error: StoreError) => void;
+  /** Notifies the alerts a rule with `actions` created (not those written again by a repeated run). */
+  readonly actions?: AlertActions;
   readonly wallClock?: () => number;
 }
 
@@ -161,7 +163,9 @@ export function createScheduledRunner(options: ScheduledRunnerOptions, deps: Sch
       }
       if (groups.length > 0) {
         const alerts = groups.map((group) => alertOf(rule, runAt, fields, group));
-        await Promise.race([deps.detection.writeAlerts(alerts), deadline]);
+        const result = await Promise.race([deps.detection.writeAlerts(alerts), deadline]);
+        const created = new Set(result.created ?? []);
+        if (deps.actions && rule.actions?.length) for (const alert of alerts) if (created.has(alert.id)) deps.actions.dispatch(alert, rule);
         deps.metrics.alerts.inc({ rule_id: rule.id }, alerts.length);
         log.info({ ruleId: rule.id, runAt: new Date(runAt).toISOString(), alerts: alerts.length }, 'A scheduled rule raised alerts.');
       }
