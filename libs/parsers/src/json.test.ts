@@ -1,6 +1,7 @@
 import type { RawRecord } from '@siem/schema';
 import { describe, expect, it } from 'vitest';
 import { createJsonParser, MAX_JSON_DEPTH } from './json';
+import { createParser } from './registry';
 import type { ParserConfig } from './types';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -293,5 +294,43 @@ describe('json: a string `log` field (Fluent Bit, Docker json-file)', () => {
   it('does not replace a message the line has', () => {
     const result = parse('{"log":"raw text","message":"the message"}');
     expect(result).toMatchObject({ ok: true, event: { message: 'the message', event: { original: '{"log":"raw text","message":"the message"}' } } });
+  });
+});
+
+describe('json: fields that clash with ECS types, and common time fields', () => {
+  const parser = createParser('json', { now: () => new Date('2026-12-04T12:00:00.000Z') });
+  const parseLine = (line: string) => {
+    const result = parser.parse({ payload: Buffer.from(line), receivedAt: '2026-12-04T12:00:00.000Z', sourceAddress: '192.0.2.1', input: 'http' });
+    if (!result.ok) throw new Error(result.error.message);
+    return result.event as Record<string, any>;
+  };
+
+  it('json – a plain value where ECS has an object ("user": "alice", "url": "...") goes under the namespace', () => {
+    const event = parseLine('{"user":"alice","url":"https://www.example.com/a","event":"login","host":"web-1","source":"198.51.100.7","message":"hi"}');
+    expect(event.json).toEqual({ user: 'alice', url: 'https://www.example.com/a', event: 'login', host: 'web-1', source: '198.51.100.7' });
+    expect(event.user).toBeUndefined();
+    expect(event.url).toBeUndefined();
+    expect(event.event.dataset).toBe('json');
+    expect(event.message).toBe('hi');
+  });
+
+  it('json – ECS objects stay where they are', () => {
+    const event = parseLine('{"user":{"name":"alice"},"url":{"original":"https://www.example.com/"}}');
+    expect(event.user).toEqual({ name: 'alice' });
+    expect(event.url).toEqual({ original: 'https://www.example.com/' });
+  });
+
+  it('json – @timestamp from time, timestamp, ts or date when the line has none', () => {
+    expect(parseLine('{"time":"2026-12-04T10:00:00Z","msg":"a"}')['@timestamp']).toBe('2026-12-04T10:00:00.000Z');
+    expect(parseLine('{"timestamp":"2026-12-04 10:00:01"}')['@timestamp']).toBe('2026-12-04T10:00:01.000Z');
+    expect(parseLine('{"ts":1796378402.5}')['@timestamp']).toBe('2026-12-04T10:00:02.500Z');
+    expect(parseLine('{"date":1796378403000}')['@timestamp']).toBe('2026-12-04T10:00:03.000Z');
+    const kept = parseLine('{"@timestamp":"2026-12-04T09:00:00Z","time":"2026-12-04T10:00:00Z"}');
+    expect(kept['@timestamp']).toBe('2026-12-04T09:00:00.000Z');
+    expect(kept.json.time).toBe('2026-12-04T10:00:00Z');
+  });
+
+  it('json – a common time field that is no time leaves the receive time', () => {
+    expect(parseLine('{"date":"tomorrow","ts":"n/a"}')['@timestamp']).toBe('2026-12-04T12:00:00.000Z');
   });
 });

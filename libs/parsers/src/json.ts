@@ -15,6 +15,7 @@ import { ParserSetupError } from './errors';
 import { assignMerged, decodeJsonObject, finishJsonEvent, isJsonObject, type JsonObject } from './json-object';
 import { resolveParserOptions } from './options';
 import type { Parser, ParserConfig, ParserDefinition, ParseResult } from './types';
+import { formatIsoTimestamp, isValidTimeValue, parseIsoTimestamp, type TimeZone } from './time';
 import { mapWindowsObject, WINDOWS_PARSER } from './windows';
 
 export { MAX_JSON_DEPTH } from './json-object';
@@ -73,7 +74,7 @@ export function parseJsonLine(
   const windows = mapWindowsObject(fields);
   if (windows !== undefined) return { ok: true, event: finishJsonEvent(windows, line, record, context, WINDOWS_PARSER) };
 
-  return { ok: true, event: finishJsonEvent(moveCustomFields(fields, namespacePath), line, record, context, JSON_PARSER) };
+  return { ok: true, event: finishJsonEvent(moveCustomFields(fields, namespacePath, context.zone), line, record, context, JSON_PARSER) };
 }
 
 /**
@@ -81,18 +82,23 @@ export function parseJsonLine(
  * carries the namespace object (an event shipped twice) has it merged rather
  * than nested a second time.
  */
-function moveCustomFields(fields: JsonObject, namespacePath: readonly string[]): JsonObject {
+function moveCustomFields(fields: JsonObject, namespacePath: readonly string[], zone: TimeZone): JsonObject {
   const [root, ...rest] = namespacePath;
   if (root === undefined) return fields;
   const custom: JsonObject = {};
   const result: JsonObject = {};
   for (const key of Object.keys(fields)) {
     const value = fields[key];
-    if (ECS_TOP_LEVEL_FIELDS.has(key)) result[key] = value;
+    // An ECS field set given as a plain value ("user": "alice", "url": "https://...") would break the store's mapping: it is the sender's own field.
+    if (ECS_TOP_LEVEL_FIELDS.has(key) && (ECS_VALUE_FIELDS.has(key) || isJsonObject(value))) result[key] = value;
     else if (key === root && rest.length === 0 && isJsonObject(value)) mergeInto(custom, value);
     else assignMerged(custom, key, value);
   }
   if (Object.keys(custom).length === 0) return result;
+  if (result['@timestamp'] === undefined) {
+    const time = timeFromCommonField(custom, zone);
+    if (time !== undefined) result['@timestamp'] = time;
+  }
   let parent = result;
   for (const segment of namespacePath.slice(0, -1)) {
     const child: JsonObject = {};
@@ -101,6 +107,25 @@ function moveCustomFields(fields: JsonObject, namespacePath: readonly string[]):
   }
   parent[namespacePath[namespacePath.length - 1] ?? root] = custom;
   return result;
+}
+
+/** ECS top-level fields whose value is not an object; a string `log` (Fluent Bit, Docker) becomes the message further on. */
+const ECS_VALUE_FIELDS: ReadonlySet<string> = new Set(['@timestamp', 'message', 'tags', 'log']);
+/** Where applications put the time when they write no `@timestamp`, in the order they are tried. */
+const COMMON_TIME_FIELDS = ['time', 'timestamp', 'ts', 'date', 'datetime', '@t'] as const;
+/** Epoch numbers below this are seconds, above it milliseconds (as for CEF). */
+const SECONDS_LIMIT = 100_000_000_000;
+
+/** `@timestamp` from the first common time field that reads as ISO 8601 or an epoch; zoneless times are read in `zone`. */
+function timeFromCommonField(custom: JsonObject, zone: TimeZone): string | undefined {
+  for (const name of COMMON_TIME_FIELDS) {
+    const value = custom[name];
+    let millis = Number.NaN;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) millis = value < SECONDS_LIMIT ? Math.round(value * 1000) : Math.round(value);
+    else if (typeof value === 'string' && value.length >= 10 && value.length <= 40) millis = parseIsoTimestamp(value, 0, value.length, 'lenient', zone);
+    if (isValidTimeValue(millis)) return formatIsoTimestamp(millis);
+  }
+  return undefined;
 }
 
 function mergeInto(target: JsonObject, source: JsonObject): void {
