@@ -34,3 +34,4 @@ export { sysmonLinuxBodyParser, SYSMON_LINUX } from './sysmon-linux';
 export { cefBody } from './cef';
 export { leefBody } from './leef';
 export { kvBody, KvOptions } from './kv';
+export { renderParserCatalog } from './catalog';
