@@ -56,11 +56,18 @@ interface Delivery {
   readonly action: Action;
   readonly ruleId: string;
   readonly alertId: string;
+  readonly tenant: string;
   readonly payload: string;
 }
 
 const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
 const DURATION_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** The alert's tenant, `organization.id`, as the processor copies it from the event; `default` without one. */
+function tenantOf(alert: StoredAlert): string {
+  const id = (alert.alert.organization as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' && id !== '' ? id : 'default';
+}
 
 function windowMs(window: string): number {
   return Number(window.slice(0, -1)) * (DURATION_MS[window.slice(-1)] ?? Number.NaN);
@@ -125,6 +132,7 @@ export function createActionDispatcher(deps: ActionDispatcherDeps): ActionDispat
       failed_at: new Date(now()).toISOString(),
       rule_id: delivery.ruleId,
       alert_id: delivery.alertId,
+      tenant: delivery.tenant,
       action: delivery.action,
       payload: delivery.payload,
       attempts,
@@ -208,7 +216,7 @@ export function createActionDispatcher(deps: ActionDispatcherDeps): ActionDispat
           throttled.inc({ type: action.type });
           continue;
         }
-        const delivery: Delivery = { action, ruleId: rule.id, alertId: alert.id, payload: payloadOf(action, alert, rule) };
+        const delivery: Delivery = { action, ruleId: rule.id, alertId: alert.id, tenant: tenantOf(alert), payload: payloadOf(action, alert, rule) };
         if (stopped || queue.length >= queueLimit) {
           void bury(delivery, stopped ? 'stopped' : 'queue_full', stopped ? 'The dispatcher was stopping.' : `More than ${queueLimit} notifications were waiting.`, 0);
           continue;
@@ -221,7 +229,7 @@ export function createActionDispatcher(deps: ActionDispatcherDeps): ActionDispat
     async resend(id) {
       const letter = await deps.deadLetters.get(id);
       if (!letter) throw new ActionError(ActionErrorCodes.deadLetterNotFound, `No dead letter has the id ${id}; list them with GET /api/v1/actions/dead-letters.`, { retryable: false });
-      await send({ action: letter.action as unknown as Action, ruleId: letter.rule_id, alertId: letter.alert_id, payload: letter.payload });
+      await send({ action: letter.action as unknown as Action, ruleId: letter.rule_id, alertId: letter.alert_id, tenant: letter.tenant, payload: letter.payload });
       sent.inc({ type: letter.action.type });
       await deps.deadLetters.remove(id);
     },

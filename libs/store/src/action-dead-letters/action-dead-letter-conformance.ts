@@ -14,10 +14,11 @@ export function describeActionDeadLetterConformance(name: string, makeStore: () 
       await store?.close();
     });
 
-    const letter = (ruleId: string, failedAt: string): ActionDeadLetter => ({
+    const letter = (ruleId: string, failedAt: string, tenant = 'default'): ActionDeadLetter => ({
       id: randomUUID(),
       failed_at: failedAt,
       rule_id: ruleId,
+      tenant,
       alert_id: `alert-${randomUUID()}`,
       action: { id: 'pager', type: 'webhook', url: 'http://127.0.0.1:9/hook' },
       payload: '{"alert_id":"a"}',
@@ -39,6 +40,15 @@ export function describeActionDeadLetterConformance(name: string, makeStore: () 
       expect(await store.remove(older.id)).toBe(false);
       expect(await store.get(older.id)).toBeUndefined();
       expect((await store.list({ size: 1, ruleId })).letters).toHaveLength(1);
+    });
+
+    it("lists a tenant's dead letters only", async () => {
+      const ruleId = `rule-${randomUUID()}`;
+      const ours = letter(ruleId, '2026-05-01T10:00:00.000Z', 'acme');
+      await store.add(ours);
+      await store.add(letter(ruleId, '2026-05-01T10:01:00.000Z', 'globex'));
+      expect((await store.list({ size: 10, ruleId, tenant: 'acme' })).letters.map((found) => found.id)).toEqual([ours.id]);
+      expect((await store.list({ size: 10, ruleId })).total).toBe(2);
     });
   });
 }

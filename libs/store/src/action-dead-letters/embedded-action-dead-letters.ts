@@ -6,7 +6,7 @@ import { storeErrorFrom, unavailable } from '../embedded/sqlite-errors';
 import type { ActionDeadLetter, ActionDeadLetterPage, ActionDeadLetterStore } from './types';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS action_dead_letters (id TEXT PRIMARY KEY, failed_at TEXT NOT NULL, rule_id TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS action_dead_letters (id TEXT PRIMARY KEY, failed_at TEXT NOT NULL, rule_id TEXT NOT NULL, tenant TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS action_dead_letters_by_time ON action_dead_letters (failed_at);
 `;
 
@@ -32,14 +32,17 @@ export class EmbeddedActionDeadLetterStore implements ActionDeadLetterStore {
 
   async add(letter: ActionDeadLetter): Promise<void> {
     this.run('Keeping a failed notification', () =>
-      this.db().prepare('INSERT OR REPLACE INTO action_dead_letters (id, failed_at, rule_id, doc) VALUES (?, ?, ?, ?)').run(letter.id, letter.failed_at, letter.rule_id, JSON.stringify(letter)),
+      this.db()
+        .prepare('INSERT OR REPLACE INTO action_dead_letters (id, failed_at, rule_id, tenant, doc) VALUES (?, ?, ?, ?, ?)')
+        .run(letter.id, letter.failed_at, letter.rule_id, letter.tenant, JSON.stringify(letter)),
     );
   }
 
-  async list({ size, ruleId }: { size: number; ruleId?: string }): Promise<ActionDeadLetterPage> {
+  async list({ size, ruleId, tenant }: { size: number; ruleId?: string; tenant?: string }): Promise<ActionDeadLetterPage> {
     return this.read('Listing failed notifications', (db) => {
-      const where = ruleId === undefined ? '' : 'WHERE rule_id = ?';
-      const params = ruleId === undefined ? [] : [ruleId];
+      const conditions = [...(ruleId === undefined ? [] : ['rule_id = ?']), ...(tenant === undefined ? [] : ['tenant = ?'])];
+      const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+      const params = [...(ruleId === undefined ? [] : [ruleId]), ...(tenant === undefined ? [] : [tenant])];
       const total = db.prepare(`SELECT count(*) FROM action_dead_letters ${where}`).pluck().get(...params) as number;
       const docs = db.prepare(`SELECT doc FROM action_dead_letters ${where} ORDER BY failed_at DESC, id DESC LIMIT ?`).pluck().all(...params, size) as string[];
       return { total, letters: docs.map((doc) => JSON.parse(doc) as ActionDeadLetter) };

@@ -13,7 +13,7 @@ export interface OpenSearchActionDeadLetterOptions {
 /** The letter is kept whole and unmapped, but for the keys it is listed by. */
 const mappings = {
   dynamic: false,
-  properties: { id: { type: 'keyword' }, failed_at: { type: 'date' }, rule_id: { type: 'keyword' } },
+  properties: { id: { type: 'keyword' }, failed_at: { type: 'date' }, rule_id: { type: 'keyword' }, tenant: { type: 'keyword' } },
 };
 
 /** Dead letters of notifications in one OpenSearch index beside the alerts. */
@@ -40,9 +40,10 @@ export class OpenSearchActionDeadLetterStore implements ActionDeadLetterStore {
     await this.attempt(StoreErrorCodes.unavailable, 'Keeping a failed notification', () => this.client.index({ index: this.index, id: letter.id, body: letter as never, refresh: 'wait_for' }));
   }
 
-  async list({ size, ruleId }: { size: number; ruleId?: string }): Promise<ActionDeadLetterPage> {
+  async list({ size, ruleId, tenant }: { size: number; ruleId?: string; tenant?: string }): Promise<ActionDeadLetterPage> {
     return this.attempt(StoreErrorCodes.searchFailed, 'Listing failed notifications', async () => {
-      const query = ruleId === undefined ? { match_all: {} } : { term: { rule_id: ruleId } };
+      const filter = [...(ruleId === undefined ? [] : [{ term: { rule_id: ruleId } }]), ...(tenant === undefined ? [] : [{ term: { tenant } }])];
+      const query = { bool: { filter } };
       const response = await this.client.search({
         index: this.index,
         body: { query, sort: [{ failed_at: { order: 'desc' } }, { id: { order: 'desc' } }], size, track_total_hits: true } as never,

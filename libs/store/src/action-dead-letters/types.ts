@@ -8,6 +8,8 @@ export interface ActionDeadLetter {
   readonly failed_at: string;
   readonly rule_id: string;
   readonly alert_id: string;
+  /** The alert's tenant (`organization.id`): only its callers list and resend it. */
+  readonly tenant: string;
   /** The action as the rule declared it (a webhook's secret included: the API leaves it out). */
   readonly action: Readonly<Record<string, unknown>> & { readonly id: string; readonly type: string };
   /** What was to be sent: the body, or the syslog message. */
@@ -26,7 +28,7 @@ export interface ActionDeadLetterPage {
 export interface ActionDeadLetterStore {
   ensureReady(): Promise<void>;
   add(letter: ActionDeadLetter): Promise<void>;
-  list(options: { readonly size: number; readonly ruleId?: string }): Promise<ActionDeadLetterPage>;
+  list(options: { readonly size: number; readonly ruleId?: string; readonly tenant?: string }): Promise<ActionDeadLetterPage>;
   get(id: string): Promise<ActionDeadLetter | undefined>;
   /** False when there was none (another resend took it first). */
   remove(id: string): Promise<boolean>;

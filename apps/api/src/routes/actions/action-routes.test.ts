@@ -62,7 +62,7 @@ describe('/api/v1/actions/dead-letters', () => {
     const list = (await app.inject('/api/v1/actions/dead-letters?rule=r-dl')).json();
     expect(list.total).toBe(1);
     const [letter] = list.letters;
-    expect(letter).toMatchObject({ rule_id: 'r-dl', alert_id: 'alert-1', attempts: 1, action: { id: 'hook', type: 'webhook', url } });
+    expect(letter).toMatchObject({ rule_id: 'r-dl', alert_id: 'alert-1', tenant: 'default', attempts: 1, action: { id: 'hook', type: 'webhook', url } });
     expect(letter.error).toMatch(/HTTP 503/);
     expect(JSON.stringify(letter)).not.toContain(secret);
     expect(JSON.stringify(letter)).not.toContain('Bearer token');
@@ -79,6 +79,23 @@ describe('/api/v1/actions/dead-letters', () => {
     const gone = await app.inject({ method: 'POST', url: `/api/v1/actions/dead-letters/${letter.id}/resend` });
     expect(gone.statusCode).toBe(404);
     expect(gone.json().error.code).toBe('SIEM_ACTION_DEAD_LETTER_NOT_FOUND');
+  });
+
+  it("hides another tenant's dead letters from the list and from resend", async () => {
+    await deadLetters.add({
+      id: 'globex-letter',
+      failed_at: '2026-05-01T10:00:00.000Z',
+      rule_id: 'r-globex',
+      alert_id: 'alert-g',
+      tenant: 'globex',
+      action: { id: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/' },
+      payload: '{}',
+      attempts: 5,
+      error: 'HTTP 503',
+    });
+    expect((await app.inject('/api/v1/actions/dead-letters?rule=r-globex')).json().total).toBe(0);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/actions/dead-letters/globex-letter/resend' })).statusCode).toBe(404);
+    expect(await deadLetters.get('globex-letter')).toBeDefined();
   });
 
   it('declares alerts:read to list and alerts:write to resend', () => {

@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import '@siem/auth';
 import { ActionError, ActionErrorCodes, type ActionDispatcher } from '@siem/actions';
 import type { ActionDeadLetter, ActionDeadLetterStore } from '@siem/store';
+import { callerTenant } from '../../caller-tenant';
 import { answerStoreError } from '../rules';
 
 export interface ActionRoutesOptions {
@@ -27,6 +28,7 @@ const Letter = Type.Object({
   failed_at: Type.String(),
   rule_id: Type.String(),
   alert_id: Type.String(),
+  tenant: Type.String(),
   action: Type.Record(Type.String(), Type.Unknown(), { description: 'The action as declared, without its secret and headers.' }),
   attempts: Type.Integer(),
   error: Type.String(),
@@ -36,8 +38,8 @@ const ErrorReply = Type.Object({ error: Type.Object({ code: Type.String(), messa
 
 /** A dead letter as listed: secrets and headers (which may carry tokens) stay in the store. */
 function listed(letter: ActionDeadLetter) {
-  const { secret: _secret, headers: _headers, ...action } = letter.action as Record<string, unknown>;
-  return { id: letter.id, failed_at: letter.failed_at, rule_id: letter.rule_id, alert_id: letter.alert_id, action, attempts: letter.attempts, error: letter.error };
+  const action = Object.fromEntries(Object.entries(letter.action).filter(([key]) => key !== 'secret' && key !== 'headers'));
+  return { id: letter.id, failed_at: letter.failed_at, rule_id: letter.rule_id, alert_id: letter.alert_id, tenant: letter.tenant, action, attempts: letter.attempts, error: letter.error };
 }
 
 /** /api/v1/actions: notifications that failed for good, to inspect and send again. */
@@ -47,7 +49,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app,
     '/actions/dead-letters',
     { config: { permission: 'alerts:read' }, schema: { summary: 'Notifications given up after their retries, newest first', querystring: ListQuerystring, response: { 200: LetterList } } },
     async (request) => {
-      const page = await deadLetters.list({ size: request.query.size, ...(request.query.rule ? { ruleId: request.query.rule } : {}) });
+      const page = await deadLetters.list({ size: request.query.size, tenant: callerTenant(request), ...(request.query.rule ? { ruleId: request.query.rule } : {}) });
       return { total: page.total, letters: page.letters.map(listed) };
     },
   );
@@ -59,6 +61,11 @@ export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app,
       schema: { summary: 'Send a dead letter again, once; it is removed when delivered', params: IdParams, response: { 200: Type.Object({ resent: Type.String() }), 404: ErrorReply, 409: ErrorReply, 502: ErrorReply } },
     },
     async (request, reply) => {
+      // Another tenant's dead letter is answered as absent, like its alerts.
+      const letter = await deadLetters.get(request.params.id);
+      if (letter !== undefined && letter.tenant !== callerTenant(request)) {
+        return reply.code(404).send({ error: { code: ActionErrorCodes.deadLetterNotFound, message: `No dead letter has the id ${request.params.id}; list them with GET /api/v1/actions/dead-letters.` } });
+      }
       try {
         await dispatcher.resend(request.params.id);
       } catch (failure) {
