@@ -28,6 +28,12 @@ describe('suppressionKey', () => {
     expect(missing.id).not.toBe(suppressionKey(rule, hour, { host: { name: 'web-1' }, user: { name: '' } }, at('2026-05-01T10:05:00Z')).id);
   });
 
+  it("keeps two tenants' matches apart even when their values are the same", () => {
+    const acme = suppressionKey(rule, hour, { organization: { id: 'acme' }, host: { name: 'web-1' } }, 0);
+    const globex = suppressionKey(rule, hour, { organization: { id: 'globex' }, host: { name: 'web-1' } }, 0);
+    expect(acme.id).not.toBe(globex.id);
+  });
+
   it('reads flat dotted keys as well as nested objects', () => {
     const nested = suppressionKey(rule, { fields: ['host.name'], window: '5m' }, { host: { name: 'a' } }, 0);
     const flat = suppressionKey(rule, { fields: ['host.name'], window: '5m' }, { 'host.name': 'a' }, 0);

@@ -57,7 +57,8 @@ export function suppressionKey(ruleId: string, suppression: Suppression, event: 
   const windowMs = suppressionWindowMs(suppression.window);
   const start = Math.floor(timeMs / windowMs) * windowMs;
   const values: Record<string, string | null> = {};
-  const hash = createHash('sha256').update(ruleId);
+  // The tenant is part of the group: a global rule never merges the alerts of two tenants.
+  const hash = createHash('sha256').update(ruleId).update('\u0000').update(keyValue(valueAt(event, 'organization.id')) ?? '');
   for (const field of suppression.fields) {
     const value = keyValue(valueAt(event, field));
     values[field] = value;
