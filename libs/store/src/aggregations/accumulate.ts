@@ -11,6 +11,8 @@ import type { Aggregation, AggregationResult, Bucket, DateHistogramAggregation, 
 export interface AggregationRow {
   /** @timestamp in ms. */
   readonly time: number;
+  /** Events this row stands for: 1 for an event, a count for a row of the embedded store's hourly rollups (terms and histograms only). */
+  readonly weight?: number;
   /** The field's scalar values (lists flattened); empty when the event has none. */
   values(field: string): readonly (string | number | boolean)[];
   hit(): SearchHit;
@@ -82,11 +84,12 @@ function terms(agg: TermsAggregation): Accumulator {
   return {
     add(row) {
       const keys = distinctKeys(row, agg.field);
-      if (keys.size === 0) missing++;
+      const weight = row.weight ?? 1;
+      if (keys.size === 0) missing += weight;
       for (const [id, key] of keys) {
         let bucket = buckets.get(id);
         if (!bucket) buckets.set(id, (bucket = openBucket(key, agg.aggs)));
-        bucket.count++;
+        bucket.count += weight;
         bucket.children?.add(row);
       }
     },
@@ -116,7 +119,7 @@ function dateHistogram(agg: DateHistogramAggregation): Accumulator {
       for (const start of starts) {
         let bucket = buckets.get(start);
         if (!bucket) buckets.set(start, (bucket = openBucket(start, agg.aggs)));
-        bucket.count++;
+        bucket.count += row.weight ?? 1;
         bucket.children?.add(row);
       }
     },

@@ -78,7 +78,8 @@ export function compareKeys(a: string | number, b: string | number): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const x = String(a);
   const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+  // A number and its text (10 and "10", one key in OpenSearch) are two keys here: the number first, so the order never depends on which came first.
+  return x < y ? -1 : x > y ? 1 : typeof a === typeof b ? 0 : typeof a === 'number' ? -1 : 1;
 }
 
 /**

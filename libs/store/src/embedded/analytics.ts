@@ -60,13 +60,17 @@ function valuesOf(value: unknown, type: unknown): Scalar[] {
 }
 
 /** Runs the aggregations over every matching event of the days, reading only the fields they need. */
-export function aggregateDays(days: Iterable<DayRange>, compiled: SqlQuery, aggs: Readonly<Record<string, Aggregation>>): { total: number; aggs: Record<string, AggregationResult> } {
+export function aggregateDays(
+  days: Iterable<DayRange>,
+  compiled: SqlQuery,
+  aggs: Readonly<Record<string, Aggregation>>,
+  result: Pick<ReturnType<typeof aggregator>, 'add' | 'result'> = aggregator(aggs),
+): { total: number; aggs: Record<string, AggregationResult> } {
   const fields = [...fieldsOf(aggs)];
   const columnOf = new Map(fields.map((field, i) => [field, i]));
   const withHits = readsHits(aggs);
   const columns = fields.map((_, i) => `, json_extract(e.doc, ?) AS v${i}, json_type(e.doc, ?) AS t${i}`).join('') + (withHits ? ', e.id AS id, e.doc AS doc' : '');
   const params = fields.flatMap((field) => [jsonPath(field), jsonPath(field)]);
-  const result = aggregator(aggs);
   let total = 0;
   for (const { partition, range, index } of days) {
     for (const row of partition.select(compiled, range, columns, params)) {

@@ -240,7 +240,7 @@ describe('EmbeddedStore', () => {
     await store.bulkIndex([event('e5', new Date(times[5]!).toISOString(), { host: { name: 'moved' } })]);
     const db = new Database(path.join(dataDir, 'store', 'siem-events-2026.01.03.sqlite'), { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
       const rowids = db.prepare('SELECT rowid FROM events ORDER BY rowid').pluck().all() as number[];
       expect(rowids.every((rowid, i) => i === 0 || rowid > rowids[i - 1]!)).toBe(true);
       expect((db.prepare('SELECT id FROM events ORDER BY rowid LIMIT 2').pluck().all() as string[])).toEqual(['e0', 'e1']);
@@ -274,6 +274,9 @@ describe('EmbeddedStore', () => {
     expect(await searchIds(store, 'second')).toEqual(['a']);
     expect(await searchIds(store, 'first')).toEqual([]);
     expect(await searchIds(store, '', { from: '2026-01-03T09:30:00Z', to: '2026-01-03T10:30:00Z' })).toEqual(['a']);
+    // A day without rollups is aggregated from its events.
+    const hours = await store.aggregate({ query: parseQuery(''), from: '2026-01-03T00:00:00Z', to: '2026-01-04T00:00:00Z', aggs: { h: { type: 'date_histogram', interval: '1h' } } });
+    expect((hours.aggs.h as { buckets: { count: number }[] }).buckets.map((bucket) => bucket.count)).toEqual([1, 1, 1]);
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(1);
@@ -286,11 +289,11 @@ describe('EmbeddedStore', () => {
     await store.bulkIndex([event('a', '2026-01-03T10:00:00Z')]);
     await store.close();
     const db = new Database(path.join(dataDir, 'store', 'siem-events-2026.01.03.sqlite'));
-    db.pragma('user_version = 3');
+    db.pragma('user_version = 4');
     db.close();
     const error = await errorOf(() => searchIds(store, ''));
     expect(error.code).toBe('SIEM_STORE_SEARCH_FAILED');
-    expect(error.message).toMatch(/schema version 3/);
+    expect(error.message).toMatch(/schema version 4/);
   });
 
   it('rejects a time bound it cannot read', async () => {

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, StoreErrorCodes } from '../errors';
-import { aggregateDays } from './analytics';
+import { aggregator, type AggregationRow } from '../aggregations/accumulate';
+import { aggregateDays, type DayRange } from './analytics';
+import { HOUR_MS, hourFitsBucket, rollupAnswers, rollupScope, weightedRow } from './rollup';
 import { checkAggregations } from '../aggregations/shared';
 import type { AggregateRequest, AggregateResult } from '../aggregations/types';
 import { decodeCursor, encodeCursor } from '../cursor';
@@ -234,13 +236,68 @@ export class EmbeddedStore implements EventStore, EventAnalytics {
   async aggregate(request: AggregateRequest): Promise<AggregateResult> {
     checkAggregations(request.aggs);
     const compiled = compileForPartition(request.query);
-    const days = [...this.daysToSearch(request)].map((found) => ({ ...found, index: `${this.prefix}${found.day}` }));
     try {
-      return aggregateDays(days, compiled, request.aggs);
+      return this.aggregateFromRollups(request, compiled) ?? aggregateDays(this.dayRanges(request), compiled, request.aggs);
     } catch (cause) {
       if (cause instanceof StoreError) throw cause;
       throw storeErrorFrom(cause, StoreErrorCodes.searchFailed, 'Aggregating', this.directory);
     }
+  }
+
+  private dayRanges(request: CountRequest): DayRange[] {
+    return [...this.daysToSearch(request)].map((found) => ({ ...found, index: `${this.prefix}${found.day}` }));
+  }
+
+  /**
+   * The aggregations read from the hourly rollups (rollup.ts) for the whole hours of the range
+   * and from the events for the minutes at its edges; undefined when the rollups cannot give
+   * the scan's exact answer: another query than a tenant's (or none), an aggregation that is
+   * not a plain terms or hourly histogram, an open range, a day without rollups, a
+   * histogram bucket that splits an hour, or an event whose tenant only a scan can read.
+   */
+  private aggregateFromRollups(request: AggregateRequest, compiled: ReturnType<typeof compileForPartition>): AggregateResult | undefined {
+    const scope = rollupScope(request.query);
+    if (!scope || !rollupAnswers(request.aggs)) return undefined;
+    const from = this.bound(request.from, 'from', Number.NEGATIVE_INFINITY);
+    const to = this.bound(request.to, 'to', Number.POSITIVE_INFINITY);
+    if (!Number.isFinite(from) || !Number.isFinite(to)) return undefined;
+    const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
+    const lastHour = Math.floor((to + 1) / HOUR_MS) * HOUR_MS - HOUR_MS;
+    if (lastHour < firstHour) return undefined;
+    const days = [...this.daysToSearch(request)];
+    if (days.some(({ partition }) => !partition.hasRollups)) return undefined;
+    if (scope.tenant !== undefined && days.some(({ partition }) => partition.hasIrregularTenant(firstHour, lastHour))) return undefined;
+    const hours = new Map<number, number>();
+    for (const { partition } of days) for (const { hour, events } of partition.rollupHours(firstHour, lastHour, scope.tenant)) hours.set(hour, (hours.get(hour) ?? 0) + events);
+    const aggs = Object.entries(request.aggs);
+    if (aggs.some(([, agg]) => [...hours.keys()].some((hour) => !hourFitsBucket(agg, hour)))) return undefined;
+    let total = 0;
+    for (const events of hours.values()) total += events;
+    const each = aggs.map(([name, agg]) => {
+      const accumulator = aggregator({ [name]: agg });
+      if (agg.type === 'date_histogram') {
+        for (const [hour, events] of hours) accumulator.add(weightedRow(hour, undefined, [], events));
+      } else if (agg.type === 'terms') {
+        let present = 0;
+        for (const { partition } of days) {
+          const found = partition.rollupTerms(agg.field, firstHour, lastHour, scope.tenant);
+          for (const { value, events } of found.values) accumulator.add(weightedRow(firstHour, agg.field, [value], events));
+          present += found.present;
+        }
+        if (total > present) accumulator.add(weightedRow(firstHour, agg.field, [], total - present));
+      }
+      return accumulator;
+    });
+    const all = { add: (row: AggregationRow) => each.forEach((accumulator) => accumulator.add(row)), result: () => Object.assign({}, ...each.map((accumulator) => accumulator.result())) as AggregateResult['aggs'] };
+    // The minutes before the first whole hour and after the last: read from the events.
+    const edges = [
+      [from, firstHour - 1],
+      [lastHour + HOUR_MS, to],
+    ].filter(([start, end]) => start! <= end!);
+    for (const [start, end] of edges) {
+      total += aggregateDays(this.dayRanges({ query: request.query, from: new Date(start!).toISOString(), to: new Date(end!).toISOString() }), compiled, request.aggs, all).total;
+    }
+    return { total, aggs: all.result() };
   }
 
   private hitOf(hit: PartitionHit, day: string): SearchHit {
@@ -305,7 +362,7 @@ export class EmbeddedStore implements EventStore, EventAnalytics {
       return reject(`the document cannot be serialised as JSON: ${(cause as Error).message}`);
     }
     if (json.length > MAX_DOCUMENT_CHARS) return reject(`the document is larger than ${MAX_DOCUMENT_CHARS} characters as JSON`);
-    return { day: partitionDay(event.timestamp, time), event: { id, time, json, text: fullTextOf(event.document), terms: termsOf(event.document) } };
+    return { day: partitionDay(event.timestamp, time), event: { id, time, json, text: fullTextOf(event.document), terms: termsOf(event.document), document: event.document } };
   }
 
   /** The days holding events in the request's time range, newest first, with the key range to search in each. */

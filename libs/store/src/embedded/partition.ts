@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { registerSqlFunctions, toSqlWhere, type QueryAst, type SqlQuery, type SqlValue } from '@siem/query';
 import type { RejectedEvent } from '../types';
 import { TERM_FIELD_SET } from './fields';
+import { IRREGULAR_TENANT, ROLLUP_SCHEMA, RollupDelta, type TenantKey } from './rollup';
 import { SEQUENCE_SPAN, firstKeyOf, timeOfKey, windowStart } from './time-key';
 
 /** An event ready for a partition: validated, serialised and analysed. */
@@ -14,6 +15,8 @@ export interface PreparedEvent {
   readonly text: string;
   /** The keyword tokens of the term fields, joined by spaces. */
   readonly terms: string;
+  /** The document itself, which the hourly rollups count. */
+  readonly document: Record<string, unknown>;
 }
 
 export interface PartitionHit {
@@ -29,8 +32,12 @@ export interface PartitionOptions {
   readonly cacheSizeKib: number;
 }
 
-/** Version 1 keyed the events table by time_key, so each event was stored at its time's place; version 2 stores them in arrival order. */
-const SCHEMA_VERSION = 2;
+/**
+ * Version 1 keyed the events table by time_key, so each event was stored at its time's place;
+ * version 2 stores them in arrival order; version 3 adds the hourly rollups (rollup.ts). Days
+ * of versions 1 and 2 stay as they are, without rollups: their aggregations read the events.
+ */
+const SCHEMA_VERSION = 3;
 const MAX_CACHED_STATEMENTS = 128;
 const MAX_KEY_ATTEMPTS = 32;
 
@@ -87,6 +94,8 @@ export function compileForPartition(query: QueryAst): SqlQuery {
  */
 export class Partition {
   readonly start: number;
+  /** Whether the day keeps hourly rollups (schema 3), which `EmbeddedStore.aggregate` may read instead of the events. */
+  readonly hasRollups: boolean;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly insertBatch: (events: readonly PreparedEvent[], rejected: RejectedEvent[]) => void;
   private readonly begin: Database.Statement;
@@ -102,24 +111,30 @@ export class Partition {
     readonly day: string,
     readonly file: string,
     private readonly db: Database.Database,
+    version: number,
   ) {
     this.start = windowStart(day);
+    this.hasRollups = version >= 3;
     const insertEvent = db.prepare('INSERT INTO events (time_key, id, doc) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING');
-    const deleteEvent = db.prepare('DELETE FROM events WHERE id = ? RETURNING time_key AS key');
+    const deleteEvent = db.prepare('DELETE FROM events WHERE id = ? RETURNING time_key AS key, doc');
     const deleteText = db.prepare('DELETE FROM events_fts WHERE rowid = ?');
     const insertText = db.prepare('INSERT INTO events_fts (rowid, message, terms) VALUES (?, ?, ?)');
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
+    const writeRollups = this.hasRollups ? rollupWriter(db) : undefined;
     this.insertBatch = (events: readonly PreparedEvent[], rejected: RejectedEvent[]) => {
+      const delta = writeRollups && new RollupDelta();
       for (const event of events) {
-        const key = this.place(event, insertEvent, deleteEvent, deleteText);
+        const key = this.place(event, insertEvent, deleteEvent, deleteText, delta);
         if (key === undefined) {
           rejected.push({ id: event.id, status: 400, reason: `no free place among the events of ${day} at ${new Date(event.time).toISOString()}` });
           continue;
         }
+        delta?.add(event.document, event.time, 1);
         if (event.text !== '' || event.terms !== '') insertText.run(key, event.text, event.terms);
       }
+      if (delta) writeRollups!(delta);
     };
   }
 
@@ -158,10 +173,11 @@ export class Partition {
       if (version === 0) {
         db.transaction(() => {
           db.exec(SCHEMA);
+          db.exec(ROLLUP_SCHEMA);
           db.pragma(`user_version = ${SCHEMA_VERSION}`);
         }).immediate();
       }
-      return new Partition(day, file, db);
+      return new Partition(day, file, db, version === 0 ? SCHEMA_VERSION : version);
     } catch (error) {
       db.close();
       throw error;
@@ -236,6 +252,26 @@ export class Partition {
     yield* this.statement(`SELECT e.time_key AS key${columns} FROM ${query.from}`).iterate(...columnParams, ...query.params) as Iterable<Record<string, unknown> & { key: number }>;
   }
 
+  /** Events per hour in [fromHour, toHour] (hour starts in ms), of one tenant or all; hours without events left out. */
+  rollupHours(fromHour: number, toHour: number, tenant: TenantKey | undefined): { hour: number; events: number }[] {
+    const sql = `SELECT hour, sum(events) AS events FROM rollup_hours WHERE hour BETWEEN ? AND ?${tenant === undefined ? '' : ' AND tenant = ?'} GROUP BY hour HAVING sum(events) > 0`;
+    return this.statement(sql).all(fromHour, toHour, ...(tenant === undefined ? [] : [tenant])) as { hour: number; events: number }[];
+  }
+
+  /** Whether some event in the hours has an organization.id that is neither absent nor one string: only a scan can tell whose it is. */
+  hasIrregularTenant(fromHour: number, toHour: number): boolean {
+    return this.statement('SELECT 1 FROM rollup_hours WHERE tenant = ? AND hour BETWEEN ? AND ? AND events > 0 LIMIT 1').get(IRREGULAR_TENANT, fromHour, toHour) !== undefined;
+  }
+
+  /** Events per value of a rolled-up field over the hours, and the events having any value of it. */
+  rollupTerms(field: string, fromHour: number, toHour: number, tenant: TenantKey | undefined): { values: { value: string | number; events: number }[]; present: number } {
+    const scope = tenant === undefined ? '' : ' AND tenant = ?';
+    const params = [field, ...(tenant === undefined ? [] : [tenant]), fromHour, toHour];
+    const values = this.statement(`SELECT value, sum(events) AS events FROM rollup_terms WHERE field = ?${scope} AND hour BETWEEN ? AND ? GROUP BY value HAVING sum(events) > 0`).all(...params) as { value: string | number; events: number }[];
+    const present = (this.statement(`SELECT coalesce(sum(events), 0) FROM rollup_present WHERE field = ?${scope} AND hour BETWEEN ? AND ?`).pluck().get(...params) as number) ?? 0;
+    return { values, present };
+  }
+
   /** The event stored under `id` in this day, if any. */
   byId(id: string): PartitionHit | undefined {
     const row = this.statement('SELECT time_key AS key, id, doc AS json FROM events WHERE id = ?').get(id) as { key: number; id: string; json: string } | undefined;
@@ -264,15 +300,16 @@ export class Partition {
    * Inserts the row under a free key of its millisecond and returns the key. An id that
    * is already stored is replaced, text included, so a redelivered event is stored once.
    */
-  private place(event: PreparedEvent, insertEvent: Database.Statement, deleteEvent: Database.Statement, deleteText: Database.Statement): number | undefined {
+  private place(event: PreparedEvent, insertEvent: Database.Statement, deleteEvent: Database.Statement, deleteText: Database.Statement, delta: RollupDelta | undefined): number | undefined {
     const first = firstKeyOf(this.start, event.time);
     for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
       this.sequence = attempt === 0 ? (this.sequence + 1) % SEQUENCE_SPAN : randomInt(SEQUENCE_SPAN);
       const key = first + this.sequence;
       try {
         if (insertEvent.run(key, event.id, event.json).changes === 1) return key;
-        const old = deleteEvent.get(event.id) as { key: number };
+        const old = deleteEvent.get(event.id) as { key: number; doc: string };
         deleteText.run(old.key);
+        delta?.add(JSON.parse(old.doc) as Record<string, unknown>, timeOfKey(this.start, old.key), -1);
         insertEvent.run(key, event.id, event.json);
         return key;
       } catch (error) {
@@ -291,4 +328,16 @@ export class Partition {
     }
     return statement;
   }
+}
+
+/** Adds a batch's rollup counts to the day's tables, one upsert per hour, field and value the batch touched. */
+function rollupWriter(db: Database.Database): (delta: RollupDelta) => void {
+  const hours = db.prepare('INSERT INTO rollup_hours (hour, tenant, events) VALUES (?, ?, ?) ON CONFLICT (hour, tenant) DO UPDATE SET events = events + excluded.events');
+  const present = db.prepare('INSERT INTO rollup_present (field, tenant, hour, events) VALUES (?, ?, ?, ?) ON CONFLICT (field, tenant, hour) DO UPDATE SET events = events + excluded.events');
+  const terms = db.prepare('INSERT INTO rollup_terms (field, tenant, hour, value, events) VALUES (?, ?, ?, ?, ?) ON CONFLICT (field, tenant, hour, value) DO UPDATE SET events = events + excluded.events');
+  return (delta) => {
+    for (const row of delta.hours.values()) if (row.events !== 0) hours.run(row.hour, row.tenant, row.events);
+    for (const row of delta.present.values()) if (row.events !== 0) present.run(row.field, row.tenant, row.hour, row.events);
+    for (const row of delta.terms.values()) if (row.events !== 0) terms.run(row.field, row.tenant, row.hour, row.value, row.events);
+  };
 }
