@@ -132,6 +132,25 @@ describe('alert lifecycle routes', () => {
     expect((await app.inject({ method: 'POST', url: '/api/v1/alerts/_bulk_update', payload: { ids: many, update: { status: 'open' } } })).statusCode).toBe(400);
   });
 
+  it('serves a suppressed alert once, with the count, first and last seen and event ids of its merged matches', async () => {
+    const group = (eventId: string, time: string): StoredAlert => {
+      const base = alert('sup-1', 'ws-9', time);
+      return {
+        id: 'sup-1',
+        alert: {
+          ...base.alert,
+          rule: { ...base.alert.rule, id: 'r-suppressed' },
+          event: { id: eventId },
+          alert: { ...base.alert.alert, suppression: { fields: ['host.name'], values: { 'host.name': 'ws-9' }, window_start: '2026-05-01T10:00:00.000Z', window_end: '2026-05-01T11:00:00.000Z' } },
+        },
+      };
+    };
+    await detection.mergeAlerts([group('m1', '2026-05-01T10:10:00.000Z'), group('m2', '2026-05-01T10:05:00.000Z'), group('m3', '2026-05-01T10:50:00.000Z')]);
+    const listed = (await app.inject('/api/v1/alerts?rule=r-suppressed')).json();
+    expect(listed.total).toBe(1);
+    expect(listed.alerts[0].alert.alert).toMatchObject({ count: 3, first_seen: '2026-05-01T10:05:00.000Z', last_seen: '2026-05-01T10:50:00.000Z', event_ids: ['m1', 'm2', 'm3'] });
+  });
+
   it('declares alerts:read or alerts:write on every route', () => {
     const declared = [...permissions].filter(([route]) => !route.startsWith('HEAD'));
     expect(declared.length).toBeGreaterThanOrEqual(5);
