@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -45,6 +45,29 @@ describe('API over TLS', () => {
     expect(authed.stdout).toBe('200');
     await expect(run('curl', ['-sS', '--max-time', '5', `http://127.0.0.1:${port}/healthz`])).rejects.toThrow();
   });
+
+  it('with SIEM_API_TLS_CA, answers only clients that present a certificate signed by that CA', async () => {
+    const file = (name: string) => path.join(dir, name);
+    const sign = (name: string, subject: string, extensions: string[]) =>
+      run('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`)]).then(() =>
+        run('openssl', ['x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '1', '-out', file(`${name}.crt`), ...extensions]),
+      );
+    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=test CA', '-keyout', file('ca.key'), '-out', file('ca.crt')]);
+    writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    await sign('server', '/CN=127.0.0.1', ['-extfile', file('server.ext')]);
+    await sign('client', '/CN=analyst-laptop', []);
+    const tls = readApiTls({ tlsCert: file('server.crt'), tlsKey: file('server.key'), tlsCa: file('ca.crt') } as never)!;
+    const mutual = buildApi({ reader, logger: createLogger('tls-test', 'silent'), metrics: new MetricsRegistry(), keys: keys.keys, security: { tls } });
+    await mutual.listen({ host: '127.0.0.1', port: 0 });
+    const url = `https://127.0.0.1:${(mutual.server.address() as { port: number }).port}/healthz`;
+    try {
+      const withCert = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '--cacert', file('ca.crt'), '--cert', file('client.crt'), '--key', file('client.key'), url]);
+      expect(withCert.stdout).toBe('200');
+      await expect(run('curl', ['-sS', '--max-time', '5', '--cacert', file('ca.crt'), url])).rejects.toThrow();
+    } finally {
+      await mutual.close();
+    }
+  }, 60_000);
 
   it('refuses at start a certificate without its key, or a file it cannot read, naming the setting', () => {
     expect(readApiTls({} as never)).toBeUndefined();
