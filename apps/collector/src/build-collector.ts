@@ -6,6 +6,7 @@ import { createCollectorDelivery } from './collector-delivery';
 import { createEdgeStage, type EdgeStage } from './edge-stage';
 import type { InputContext, RunningInput } from './inputs/input';
 import { startOptionalInputs } from './inputs/optional-inputs';
+import type { HttpInputOptions } from './inputs/http-server';
 import { startListeningInputs } from './inputs/listening-inputs';
 import { inputTenants, stampInputTenant } from './inputs/tenants';
 
@@ -17,6 +18,8 @@ export interface CollectorDeps {
   readonly metrics: MetricsRegistry;
   /** Drop, sample and aggregate per input before the bus (SIEM_EDGE_PIPELINES_FILE); none: every record ships. */
   readonly edge?: EdgePipelines;
+  /** The API's key store: an ingest key from it sends into its tenant (see http-server.ts). */
+  readonly verifyKey?: HttpInputOptions['verifyKey'];
 }
 
 export interface Collector {
@@ -58,7 +61,7 @@ export function buildCollector(config: SiemConfig, deps: CollectorDeps): Collect
       delivery.start();
       edge.start();
       metricsServer = await serveMetrics(metrics, host, config.collector.metricsPort);
-      const listeners = config.collector.listen ? startListeningInputs(config, context) : [];
+      const listeners = config.collector.listen ? startListeningInputs(config, context, deps.verifyKey) : [];
       inputs = [...(await Promise.all(listeners)), ...(await startOptionalInputs(config, context))];
       return inputs;
     },

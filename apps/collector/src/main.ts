@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DiskSpool, createBus, rawRecordCount } from '@siem/bus';
+import { ApiKeys, createKeyStore } from '@siem/auth';
 import { loadConfig } from '@siem/config';
 import { EdgePipelines, readEdgeConfigFile } from '@siem/edge';
 import { RAW_HEADERS } from '@siem/schema';
@@ -30,7 +31,13 @@ try {
   const identity = collectorIdentity(config);
   const edgeFile = config.collector.edgePipelinesFile;
   const edge = edgeFile === undefined ? undefined : new EdgePipelines(await readEdgeConfigFile(edgeFile), { name: identity.id, hostname: identity.hostname, type: identity.role });
-  const collector = buildCollector(config, { producer, spool, logger, metrics, ...(edge && { edge }) });
+  // Ingest keys created through the API (role ingest) are accepted on the HTTP input, with their tenant.
+  const apiKeys = new ApiKeys(createKeyStore(config), { onBackgroundError: (error) => logger.warn({ err: error }, 'Recording an ingest key\'s last use failed.') });
+  const verifyKey = async (key: string) => apiKeys.verify(key).catch((error: unknown) => {
+    logger.warn({ err: error }, 'The key store could not be read; the key is refused.');
+    return undefined;
+  });
+  const collector = buildCollector(config, { producer, spool, logger, metrics, verifyKey, ...(edge && { edge }) });
   const inputs = await collector.start();
   const heartbeat = createHeartbeatSender({
     producer,

@@ -34,4 +34,3 @@ export {
 } from './embedded';
 export { DiskSpool, type DiskSpoolOptions, type SpoolRead, type SpoolStats } from './spool/disk-spool';
 export { createBus, pipelineTopics, type Bus, type GroupMember } from './create-bus';
-export { eventId, envelopeRecordId } from './event-id';

@@ -5,6 +5,7 @@
  */
 import type { SiemConfig } from '@siem/config';
 import { startHttpInput } from './http-server';
+import type { HttpInputOptions } from './http-server';
 import type { InputContext, RunningInput } from './input';
 import { startSyslogTcp } from './syslog-tcp';
 import { startSyslogTls } from './syslog-tls';
@@ -12,7 +13,7 @@ import { startSyslogUdp } from './syslog-udp';
 import { parseTenantPairs } from './tenants';
 import { loadTlsOptions } from './tls-files';
 
-export function startListeningInputs(config: SiemConfig, context: InputContext): Promise<RunningInput>[] {
+export function startListeningInputs(config: SiemConfig, context: InputContext, verifyKey?: HttpInputOptions['verifyKey']): Promise<RunningInput>[] {
   const settings = config.collector;
   const syslogTls = loadTlsOptions({
     cert: { variable: 'SIEM_SYSLOG_TLS_CERT', path: settings.syslogTlsCert },
@@ -27,6 +28,6 @@ export function startListeningInputs(config: SiemConfig, context: InputContext):
     startSyslogUdp(settings.host, settings.syslogPort, context),
     startSyslogTcp(settings.host, settings.syslogPort, limits, context),
     ...(syslogTls ? [startSyslogTls(settings.host, settings.syslogTlsPort, limits, syslogTls, context, certificateTenants)] : []),
-    startHttpInput({ host: settings.host, port: settings.httpPort, maxBodyBytes: settings.httpMaxBodyBytes, apiKeys: settings.httpApiKeys, ...(httpTls && { tls: httpTls }) }, context),
+    startHttpInput({ host: settings.host, port: settings.httpPort, maxBodyBytes: settings.httpMaxBodyBytes, apiKeys: settings.httpApiKeys, ...(httpTls && { tls: httpTls }), ...(verifyKey && { verifyKey }) }, context),
   ];
 }

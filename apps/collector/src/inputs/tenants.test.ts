@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawRecord } from '@siem/schema';
+import { testKeys } from '@siem/testing';
 import { splitKeyTenant } from './api-keys';
 import { buildHttpInput, type HttpInputOptions } from './http-server';
 import { certificateTenant } from './syslog-tls';
@@ -77,6 +78,24 @@ describe('HTTP ingest tenant', () => {
     await app.inject({ method: 'POST', url: '/ingest', payload: '{"a":1}', headers: { 'x-api-key': 'store-ingest-key' } });
     await app.inject({ method: 'POST', url: '/ingest', payload: '{"a":2}' });
     expect(context.records.map((r) => r.tenant)).toEqual(['globex', undefined]);
+  });
+});
+
+describe('HTTP ingest with the API key store', () => {
+  it('sends what a key created through the API with role ingest posts into its tenant, and refuses an admin key', async () => {
+    const keys = await testKeys();
+    try {
+      const ingest = (await keys.keys.create({ name: 'acme shipper', role: 'ingest', tenant: 'acme' })).key;
+      const admin = (await keys.keys.create({ name: 'acme admin', role: 'admin', tenant: 'acme' })).key;
+      const context = recordingContext();
+      const app = buildHttpInput(options({ apiKeys: [PLAIN_KEY], verifyKey: (key) => keys.keys.verify(key) }), context);
+      const accepted = await app.inject({ method: 'POST', url: '/_bulk', payload: '{"index":{"_index":"logs"}}\n{"organization":{"id":"globex"}}\n', headers: { authorization: `ApiKey ${ingest}`, 'content-type': 'application/x-ndjson' } });
+      const refused = await app.inject({ method: 'POST', url: '/ingest', payload: '{"a":1}', headers: { authorization: `ApiKey ${admin}` } });
+      expect([accepted.statusCode, refused.statusCode]).toEqual([200, 401]);
+      expect(context.records.map((r) => r.tenant)).toEqual(['acme']);
+    } finally {
+      await keys.close();
+    }
   });
 });
 
