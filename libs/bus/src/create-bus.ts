@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { SiemConfig } from '@siem/config';
 import type { Logger } from '@siem/telemetry';
 import { EmbeddedBusConsumer, EmbeddedBusProducer, applyRetention, ensureEmbeddedTopics } from './embedded';
+import { readTopicIncarnation } from './embedded/topics';
 import { embeddedPositions, readEmbeddedRange } from './embedded/offset-range';
 import { createKafka } from './kafka/client';
 import { KafkaBusConsumer } from './kafka/consumer';
@@ -30,6 +31,14 @@ export interface Bus {
   positions(topic: string, groupId: string): Promise<PartitionPosition[]>;
   /** Reads exactly the records in `ranges` (those still kept), in order per partition, then resolves. */
   readRange(topic: string, ranges: readonly OffsetRange[], options: ReadRangeOptions): Promise<void>;
+  /** The topic's incarnation token, which event ids carry (ConsumedMessage.incarnation). */
+  incarnation(topic: string): Promise<string>;
+  /**
+   * Per partition, the first offset whose record was written at or after `timestampMs` (Kafka's
+   * offsets by timestamp), or the end when none was. The embedded log keeps no time index:
+   * it answers each partition's oldest offset, and the reader filters by receive time.
+   */
+  offsetsForTime(topic: string, timestampMs: number): Promise<{ readonly partition: number; readonly offset: string }[]>;
   /** Deletes what is past retention; Kafka enforces its own, so this is for the embedded log. */
   applyRetention(): Promise<{ deletedSegments: number; deletedBytes: number }>;
 }
@@ -62,6 +71,16 @@ export function createBus(config: SiemConfig, logger: Logger, clientName: string
         new KafkaBusConsumer(kafka, groupId, { logger, topicIncarnation, chunksInFlight: groupId === config.kafka.consumerGroup ? config.processor.chunksInFlight : 1 }),
       positions: (topic, groupId) => kafkaPositions(kafka, topic, groupId),
       readRange: (topic, ranges, options) => readKafkaRange(kafka, topic, ranges, options),
+      incarnation: topicIncarnation,
+      offsetsForTime: async (topic, timestampMs) => {
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          return (await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs)).map(({ partition, offset }) => ({ partition, offset }));
+        } finally {
+          await admin.disconnect();
+        }
+      },
       applyRetention: async () => ({ deletedSegments: 0, deletedBytes: 0 }),
     };
   }
@@ -73,6 +92,8 @@ export function createBus(config: SiemConfig, logger: Logger, clientName: string
     consumer: (member, groupId = config.kafka.consumerGroup) => new EmbeddedBusConsumer({ dataDir, groupId, memberIndex: member.index, memberCount: member.count, logger }),
     positions: (topic, groupId) => embeddedPositions(dataDir, topic, groupId, logger),
     readRange: (topic, ranges, options) => readEmbeddedRange(dataDir, topic, ranges, options, logger),
+    incarnation: (topic) => readTopicIncarnation(dataDir, topic),
+    offsetsForTime: async (topic) => (await embeddedPositions(dataDir, topic, 'siem-offsets-for-time', logger)).map(({ partition, oldest }) => ({ partition, offset: oldest })),
     applyRetention: async () => {
       const result = await applyRetention(dataDir, {
         maxAgeMs: config.deployment.busRetentionHours * 3_600_000,

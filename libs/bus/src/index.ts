@@ -34,3 +34,4 @@ export {
 } from './embedded';
 export { DiskSpool, type DiskSpoolOptions, type SpoolRead, type SpoolStats } from './spool/disk-spool';
 export { createBus, pipelineTopics, type Bus, type GroupMember } from './create-bus';
+export { eventId, envelopeRecordId } from './event-id';

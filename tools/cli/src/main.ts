@@ -5,6 +5,7 @@ import { parseArgs } from './args';
 import { DETECTION_USAGE, runDetectionCommand } from './detection-commands';
 import { KEYS_USAGE, runKeysCommand } from './keys-command';
 import { runLoadgenCommand } from './loadgen/loadgen-command';
+import { replayRawSummary, runReplay } from './replay/replay-command';
 import { replaySummary, runDlqReplay } from './dlq-command';
 import { runSearch } from './search-command';
 import { runSend, sendSummary } from './send-command';
@@ -23,6 +24,11 @@ const USAGE = `Usage:
   siem loadgen [--rate N] [--mix syslog,cef,json,windows] [--via udp|tcp|tls|http|bulk|mqtt|kafka] [--duration 60s]
                                         send generated mixed traffic at a steady rate to the collector (or the
                                         raw topic, --via kafka); reports sent, acknowledged and rejected
+  siem replay --from ISO|1h|now-2h [--to ...] [--query QUERY]
+                                        send the raw events received in the range through the pipeline again
+                                        (after a parser or rule change), with their original ids: the stored
+                                        events are replaced, not doubled; --query keeps those it matches
+                                        (raw:*text*, free text, or fields the auto parser reads)
   siem search QUERY [--size N] [--from ISO|24h|now-15m] [--to ...] [--json] [--agg FIELD] [--export ndjson|csv]
   siem dlq replay [--code CODE] [--parser NAME] [--all] [--wait-seconds N]
                                         re-send dead letters through the pipeline (after a parser fix):
@@ -78,6 +84,16 @@ try {
     case 'loadgen':
       process.stderr.write(`${await runLoadgenCommand(args.flags, loadConfig(), logger, process.stderr)}\n`);
       break;
+    case 'replay': {
+      const from = flag('from');
+      if (from === undefined) {
+        process.stderr.write(`siem replay needs --from.\n${USAGE}`);
+        process.exit(2);
+      }
+      const result = await runReplay(loadConfig(), { from, to: flag('to'), query: flag('query'), progress: process.stderr }, logger);
+      process.stderr.write(replayRawSummary(result));
+      break;
+    }
     case 'search': {
       const config = loadConfig();
       process.stdout.write(
