@@ -14,6 +14,15 @@ const endpoint = { properties: { ip: { type: 'ip' }, port: { type: 'integer' }, 
  */
 export const DEFAULT_TEMPLATE_PRIORITY = 200;
 
+/**
+ * The template's version, raised with every change of its settings or mappings. Each start
+ * installs the template of the running code over the one in the cluster, so a new version
+ * applies from the next daily index on: no reindex, older days keep the mapping they were
+ * written with, and the version in `GET _index_template/<prefix>events` says which one is
+ * installed.
+ */
+export const EVENT_TEMPLATE_VERSION = 2;
+
 export function eventIndexTemplateName(prefix: string): string {
   return `${prefix}events`;
 }
@@ -22,6 +31,8 @@ export function eventIndexTemplate(prefix: string, replicas: number, priority = 
   return {
     index_patterns: [`${prefix}*`],
     priority,
+    version: EVENT_TEMPLATE_VERSION,
+    _meta: { managed_by: 'siem' },
     template: {
       settings: { number_of_shards: 1, number_of_replicas: replicas, refresh_interval: '1s', 'mapping.total_fields.limit': 2000 },
       mappings: {

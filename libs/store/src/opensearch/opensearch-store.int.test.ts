@@ -2,6 +2,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { removeOpenSearchScratch, scratchNames } from '@siem/testing';
 import { parseQuery } from '@siem/query';
 import { describeStoreConformance } from '../store-conformance';
+import { EVENT_TEMPLATE_VERSION, eventIndexTemplateName } from './event-template';
 import { OpenSearchStore } from './opensearch-store';
 
 const indexPrefix = scratchNames().indexPrefix;
@@ -37,6 +38,29 @@ describe('OpenSearchStore – index template', () => {
       expect(result).toEqual({ indexed: 1, rejected: [] });
       const mapping = (await (await fetch(`${inject('opensearchUrl')}/${prefix}2026.11.23/_mapping`)).json()) as Record<string, { mappings: { properties: { source: { properties: { ip: { type: string } } } } } }>;
       expect(mapping[`${prefix}2026.11.23`]!.mappings.properties.source.properties.ip.type).toBe('ip');
+    } finally {
+      await store.close();
+      await removeOpenSearchScratch(inject('opensearchUrl'), prefix);
+    }
+  });
+
+  it('replaces an older version of its template at start, so the next daily index gets the new mapping', async () => {
+    const { indexPrefix: prefix } = scratchNames();
+    const name = eventIndexTemplateName(prefix);
+    const old = await fetch(`${inject('opensearchUrl')}/_index_template/${name}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ index_patterns: [`${prefix}*`], priority: 200, version: 1, template: { settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: { properties: { source: { properties: { ip: { type: 'keyword' } } } } } } }),
+    });
+    expect(old.status).toBe(200);
+    const store = new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix: prefix, replicas: 0 });
+    try {
+      await store.ensureReady();
+      const installed = (await (await fetch(`${inject('opensearchUrl')}/_index_template/${name}`)).json()) as { index_templates: { index_template: { version: number } }[] };
+      expect(installed.index_templates[0]!.index_template.version).toBe(EVENT_TEMPLATE_VERSION);
+      await store.bulkIndex([{ id: 'v1', timestamp: '2026-11-25T12:00:00.000Z', document: { '@timestamp': '2026-11-25T12:00:00.000Z', source: { ip: '192.0.2.9' } } }]);
+      const mapping = (await (await fetch(`${inject('opensearchUrl')}/${prefix}2026.11.25/_mapping`)).json()) as Record<string, { mappings: { properties: { source: { properties: { ip: { type: string } } } } } }>;
+      expect(mapping[`${prefix}2026.11.25`]!.mappings.properties.source.properties.ip.type).toBe('ip');
     } finally {
       await store.close();
       await removeOpenSearchScratch(inject('opensearchUrl'), prefix);
