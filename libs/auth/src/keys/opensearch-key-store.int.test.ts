@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { scratchNames } from '@siem/testing';
 import { OpenSearchKeyStore, keyIndexName } from './opensearch-key-store';
 import { describeKeyStoreConformance } from './key-store-conformance';
 
-const indexPrefix = `${scratchNames().indexPrefix}events-`;
+// The scratch naming of libs/testing (siemtest-<run>-), spelt out here: libs/testing depends on this lib.
+const indexPrefix = `siemtest-${randomBytes(4).toString('hex')}-events-`;
 afterAll(async () => {
   await fetch(`${inject('opensearchUrl')}/${keyIndexName(indexPrefix)}`, { method: 'DELETE' });
 });
