@@ -1,6 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AuthError, registerAuth, type ApiKeys, type JwtVerifier } from '@siem/auth';
-import type { AgentRegistry, HealthPolicy } from '@siem/fleet';
 import type { ActionDispatcher } from '@siem/actions';
 import type { ActionDeadLetterStore, DetectionStore, SavedSearchStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
@@ -9,7 +8,7 @@ import { ApiError, ApiErrorCodes, errorBody } from './errors';
 import type { EventReader } from './event-reader';
 import { registerOpenApi } from './openapi';
 import { JobError } from './read-pool/read-pool';
-import { agentRoutes } from './routes/agents';
+import { agentRoutes, type AgentRoutesOptions } from './routes/agents';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { analystRoutes } from './routes/analyst';
@@ -37,8 +36,8 @@ export interface ApiDeps {
   readonly keys: ApiKeys;
   /** Bearer tokens of an identity provider; without it only API keys are accepted. */
   readonly jwt?: JwtVerifier;
-  /** The fleet's registry and health policy; without it the API serves no /agents route. */
-  readonly agents?: { readonly registry: AgentRegistry; readonly policy: HealthPolicy; readonly now?: () => number };
+  /** The fleet's registry, health policy and enrolment keys; without it the API serves no /agents routes. */
+  readonly agents?: AgentRoutesOptions;
   /** /metrics without a credential (SIEM_API_METRICS_PUBLIC). */
   readonly metricsPublic?: boolean;
   /** Limits, audit trail and TLS; unset ones take the configuration's defaults, and without `audit` nothing is audited. */

@@ -45,7 +45,7 @@ const jwt =
     ? undefined
     : new JwtVerifier({ jwks: api.jwks, roleClaim: api.jwtRoleClaim, tenantClaim: api.jwtTenantClaim, ...(api.jwtIssuer ? { issuer: api.jwtIssuer } : {}), ...(api.jwtAudience ? { audience: api.jwtAudience } : {}) });
 const fleet = createFleet(config, { bus: createBus(config, logger, 'api'), detection, logger });
-const agents = { registry: fleet.registry, policy: { missingAfterIntervals: api.agentMissingIntervals } };
+const agents = { registry: fleet.registry, policy: { missingAfterIntervals: api.agentMissingIntervals }, keys };
 const app = buildApi({ reader: poolReader(pool), logger, metrics, detection, savedSearches, actions: { deadLetters, dispatcher: actionDispatcher }, keys, agents, ...(jwt ? { jwt } : {}), metricsPublic: api.metricsPublic, security });
 
 try {

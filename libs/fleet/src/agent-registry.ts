@@ -1,8 +1,10 @@
 import type { AgentRecord } from './agent-health';
+import type { AgentConfigStore } from './agent-config';
 import type { Heartbeat } from './heartbeat';
 
 /** Where the centre keeps the last heartbeat of every collector and agent. */
-export interface AgentRegistry {
+/** Agent states and the configurations handed to them, in one place per deployment. */
+export interface AgentRegistry extends AgentConfigStore {
   ensureReady(): Promise<void>;
   /** Saves the heartbeat as the agent's state; keeps its firstSeen and alertedFor. */
   record(heartbeat: Heartbeat, receivedAt: string): Promise<void>;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { AgentConfig } from './agent-config';
 import type { AgentRecord } from './agent-health';
 import { nextRecord, type AgentRegistry } from './agent-registry';
 import type { Heartbeat } from './heartbeat';
@@ -35,6 +36,17 @@ export class EmbeddedAgentRegistry implements AgentRegistry {
     this.db().prepare("UPDATE agents SET doc = json_set(doc, '$.alertedFor', ?) WHERE id = ?").run(lastSeen, id);
   }
 
+  async getConfig(tenant: string, target: string): Promise<AgentConfig | undefined> {
+    const doc = this.db().prepare('SELECT doc FROM agent_configs WHERE tenant = ? AND target = ?').pluck().get(tenant, target) as string | undefined;
+    return doc === undefined ? undefined : (JSON.parse(doc) as AgentConfig);
+  }
+
+  async setConfig(config: AgentConfig): Promise<void> {
+    this.db()
+      .prepare('INSERT INTO agent_configs (tenant, target, doc) VALUES (?, ?, ?) ON CONFLICT (tenant, target) DO UPDATE SET doc = excluded.doc')
+      .run(config.tenant, config.target, JSON.stringify(config));
+  }
+
   async close(): Promise<void> {
     this.database?.close();
     this.database = undefined;
@@ -48,6 +60,7 @@ export class EmbeddedAgentRegistry implements AgentRegistry {
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
     db.exec('CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, doc TEXT NOT NULL)');
+    db.exec('CREATE TABLE IF NOT EXISTS agent_configs (tenant TEXT NOT NULL, target TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (tenant, target))');
     this.database = db;
     return db;
   }

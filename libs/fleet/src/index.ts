@@ -4,3 +4,4 @@ export { nextRecord, type AgentRegistry } from './agent-registry';
 export { EmbeddedAgentRegistry } from './embedded-agent-registry';
 export { OpenSearchAgentRegistry, agentIndexName } from './opensearch-agent-registry';
 export { raiseMissingAgentAlerts, missingAgentAlert, MISSING_AGENT_RULE } from './missing-agents';
+export { ALL_AGENTS, configFor, type AgentConfig, type AgentConfigStore } from './agent-config';

@@ -1,3 +1,4 @@
+import type { AgentConfig } from './agent-config';
 import type { AgentRecord } from './agent-health';
 import { nextRecord, type AgentRegistry } from './agent-registry';
 import type { Heartbeat } from './heartbeat';
@@ -14,24 +15,42 @@ const MAX_AGENTS = 10_000;
 /** The agents of a cluster deployment in one OpenSearch index, one document per agent id; writes wait for the refresh. */
 export class OpenSearchAgentRegistry implements AgentRegistry {
   readonly index: string;
+  readonly configIndex: string;
 
   constructor(
     private readonly url: string,
     indexPrefix: string,
   ) {
     this.index = agentIndexName(indexPrefix);
+    this.configIndex = `${this.index}-configs`;
   }
 
   async ensureReady(): Promise<void> {
-    const exists = await fetch(`${this.url}/${this.index}`, { method: 'HEAD' });
+    await this.ensureIndex(this.index);
+    await this.ensureIndex(this.configIndex);
+  }
+
+  private async ensureIndex(index: string): Promise<void> {
+    const exists = await fetch(`${this.url}/${index}`, { method: 'HEAD' });
     if (exists.ok) return;
-    const created = await fetch(`${this.url}/${this.index}`, {
+    const created = await fetch(`${this.url}/${index}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: { dynamic: false, properties: { id: { type: 'keyword' }, tenant: { type: 'keyword' }, lastSeen: { type: 'date' } } } }),
     });
     // Another API instance may have created it in between.
-    if (!created.ok && !(await created.text()).includes('resource_already_exists_exception')) throw new Error(`Creating the agents index ${this.index} failed with HTTP ${created.status}.`);
+    if (!created.ok && !(await created.text()).includes('resource_already_exists_exception')) throw new Error(`Creating the agents index ${index} failed with HTTP ${created.status}.`);
+  }
+
+  async getConfig(tenant: string, target: string): Promise<AgentConfig | undefined> {
+    const response = await fetch(`${this.url}/${this.configIndex}/_doc/${encodeURIComponent(`${tenant}\u0000${target}`)}`);
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new Error(`Reading the configuration of ${target} from ${this.configIndex} failed with HTTP ${response.status}.`);
+    return ((await response.json()) as { _source: AgentConfig })._source;
+  }
+
+  async setConfig(config: AgentConfig): Promise<void> {
+    await this.request('PUT', `/${this.configIndex}/_doc/${encodeURIComponent(`${config.tenant}\u0000${config.target}`)}?refresh=true`, config);
   }
 
   async record(heartbeat: Heartbeat, receivedAt: string): Promise<void> {
