@@ -250,10 +250,14 @@ export function describeAuthorizationMatrix(name: string, makeConfig: () => Prom
         const marker = MARKER[tenant]!;
         const count = await app.inject({ url: `/api/v1/count?from=${RANGE.from}&to=${RANGE.to}`, headers: as });
         expect(count.json(), tenant).toEqual({ count: 3 });
-        const aggregated = (await app.inject({ method: 'POST', url: '/api/v1/aggregate', headers: as, payload: { q: '', ...RANGE, aggs: { users: { type: 'terms', field: 'user.name' }, tenants: { type: 'terms', field: 'organization.id' } } } })).json();
+        const aggregated = (await app.inject({ method: 'POST', url: '/api/v1/aggregate', headers: as, payload: { q: '', ...RANGE, aggs: { users: { type: 'terms', field: 'user.name' }, tenants: { type: 'terms', field: 'organization.id' }, hosts: { type: 'terms', field: 'host.name' }, outcomes: { type: 'terms', field: 'event.outcome' }, hourly: { type: 'date_histogram', interval: '1h' } } } })).json();
         expect(aggregated.total).toBe(3);
         expect(aggregated.aggs.users.buckets).toEqual([{ key: `${marker}-user`, count: 3 }]);
         expect(aggregated.aggs.tenants.buckets).toEqual([{ key: tenant, count: 3 }]);
+        // Terms and hourly histograms over whole hours may come from the embedded store's rollups: they too are the caller's own.
+        expect(aggregated.aggs.hosts.buckets).toEqual([{ key: `${marker}-host`, count: 3 }]);
+        expect(aggregated.aggs.outcomes.buckets).toEqual([{ key: 'failure', count: 3 }]);
+        expect(aggregated.aggs.hourly.buckets.reduce((sum: number, bucket: { count: number }) => sum + bucket.count, 0)).toBe(3);
         const forged = (await app.inject({ url: `/api/v1/count?q=${encodeURIComponent(`organization.id:${tenant === OWNER ? OTHER : OWNER}`)}&from=${RANGE.from}&to=${RANGE.to}`, headers: as })).json();
         expect(forged).toEqual({ count: 0 });
         const fields = (await app.inject({ url: `/api/v1/fields?sample=100&from=${RANGE.from}&to=${RANGE.to}`, headers: as })).json();
