@@ -60,6 +60,8 @@ export function createFleet(config: SiemConfig, deps: { readonly bus: Bus; reado
     registry,
     async start() {
       await registry.ensureReady();
+      // The API may start before any collector: the agents topic must exist before its consumer joins.
+      await deps.bus.ensureTopics();
       await consumer.connect();
       void consumer
         .run({

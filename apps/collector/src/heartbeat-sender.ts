@@ -18,6 +18,8 @@ export interface HeartbeatOptions {
   readonly inputs: () => readonly string[];
   /** The edge pipeline configuration version running. */
   readonly configVersion: () => string;
+  /** A problem another part reports (a refused configuration), shown as lastError. */
+  readonly problem?: () => string | undefined;
   readonly logger: Logger;
   readonly now?: () => number;
 }
@@ -43,7 +45,7 @@ export function createHeartbeatSender(options: HeartbeatOptions): HeartbeatSende
   const heartbeat = (): Heartbeat => {
     const stats = options.spool.stats();
     const spooledRecords = stats.records;
-    const error = lastError ?? (spooledRecords > 0 ? `The bus is unreachable or slow: ${spooledRecords} records wait in the disk spool.` : undefined);
+    const error = lastError ?? options.problem?.() ?? (spooledRecords > 0 ? `The bus is unreachable or slow: ${spooledRecords} records wait in the disk spool.` : undefined);
     return {
       id: options.identity.id,
       role: options.identity.role,

@@ -6,6 +6,7 @@ import { EdgePipelines, readEdgeConfigFile } from '@siem/edge';
 import { RAW_HEADERS } from '@siem/schema';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildCollector } from './build-collector';
+import { createCentralConfig } from './central-config';
 import { createHeartbeatSender } from './heartbeat-sender';
 import { collectorIdentity } from './identity';
 
@@ -30,6 +31,7 @@ try {
   const metrics = new MetricsRegistry();
   const identity = collectorIdentity(config);
   const edgeFile = config.collector.edgePipelinesFile;
+  // With central configuration the API's edge pipelines replace these at the first fetch.
   const edge = edgeFile === undefined ? undefined : new EdgePipelines(await readEdgeConfigFile(edgeFile), { name: identity.id, hostname: identity.hostname, type: identity.role });
   // Ingest keys created through the API (role ingest) are accepted on the HTTP input, with their tenant.
   const apiKeys = new ApiKeys(createKeyStore(config), { onBackgroundError: (error) => logger.warn({ err: error }, 'Recording an ingest key\'s last use failed.') });
@@ -39,6 +41,22 @@ try {
   });
   const collector = buildCollector(config, { producer, spool, logger, metrics, verifyKey, ...(edge && { edge }) });
   const inputs = await collector.start();
+  const { centralApiUrl } = config.collector;
+  const observer = { name: identity.id, hostname: identity.hostname, type: identity.role };
+  const central =
+    centralApiUrl === undefined
+      ? undefined
+      : createCentralConfig({
+          apiUrl: centralApiUrl.replace(/\/+$/, ''),
+          agentId: identity.id,
+          ...(config.collector.enrolmentKey && { enrolmentKey: config.collector.enrolmentKey }),
+          keyFile: path.resolve(config.deployment.dataDir, config.collector.listen ? 'collector.key' : 'agent.key'),
+          pollS: config.collector.configPollS,
+          runningVersion: () => collector.edge.version,
+          apply: (edgeConfig) => collector.edge.replace(new EdgePipelines(edgeConfig, observer)),
+          logger,
+        });
+  await central?.start();
   const heartbeat = createHeartbeatSender({
     producer,
     topic: config.kafka.agentsTopic,
@@ -49,6 +67,7 @@ try {
     spoolMaxBytes: config.collector.spoolMb * 1024 * 1024,
     inputs: () => inputs.map((input) => input.address),
     configVersion: () => collector.edge.version,
+    ...(central && { problem: central.problem }),
     logger,
   });
   heartbeat.start();
@@ -60,6 +79,7 @@ try {
     stopping = true;
     logger.info({ signal }, 'Stopping the collector: closing inputs and sending buffered records.');
     heartbeat.stop();
+    central?.stop();
     await collector.stop();
     await spool.close();
     await producer.disconnect();
