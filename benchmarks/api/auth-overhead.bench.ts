@@ -1,0 +1,174 @@
+/**
+ * Proves: what issue 13's security costs a search. The same POST /api/v1/search (a field
+ * filter + 6 h range, 50 hits, embedded store, real read workers, over HTTP with keep-alive)
+ * is sent to two APIs in one process, in back-to-back pairs so machine noise hits both:
+ *  - secured: buildApi as deployed: API key checked by the auth hook (a verified key is
+ *    cached, as in production), failed-auth and per-key rate limits, security headers,
+ *    an audit record per request written in the background to the embedded audit store;
+ *  - peer: the same search route and read pool with none of that (a bare Fastify app).
+ * Both read through the read handler, which always confines a read to the caller's tenant;
+ * the tenant filter's own cost is measured beside them at the store: the same search with
+ * and without the organization.id term, and its time is taken off the peer for the total.
+ * Target: overhead at most 5% (ratio ≤ 1.05).
+ *
+ *   node --import tsx benchmarks/api/auth-overhead.bench.ts [--events=50000] [--pairs=1000]
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { loadConfig } from '@siem/config';
+import { parseQuery } from '@siem/query';
+import { EmbeddedAuditStore, EmbeddedStore, tenantQuery, type IndexableEvent } from '@siem/store';
+import { MetricsRegistry, createLogger } from '@siem/telemetry';
+import { testKeys } from '@siem/testing';
+import { buildApi } from '../../apps/api/src/build-api';
+import { poolReader } from '../../apps/api/src/event-reader';
+import type { ReadHandlerData } from '../../apps/api/src/read-pool/read-handler';
+import { ReadPool } from '../../apps/api/src/read-pool/read-pool';
+import { analystRoutes } from '../../apps/api/src/routes/analyst';
+
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const EVENTS = arg('events', 50_000);
+const PAIRS = arg('pairs', 1000);
+const START = Date.UTC(2026, 10, 1);
+const SPAN_MS = 24 * 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const Q = 'event.outcome:failure AND host.name:host-7';
+
+function makeEvent(i: number): IndexableEvent {
+  const timestamp = iso(START + Math.floor((i / EVENTS) * SPAN_MS));
+  return {
+    id: `auth-bench-${i}`,
+    timestamp,
+    document: {
+      '@timestamp': timestamp,
+      message: `Failed password for user${i % 500} from 203.0.113.${i % 256} port ${1024 + (i % 60000)} ssh2`,
+      host: { name: `host-${i % 50}` },
+      user: { name: `user${i % 500}` },
+      source: { ip: `203.0.113.${i % 256}` },
+      event: { outcome: i % 3 === 0 ? 'success' : 'failure' },
+      organization: { id: 'default' },
+    },
+  };
+}
+
+const body = (r: number) => JSON.stringify({ q: Q, from: iso(START + (r % 18) * 3_600_000), to: iso(START + ((r % 18) + 6) * 3_600_000), size: 50 });
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function stats(ms: number[]) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  const total = ms.reduce((a, b) => a + b, 0);
+  return { p50: at(50), p99: at(99), perSecond: (ms.length / total) * 1000 };
+}
+
+async function timed(url: string, headers: Record<string, string>, r: number): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: body(r) });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${text.slice(0, 200)}`);
+  return performance.now() - started;
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'siem-auth-bench-'));
+const logger = createLogger('auth-bench', 'warn');
+try {
+  const store = new EmbeddedStore({ dataDir: dir, indexPrefix: 'siem-events-', retentionDays: 3650 });
+  for (let i = 0; i < EVENTS; i += 5_000) await store.bulkIndex(Array.from({ length: Math.min(5_000, EVENTS - i) }, (_, k) => makeEvent(i + k)));
+
+  const config = loadConfig({ SIEM_DATA_DIR: dir, SIEM_STORE_RETENTION_DAYS: '3650', SIEM_API_READ_WORKERS: '2' });
+  const pool = new ReadPool({ handlerModule: new URL('../../apps/api/src/read-pool/read-handler.ts', import.meta.url), handlerData: { config } satisfies ReadHandlerData, workers: 2, budgetMs: 10_000, memoryMb: 256, logger });
+  await pool.ready();
+  const reader = poolReader(pool);
+
+  const keys = await testKeys();
+  const audit = new EmbeddedAuditStore({ dataDir: path.join(dir, 'audit') });
+  const secured = buildApi({ reader, logger, metrics: new MetricsRegistry(), keys: keys.keys, security: { audit, rateLimitPerMinute: 10_000_000 } });
+  const peer = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  peer.register(analystRoutes, { prefix: '/api/v1', reader });
+  const securedUrl = `${await secured.listen({ host: '127.0.0.1', port: 0 })}/api/v1/search`;
+  const peerUrl = `${await peer.listen({ host: '127.0.0.1', port: 0 })}/api/v1/search`;
+
+  // Warm-up: JIT, read workers' statements, the verified-key cache.
+  for (let r = 0; r < 50; r++) {
+    await timed(securedUrl, keys.admin, r);
+    await timed(peerUrl, {}, r);
+  }
+  // Paired requests, the same search on both sides back to back, first side alternating
+  // (ABBA), so a neighbour's burst lands on both halves of a pair alike.
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const differences: number[] = [];
+  for (let r = 0; r < PAIRS; r++) {
+    let securedMs: number;
+    let peerMs: number;
+    if (r % 2 === 0) {
+      securedMs = await timed(securedUrl, keys.admin, r);
+      peerMs = await timed(peerUrl, {}, r);
+    } else {
+      peerMs = await timed(peerUrl, {}, r);
+      securedMs = await timed(securedUrl, keys.admin, r);
+    }
+    ours.push(securedMs);
+    theirs.push(peerMs);
+    differences.push(securedMs - peerMs);
+  }
+
+  // The tenant term's cost at the store, in this process: the same search with and without it.
+  const query = parseQuery(Q);
+  const scoped = tenantQuery(query, 'default');
+  const storeRuns = { plain: [] as number[], scoped: [] as number[] };
+  for (let r = 0; r < PAIRS; r++) {
+    const range = { from: iso(START + (r % 18) * 3_600_000), to: iso(START + ((r % 18) + 6) * 3_600_000), size: 50 };
+    for (const [name, q] of (r % 2 === 0 ? [['plain', query], ['scoped', scoped]] : [['scoped', scoped], ['plain', query]]) as [keyof typeof storeRuns, typeof query][]) {
+      const started = performance.now();
+      await store.search({ query: q, ...range });
+      storeRuns[name].push(performance.now() - started);
+    }
+  }
+
+  await secured.close();
+  const auditRecords = (await audit.search({ tenant: 'default', size: 1000, route: '/api/v1/search' })).records.length;
+  await peer.close();
+  await pool.close();
+  await keys.close();
+  await audit.close();
+  await store.close();
+
+  const s = stats(ours);
+  const p = stats(theirs);
+  const plain = stats(storeRuns.plain);
+  const tenant = stats(storeRuns.scoped);
+  const pairedMs = median(differences);
+  // The ratio from the paired difference: what a typical request pays on top of the same request without security.
+  const apiRatio = (p.p50 + pairedMs) / p.p50;
+  const tenantMs = median(storeRuns.scoped.map((ms, i) => ms - storeRuns.plain[i]!));
+  const tenantRatio = (plain.p50 + tenantMs) / plain.p50;
+  // The peer reads through the same tenant-scoped handler: without the filter it would be faster by the store's paired difference.
+  const peerWithoutTenant = p.p50 - Math.max(0, tenantMs);
+  const togetherRatio = (peerWithoutTenant + pairedMs + Math.max(0, tenantMs)) / peerWithoutTenant;
+  const fmt = (n: number) => n.toFixed(2);
+  const verdict = (ratio: number) => (ratio <= 1.05 ? 'met (≤ 1.05)' : 'not met (> 1.05)');
+  const report = [
+    `# api auth overhead, ${new Date().toISOString()}`,
+    '',
+    `POST /api/v1/search (\`${Q}\`, 6 h of a day, 50 hits) on the embedded store with ${EVENTS.toLocaleString('en-US')} events, 2 read workers, one client over HTTP keep-alive, one request at a time; ${PAIRS} pairs (the same search to both sides back to back, which goes first alternating). Latencies in ms; ratio = (peer p50 + median paired difference) / peer p50; median paired difference: API ${fmt(pairedMs)} ms, tenant filter ${fmt(tenantMs)} ms. Audit records written during the run: ${auditRecords >= 1000 ? '1000 or more' : auditRecords} (one per request).`,
+    '',
+    '| what | secured p50 | secured p99 | secured req/s | peer p50 | peer p99 | peer req/s | ratio (p50) | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    `| API: key check, rate limits, headers, audit record (peer: same route and read pool, no hooks) | ${fmt(s.p50)} | ${fmt(s.p99)} | ${s.perSecond.toFixed(0)} | ${fmt(p.p50)} | ${fmt(p.p99)} | ${p.perSecond.toFixed(0)} | ${apiRatio.toFixed(3)} | ${verdict(apiRatio)} |`,
+    `| store: tenant filter (organization.id term) against the same search without it | ${fmt(tenant.p50)} | ${fmt(tenant.p99)} | ${tenant.perSecond.toFixed(0)} | ${fmt(plain.p50)} | ${fmt(plain.p99)} | ${plain.perSecond.toFixed(0)} | ${tenantRatio.toFixed(3)} | ${verdict(tenantRatio)} |`,
+    `| together: both differences against the peer less the tenant filter (${fmt(peerWithoutTenant)} ms) | | | | | | | ${togetherRatio.toFixed(3)} | ${verdict(togetherRatio)} |`,
+    '',
+  ].join('\n');
+  console.log(report);
+  writeFileSync(path.join(import.meta.dirname, '..', 'results', 'api-auth-overhead.md'), report);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
