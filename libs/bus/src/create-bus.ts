@@ -5,7 +5,7 @@ import { EmbeddedBusConsumer, EmbeddedBusProducer, applyRetention, ensureEmbedde
 import { readTopicIncarnation } from './embedded/topics';
 import { embeddedPositions, readEmbeddedRange } from './embedded/offset-range';
 import { createKafka } from './kafka/client';
-import { KafkaBusConsumer } from './kafka/consumer';
+import { KafkaBusConsumer, type KafkaConsumerTuning } from './kafka/consumer';
 import { kafkaPositions, readKafkaRange } from './kafka/offset-range';
 import { KafkaBusProducer } from './kafka/producer';
 import { describeTopicIdentity, incarnationToken } from './kafka/topic-identity';
@@ -50,6 +50,12 @@ export function pipelineTopics(config: SiemConfig): TopicSpec[] {
   return [...[rawTopic, deadLetterTopic, alertsTopic, signalsTopic].map((topic) => ({ topic, partitions, replicationFactor })), { topic: agentsTopic, partitions: 1, replicationFactor }];
 }
 
+/** The consumer settings of SIEM_KAFKA_* (see docs/configuration.md). */
+export function kafkaConsumerTuning(config: SiemConfig): KafkaConsumerTuning {
+  const { fetchMinBytes, fetchMaxWaitMs, maxBytesPerPartition, sessionTimeoutMs, heartbeatIntervalMs } = config.kafka;
+  return { fetchMinBytes, fetchMaxWaitMs, maxBytesPerPartition, sessionTimeoutMs, heartbeatIntervalMs };
+}
+
 /** The one place that chooses between Kafka and the embedded log. */
 export function createBus(config: SiemConfig, logger: Logger, clientName: string): Bus {
   if (config.deployment.bus === 'kafka') {
@@ -65,10 +71,10 @@ export function createBus(config: SiemConfig, logger: Logger, clientName: string
       kind: 'kafka',
       ensureTopics: () => ensureKafkaTopics(kafka, pipelineTopics(config)),
       producer: (options) =>
-        new KafkaBusProducer(options?.retries === undefined ? kafka : createKafka({ brokers: config.kafka.brokers, clientId, logger, retries: options.retries })),
+        new KafkaBusProducer(options?.retries === undefined ? kafka : createKafka({ brokers: config.kafka.brokers, clientId, logger, retries: options.retries }), { compression: config.kafka.compression, acks: config.kafka.acks }),
       // Only the processor's group overlaps chunks; a replay keeps strict order.
       consumer: (_member, groupId = config.kafka.consumerGroup) =>
-        new KafkaBusConsumer(kafka, groupId, { logger, topicIncarnation, chunksInFlight: groupId === config.kafka.consumerGroup ? config.processor.chunksInFlight : 1 }),
+        new KafkaBusConsumer(kafka, groupId, { logger, topicIncarnation, chunksInFlight: groupId === config.kafka.consumerGroup ? config.processor.chunksInFlight : 1, tuning: kafkaConsumerTuning(config) }),
       positions: (topic, groupId) => kafkaPositions(kafka, topic, groupId),
       readRange: (topic, ranges, options) => readKafkaRange(kafka, topic, ranges, options),
       incarnation: topicIncarnation,

@@ -19,7 +19,18 @@ function toConsumed(incarnation: string, topic: string, partition: number, messa
   };
 }
 
+/** What the configuration tunes in fetching and group membership (SIEM_KAFKA_FETCH_*, _MAX_BYTES_PER_PARTITION, _SESSION_TIMEOUT_MS, _HEARTBEAT_INTERVAL_MS). */
+export interface KafkaConsumerTuning {
+  readonly fetchMinBytes: number;
+  readonly fetchMaxWaitMs: number;
+  readonly maxBytesPerPartition: number;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+}
+
 export interface KafkaBusConsumerOptions {
+  /** Defaults: the configuration's defaults. */
+  readonly tuning?: KafkaConsumerTuning;
   /**
    * The incarnation token of a topic (see ConsumedMessage.incarnation); `describeTopicIdentity`
    * and `incarnationToken` in production. Asked at the start, after each rebalance, and when a
@@ -63,15 +74,18 @@ export class KafkaBusConsumer implements BusConsumer {
     this.logger = options.logger;
     this.topicIncarnation = options.topicIncarnation;
     this.chunksInFlight = Math.max(1, options.chunksInFlight ?? 1);
+    const tuning = options.tuning ?? { fetchMinBytes: 1, fetchMaxWaitMs: 5_000, maxBytesPerPartition: 8 * 1024 * 1024, sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000 };
     this.consumer = kafka.consumer({
       groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      rebalanceTimeout: 60_000,
+      sessionTimeout: tuning.sessionTimeoutMs,
+      heartbeatInterval: tuning.heartbeatIntervalMs,
+      rebalanceTimeout: Math.max(60_000, tuning.sessionTimeoutMs),
+      minBytes: tuning.fetchMinBytes,
+      maxWaitTimeInMs: tuning.fetchMaxWaitMs,
       // Chunks in flight drain at the end of each fetched batch, leaving the store idle while the next is fetched and parsed:
-      // batches of up to 8 MiB (kafkajs: 1 MiB) make that rarer. On 2 cores the benchmark's CPU in use rose from 1.77 to 1.87 cores.
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      maxBytes: 16 * 1024 * 1024,
+      // batches of up to 8 MiB per partition (kafkajs: 1 MiB) make that rarer. On 2 cores the benchmark's CPU in use rose from 1.77 to 1.87 cores.
+      maxBytesPerPartition: tuning.maxBytesPerPartition,
+      maxBytes: Math.max(16 * 1024 * 1024, 2 * tuning.maxBytesPerPartition),
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
   }

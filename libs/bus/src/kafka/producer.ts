@@ -4,10 +4,23 @@ import type { BusProducer, BusRecord } from '../types';
 
 const { CompressionTypes, Partitioners } = kafkajs;
 
+/** What the configuration tunes in every send (SIEM_KAFKA_COMPRESSION, SIEM_KAFKA_ACKS). */
+export interface KafkaProducerTuning {
+  readonly compression: 'lz4' | 'gzip' | 'none';
+  readonly acks: 'all' | '1';
+}
+
+const DEFAULT_TUNING: KafkaProducerTuning = { compression: 'lz4', acks: 'all' };
+const CODECS = { lz4: CompressionTypes.LZ4, gzip: CompressionTypes.GZIP, none: CompressionTypes.None } as const;
+
 export class KafkaBusProducer implements BusProducer {
   private readonly producer: Producer;
+  private readonly compression: kafkajs.CompressionTypes;
+  private readonly acks: number;
 
-  constructor(kafka: Kafka) {
+  constructor(kafka: Kafka, tuning: KafkaProducerTuning = DEFAULT_TUNING) {
+    this.compression = CODECS[tuning.compression];
+    this.acks = tuning.acks === 'all' ? -1 : 1;
     this.producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
@@ -28,8 +41,8 @@ export class KafkaBusProducer implements BusProducer {
     try {
       await this.producer.send({
         topic,
-        acks: -1,
-        compression: CompressionTypes.LZ4,
+        acks: this.acks,
+        compression: this.compression,
         messages: records.map((record) => ({ key: record.key ?? null, value: record.value, headers: record.headers as Record<string, string> | undefined })),
       });
     } catch (cause) {
