@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { MetricsRegistry } from '@siem/telemetry';
-import { ApiError, ApiErrorCodes } from '../errors';
+import { ApiErrorCodes, errorBody } from '../errors';
 import { unauditedRequests } from './audit-trail';
 
 const WINDOW_MS = 60_000;
@@ -68,8 +68,11 @@ export function registerAuthFailureLimit(app: FastifyInstance, options: { readon
     blocked.inc();
     unauditedRequests.add(request);
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-    void reply.header('retry-after', String(seconds));
-    throw new ApiError(ApiErrorCodes.rateLimited, `Too many failed authentications from ${request.ip}; retry in ${seconds} s with a valid key.`, 429, { retryable: true, details: { retryAfterSeconds: seconds } });
+    // Answered here rather than thrown: no error object or stack per refusal, so a flood costs as little as an answer can.
+    return reply
+      .code(429)
+      .header('retry-after', String(seconds))
+      .send(errorBody(ApiErrorCodes.rateLimited, `Too many failed authentications from ${request.ip}; retry in ${seconds} s with a valid key.`, { retryAfterSeconds: seconds }));
   });
 
   app.addHook('onResponse', async (request, reply) => {
