@@ -5,24 +5,30 @@
  *  - secured: buildApi as deployed: API key checked by the auth hook (a verified key is
  *    cached, as in production), failed-auth and per-key rate limits, security headers,
  *    an audit record per request written in the background to the embedded audit store;
- *  - peer: the same search route and read pool with none of that (a bare Fastify app).
+ *  - peer: the same search route, read pool and request metrics with none of that (the API
+ *    as it was before issue 13).
  * Both read through the read handler, which always confines a read to the caller's tenant;
  * the tenant filter's own cost is measured beside them at the store: the same search with
  * and without the organization.id term, and its time is taken off the peer for the total.
  * Target: overhead at most 5% (ratio ≤ 1.05).
  *
- *   node --import tsx benchmarks/api/auth-overhead.bench.ts [--events=50000] [--pairs=1000]
+ * Also: a valid key's search latency while another address brute-forces keys, against the same
+ * searches with no attack.
+ *
+ *   node --import tsx benchmarks/api/auth-overhead.bench.ts [--events=50000] [--pairs=1000] [--attack-blocks=10]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { loadConfig } from '@siem/config';
 import { parseQuery } from '@siem/query';
 import { EmbeddedAuditStore, EmbeddedStore, tenantQuery, type IndexableEvent } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { testKeys } from '@siem/testing';
+import { apiMetrics } from '../../apps/api/src/api-metrics';
 import { buildApi } from '../../apps/api/src/build-api';
 import { poolReader } from '../../apps/api/src/event-reader';
 import type { ReadHandlerData } from '../../apps/api/src/read-pool/read-handler';
@@ -32,6 +38,8 @@ import { analystRoutes } from '../../apps/api/src/routes/analyst';
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVENTS = arg('events', 50_000);
 const PAIRS = arg('pairs', 1000);
+const ATTACK_BLOCKS = arg('attack-blocks', 10);
+const ATTACKERS = 4;
 const START = Date.UTC(2026, 10, 1);
 const SPAN_MS = 24 * 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -76,6 +84,34 @@ async function timed(url: string, headers: Record<string, string>, r: number): P
   return performance.now() - started;
 }
 
+/** The brute-force client, run in a worker thread: wrong keys over keep-alive connections from 127.0.0.2 until told to stop. */
+const ATTACKER_SOURCE = `
+const http = require('node:http');
+const { parentPort, workerData } = require('node:worker_threads');
+const agent = new http.Agent({ keepAlive: true, localAddress: '127.0.0.2' });
+const statuses = new Map();
+let running = true;
+let sent = 0;
+const once = (n) => new Promise((resolve) => {
+  const key = 'ApiKey siem_' + n.toString(16).padStart(16, '0') + '_' + 'x'.repeat(43);
+  const request = http.request({ host: '127.0.0.1', port: workerData.port, path: '/api/v1/search', method: 'POST', agent, headers: { authorization: key, 'content-type': 'application/json' } }, (response) => {
+    statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+    response.resume().on('end', resolve);
+  });
+  request.on('error', resolve);
+  request.end('{}');
+});
+const loop = async () => { while (running) await once(workerData.offset + sent++); };
+parentPort.on('message', async () => {
+  running = false;
+  await Promise.all(loops);
+  agent.destroy();
+  parentPort.postMessage({ sent, statuses: [...statuses] });
+});
+const loops = Array.from({ length: workerData.connections }, loop);
+parentPort.postMessage('started');
+`;
+
 const dir = mkdtempSync(path.join(tmpdir(), 'siem-auth-bench-'));
 const logger = createLogger('auth-bench', 'warn');
 try {
@@ -91,6 +127,10 @@ try {
   const audit = new EmbeddedAuditStore({ dataDir: path.join(dir, 'audit') });
   const secured = buildApi({ reader, logger, metrics: new MetricsRegistry(), keys: keys.keys, security: { audit, rateLimitPerMinute: 10_000_000 } });
   const peer = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  // The API's request metrics, which it had before issue 13, stay on the peer too.
+  const peerMetrics = apiMetrics(new MetricsRegistry());
+  peer.addHook('onResponse', async (request, reply) => peerMetrics.answered(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000));
+  peer.addHook('onClose', async () => peerMetrics.stop());
   peer.register(analystRoutes, { prefix: '/api/v1', reader });
   const securedUrl = `${await secured.listen({ host: '127.0.0.1', port: 0 })}/api/v1/search`;
   const peerUrl = `${await peer.listen({ host: '127.0.0.1', port: 0 })}/api/v1/search`;
@@ -133,6 +173,31 @@ try {
     }
   }
 
+  // A brute force beside a valid caller: a worker thread (its own event loop, as another
+  // machine would be) sends wrong keys from another address (127.0.0.2) over ATTACKERS
+  // connections as fast as they are answered (401, then 429 before any key is looked at),
+  // while the valid key's searches are timed; blocks with and without the attack alternate.
+  const attackTotals = { sent: 0, statuses: new Map<number, number>() };
+  const quiet: number[] = [];
+  const underAttack: number[] = [];
+  let attackMs = 0;
+  for (let block = 0; block < ATTACK_BLOCKS; block++) {
+    const attacked = block % 2 === 1;
+    const started = performance.now();
+    const worker = attacked ? new Worker(ATTACKER_SOURCE, { eval: true, workerData: { port: Number(new URL(securedUrl).port), connections: ATTACKERS, offset: attackTotals.sent } }) : undefined;
+    if (worker) await new Promise((resolve) => worker.once('message', resolve));
+    for (let i = 0; i < 50; i++) (attacked ? underAttack : quiet).push(await timed(securedUrl, keys.admin, block * 50 + i));
+    if (worker) {
+      const done = new Promise<{ sent: number; statuses: [number, number][] }>((resolve) => worker.once('message', resolve));
+      worker.postMessage('stop');
+      const result = await done;
+      await worker.terminate();
+      attackMs += performance.now() - started;
+      attackTotals.sent += result.sent;
+      for (const [status, n] of result.statuses) attackTotals.statuses.set(status, (attackTotals.statuses.get(status) ?? 0) + n);
+    }
+  }
+
   await secured.close();
   const auditRecords = (await audit.search({ tenant: 'default', size: 1000, route: '/api/v1/search' })).records.length;
   await peer.close();
@@ -147,6 +212,8 @@ try {
   const tenant = stats(storeRuns.scoped);
   const pairedMs = median(differences);
   // The ratio from the paired difference: what a typical request pays on top of the same request without security.
+  const hit = stats(underAttack);
+  const calm = stats(quiet);
   const apiRatio = (p.p50 + pairedMs) / p.p50;
   const tenantMs = median(storeRuns.scoped.map((ms, i) => ms - storeRuns.plain[i]!));
   const tenantRatio = (plain.p50 + tenantMs) / plain.p50;
@@ -162,8 +229,9 @@ try {
     '',
     '| what | secured p50 | secured p99 | secured req/s | peer p50 | peer p99 | peer req/s | ratio (p50) | target |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
-    `| API: key check, rate limits, headers, audit record (peer: same route and read pool, no hooks) | ${fmt(s.p50)} | ${fmt(s.p99)} | ${s.perSecond.toFixed(0)} | ${fmt(p.p50)} | ${fmt(p.p99)} | ${p.perSecond.toFixed(0)} | ${apiRatio.toFixed(3)} | ${verdict(apiRatio)} |`,
+    `| API: key check, rate limits, headers, audit record (peer: same route, read pool and request metrics, no security) | ${fmt(s.p50)} | ${fmt(s.p99)} | ${s.perSecond.toFixed(0)} | ${fmt(p.p50)} | ${fmt(p.p99)} | ${p.perSecond.toFixed(0)} | ${apiRatio.toFixed(3)} | ${verdict(apiRatio)} |`,
     `| store: tenant filter (organization.id term) against the same search without it | ${fmt(tenant.p50)} | ${fmt(tenant.p99)} | ${tenant.perSecond.toFixed(0)} | ${fmt(plain.p50)} | ${fmt(plain.p99)} | ${plain.perSecond.toFixed(0)} | ${tenantRatio.toFixed(3)} | ${verdict(tenantRatio)} |`,
+    `| valid key's search while another address sends wrong keys (${attackTotals.sent.toLocaleString('en-US')} in ${(attackMs / 1000).toFixed(1)} s, ${(attackTotals.sent / (attackMs / 1000)).toFixed(0)}/s over ${ATTACKERS} connections: ${[...attackTotals.statuses].sort().map(([status, n]) => `${n} × ${status}`).join(', ')}; peer: the same searches with no attack, blocks alternating) | ${fmt(hit.p50)} | ${fmt(hit.p99)} | ${hit.perSecond.toFixed(0)} | ${fmt(calm.p50)} | ${fmt(calm.p99)} | ${calm.perSecond.toFixed(0)} | ${(hit.p50 / calm.p50).toFixed(3)} | — |`,
     `| together: both differences against the peer less the tenant filter (${fmt(peerWithoutTenant)} ms) | | | | | | | ${togetherRatio.toFixed(3)} | ${verdict(togetherRatio)} |`,
     '',
   ].join('\n');
