@@ -19,8 +19,8 @@ import { opsRoutes } from './routes/ops';
 import { ruleRoutes, type EventWindow } from './routes/rules';
 import { savedSearchRoutes } from './routes/saved-searches';
 import { searchRoutes } from './routes/search';
-import { registerTenantScope, tenantDetection, tenantSavedSearches } from './tenant-stores';
 import { registerSecurity, securityOptions, type SecurityOptions } from './security/register-security';
+import { registerTenantScope, tenantDetection, tenantSavedSearches } from './tenant-stores';
 
 export interface ApiDeps {
   readonly reader: EventReader;

@@ -53,8 +53,8 @@ try {
   await deadLetters.ensureReady();
   await savedSearches.ensureReady();
   await keyStore.ensureReady();
-  await fleet.start();
   await audit.ensureReady();
+  await fleet.start();
   const adminKey = await ensureAdminKey(keys, { dataDir: path.resolve(config.deployment.dataDir), ...(api.adminKey === undefined ? {} : { adminKey: api.adminKey }) });
   if (adminKey.created) logger.info({ file: adminKey.file }, 'The first admin key was created; it is in the file named here, readable only by this user.');
   // Searches start once the read workers have loaded the query parser and opened the store.
@@ -68,8 +68,8 @@ try {
 
 const shutdown = async () => {
   await app.close();
-  await fleet.stop();
   await audit.close();
+  await fleet.stop();
   await pool.close();
   await detection.close();
   await deadLetters.close();
