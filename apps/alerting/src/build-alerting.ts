@@ -1,6 +1,6 @@
 import type { Bus } from '@siem/bus';
 import type { SiemConfig } from '@siem/config';
-import type { DetectionStore, EventStore, SchedulerStateStore } from '@siem/store';
+import type { DetectionStore, EventAnalytics, EventStore, SchedulerStateStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import type { AlertActions } from './correlation-alert';
 import { correlationMetrics } from './correlation-metrics';
@@ -21,7 +21,7 @@ export interface AlertingDeps {
   readonly bus: Pick<Bus, 'consumer' | 'positions'>;
   readonly detection: DetectionStore;
   /** The events, which scheduled rules query. */
-  readonly events: Pick<EventStore, 'search' | 'count' | 'ensureReady' | 'close'>;
+  readonly events: Pick<EventStore, 'search' | 'count' | 'ensureReady' | 'close'> & Pick<EventAnalytics, 'aggregate'>;
   readonly state: SchedulerStateStore;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;

@@ -25,7 +25,7 @@ const newLogin = validateScheduledRule({
 });
 
 function login(id: string, time: number, user: string, ip: string, outcome: 'success' | 'failure') {
-  return { id, timestamp: new Date(time).toISOString(), document: { '@timestamp': new Date(time).toISOString(), event: { outcome }, user: { name: user }, source: { ip } } };
+  return { id, timestamp: new Date(time).toISOString(), document: { '@timestamp': new Date(time).toISOString(), event: { outcome }, user: { name: user }, source: { ip }, organization: { id: 'default' } } };
 }
 
 describe('scheduled rules on OpenSearch', () => {
@@ -56,7 +56,7 @@ describe('scheduled rules on OpenSearch', () => {
     await expect.poll(async () => (await detection.searchAlerts({ size: 10 })).total, { timeout: 30_000, interval: 300 }).toBe(2);
     await runner.stop();
     const alerts = (await detection.searchAlerts({ size: 10 })).alerts;
-    expect(alerts.find((alert) => alert.alert.rule.id === spraying.id)!.alert).toMatchObject({ user: { name: 'root' }, source: { ip: '203.0.113.7' }, scheduled: { count: 5 } });
+    expect(alerts.find((alert) => alert.alert.rule.id === spraying.id)!.alert).toMatchObject({ user: { name: 'root' }, source: { ip: '203.0.113.7' }, organization: { id: 'default' }, scheduled: { count: 5 } });
     expect(alerts.find((alert) => alert.alert.rule.id === newLogin.id)!.alert).toMatchObject({ user: { name: 'alice' }, source: { ip: '198.51.100.2' } });
     expect((await state.readCheckpoint('scheduled'))?.state).toMatchObject({ lastRun: { [spraying.id]: T, [newLogin.id]: T } });
     await Promise.all([events.close(), detection.close(), state.close()]);

@@ -1,6 +1,7 @@
 import { parseQuery, type QueryAst, type QueryNode } from '@siem/query';
 import { GroupCounter, attackFromTags, durationMs, isScheduledRule, passesThreshold, runsBetween, scheduledAlertId, type RunGroup, type ScheduledRule } from '@siem/rules';
-import { StoreError, StoreErrorCodes, type AlertDocument, type DetectionStore, type EventStore, type SchedulerStateStore, type StoredAlert } from '@siem/store';
+import { DEFAULT_TENANT, GLOBAL_TENANT } from '@siem/schema';
+import { StoreError, StoreErrorCodes, tenantQuery, type AlertDocument, type DetectionStore, type EventAnalytics, type EventStore, type SchedulerStateStore, type StoredAlert } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import { addPivotFields, type AlertActions } from './correlation-alert';
 
@@ -18,7 +19,7 @@ export interface ScheduledRunnerOptions {
 }
 
 export interface ScheduledRunnerDeps {
-  readonly events: Pick<EventStore, 'search' | 'count'>;
+  readonly events: Pick<EventStore, 'search' | 'count'> & Pick<EventAnalytics, 'aggregate'>;
   readonly detection: Pick<DetectionStore, 'listRules' | 'rulesRevision' | 'writeAlerts'>;
   readonly state: Pick<SchedulerStateStore, 'readCheckpoint' | 'writeCheckpoint'>;
   readonly logger: Logger;
@@ -51,6 +52,21 @@ interface CheckpointState {
 class RunTimeout extends Error {}
 
 const and = (...nodes: QueryNode[]): QueryAst => ({ root: { kind: 'and', children: nodes } });
+
+const TENANT_FIELD = 'organization.id';
+/** Most tenants a global rule without group fields counts apart in one run. */
+const MAX_TENANTS = 10_000;
+
+/** A rule stored without a tenant is `default`'s, as in the processor; `*` is global. */
+function tenantOfRule(rule: ScheduledRule): string {
+  const tenant = (rule as { tenant?: unknown }).tenant;
+  return typeof tenant === 'string' ? tenant : DEFAULT_TENANT;
+}
+
+/** Every run groups by tenant too (as correlations do): a global rule's groups are per tenant, and every alert carries its tenant. */
+function withTenant(fields: readonly string[]): readonly string[] {
+  return fields.includes(TENANT_FIELD) ? fields : [...fields, TENANT_FIELD];
+}
 
 /**
  * Runs the scheduled query and new_terms rules while this scheduler is active. Each rule runs
@@ -91,25 +107,43 @@ export function createScheduledRunner(options: ScheduledRunnerOptions, deps: Sch
     return { groups: counter.result(), truncated: next !== undefined || counter.dropped > 0 };
   };
 
-  /** The groups of one run that raise an alert. */
+  /** The tenants with events matching in the window, with their counts: the groups of a global rule without group fields. */
+  const countsPerTenant = async (query: QueryAst, from: string, to: string): Promise<{ tenant: string; count: number }[]> => {
+    const result = await deps.events.aggregate({ query, from, to, aggs: { tenants: { type: 'terms', field: TENANT_FIELD, size: MAX_TENANTS } } });
+    const tenants = result.aggs.tenants as { buckets: { key: string | number; count: number }[] };
+    return tenants.buckets.map((bucket) => ({ tenant: String(bucket.key), count: bucket.count }));
+  };
+
+  /**
+   * The groups of one run that raise an alert. A tenant's rule reads only its tenant's events
+   * (the query is filtered on organization.id in the store); a global rule (`*`) reads every
+   * tenant's, grouped by tenant, so it judges each tenant apart and alerts once per tenant.
+   */
   const evaluate = async (rule: ScheduledRule, runAt: number): Promise<{ groups: RunGroup[]; fields: readonly string[]; truncated: boolean }> => {
     const { scheduled } = rule;
-    const query = parseQuery(scheduled.query);
+    const tenant = tenantOfRule(rule);
+    const ruleQuery = parseQuery(scheduled.query);
+    const query = tenant === GLOBAL_TENANT ? ruleQuery : tenantQuery(ruleQuery, tenant);
     const windowStart = runAt - durationMs(scheduled.lookback);
     const from = new Date(windowStart).toISOString();
     const to = new Date(runAt - 1).toISOString();
     if (scheduled.type === 'query') {
       const by = scheduled.threshold?.by ?? [];
       if (by.length === 0) {
-        const count = await deps.events.count({ query, from, to });
-        if (!passesThreshold(rule, count)) return { groups: [], fields: by, truncated: false };
-        const sample = await deps.events.search({ query, from, to, size: 10, sort: 'desc' });
-        return { groups: [{ values: [], count, eventIds: sample.hits.map((hit) => hit.id) }], fields: by, truncated: false };
+        const counts = tenant === GLOBAL_TENANT ? await countsPerTenant(query, from, to) : [{ tenant, count: await deps.events.count({ query, from, to }) }];
+        const groups: RunGroup[] = [];
+        for (const { tenant: owner, count } of counts) {
+          if (!passesThreshold(rule, count)) continue;
+          const sample = await deps.events.search({ query: tenantQuery(ruleQuery, owner), from, to, size: 10, sort: 'desc' });
+          groups.push({ values: [owner], count, eventIds: sample.hits.map((hit) => hit.id) });
+        }
+        return { groups, fields: [TENANT_FIELD], truncated: false };
       }
-      const { groups, truncated } = await scan(query, from, to, by);
-      return { groups: groups.filter((group) => passesThreshold(rule, group.count)), fields: by, truncated };
+      const fields = withTenant(by);
+      const { groups, truncated } = await scan(query, from, to, fields);
+      return { groups: groups.filter((group) => passesThreshold(rule, group.count)), fields, truncated };
     }
-    const fields = scheduled.fields!;
+    const fields = withTenant(scheduled.fields!);
     const { groups, truncated } = await scan(query, from, to, fields);
     const candidates = groups.slice(0, options.maxCandidates);
     const historyFrom = new Date(windowStart - durationMs(scheduled.history!)).toISOString();
