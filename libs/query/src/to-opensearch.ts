@@ -11,6 +11,8 @@ export interface TimeRange {
 export interface CompileOptions {
   /** The time `now` means in date math, in epoch milliseconds; default the time of the call. */
   readonly now?: number;
+  /** Conditions that only select, such as the caller's tenant: in the bool filter clause, beside the time range, where OpenSearch neither scores nor recomputes them (its query cache keeps them). */
+  readonly filters?: readonly QueryNode[];
 }
 
 type Dsl = Record<string, unknown>;
@@ -95,5 +97,7 @@ export function toOpenSearchQuery(ast: QueryAst, range: TimeRange = {}, options:
     if (range.to) bounds.lte = range.to;
     filter.push({ range: { '@timestamp': bounds } });
   }
-  return { bool: { must: [nodeToDsl(ast.root, options.now ?? Date.now())], filter } };
+  const now = options.now ?? Date.now();
+  for (const node of options.filters ?? []) filter.push(nodeToDsl(node, now));
+  return { bool: { must: [nodeToDsl(ast.root, now)], filter } };
 }

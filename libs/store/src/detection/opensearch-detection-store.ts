@@ -1,11 +1,11 @@
 import { Client } from '@opensearch-project/opensearch';
-import { toOpenSearchQuery } from '@siem/query';
 import { StoreError, StoreErrorCodes } from '../errors';
 import type { RejectedEvent } from '../types';
 import { detectionIndexNames, type DetectionIndexNames } from './index-names';
 import { MAX_SUPPRESSED_EVENT_IDS } from './alert-model';
 import { byTitle, matchesRuleFilter, sameDocument } from './rule-filter';
 import { SUPPRESSION_MERGE_SCRIPT, firstOfGroup } from './suppression-merge';
+import { toTenantOpenSearchQuery } from '../tenant-scope';
 import type {
   AlertChange,
   AlertModification,
@@ -268,7 +268,7 @@ export class OpenSearchDetectionStore implements DetectionStore {
     if (search.from !== undefined || search.to !== undefined) {
       filter.push({ range: { '@timestamp': { ...(search.from === undefined ? {} : { gte: search.from }), ...(search.to === undefined ? {} : { lte: search.to }) } } });
     }
-    const query = { bool: { must: search.query ? [toOpenSearchQuery(search.query)] : [{ match_all: {} }], filter } };
+    const query = { bool: { must: search.query ? [toTenantOpenSearchQuery(search.query)] : [{ match_all: {} }], filter } };
     return this.attempt(StoreErrorCodes.searchFailed, 'Searching alerts', async () => {
       const response = await this.client.search({
         index: this.indices.alerts,

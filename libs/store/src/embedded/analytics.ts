@@ -1,8 +1,7 @@
-import type { SqlQuery } from '@siem/query';
 import { aggregator, type AggregationRow } from '../aggregations/accumulate';
 import type { Aggregation, AggregationResult } from '../aggregations/types';
 import type { SearchHit } from '../types';
-import type { Partition } from './partition';
+import type { Partition, PartitionQuery } from './partition';
 import { timeOfKey } from './time-key';
 
 /** The days an aggregation reads, with the key range of each, and the hit's index name of a day. */
@@ -62,7 +61,7 @@ function valuesOf(value: unknown, type: unknown): Scalar[] {
 /** Runs the aggregations over every matching event of the days, reading only the fields they need. */
 export function aggregateDays(
   days: Iterable<DayRange>,
-  compiled: SqlQuery,
+  compiled: PartitionQuery,
   aggs: Readonly<Record<string, Aggregation>>,
   result: Pick<ReturnType<typeof aggregator>, 'add' | 'result'> = aggregator(aggs),
 ): { total: number; aggs: Record<string, AggregationResult> } {

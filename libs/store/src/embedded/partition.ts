@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { registerSqlFunctions, toSqlWhere, type QueryAst, type SqlQuery, type SqlValue } from '@siem/query';
+import { MAX_KEYWORD_LENGTH, registerSqlFunctions, toSqlWhere, type QueryAst, type SqlQuery, type SqlValue } from '@siem/query';
+import { splitTenant } from '../tenant-scope';
 import type { RejectedEvent } from '../types';
 import { TERM_FIELD_SET } from './fields';
-import { IRREGULAR_TENANT, ROLLUP_SCHEMA, RollupDelta, type TenantKey } from './rollup';
+import { HOUR_MS, IRREGULAR_TENANT, ROLLUP_SCHEMA, RollupDelta, tenantKey, type TenantKey } from './rollup';
 import { SEQUENCE_SPAN, firstKeyOf, timeOfKey, windowStart } from './time-key';
 
 /** An event ready for a partition: validated, serialised and analysed. */
@@ -83,9 +84,26 @@ function isKeyConflict(error: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (code === 'SQLITE_CONSTRAINT_UNIQUE' && message?.includes('events.time_key') === true);
 }
 
-/** Compiles a query for `Partition.search`; throws QueryError for a field name no parser would accept. */
-export function compileForPartition(query: QueryAst): SqlQuery {
+/**
+ * A compiled query, and when it is confined to one tenant, the same query without that condition:
+ * what a day runs over the hours its rollups show to hold the tenant's events only.
+ */
+export interface PartitionQuery {
+  readonly compiled: SqlQuery;
+  readonly tenant?: { readonly key: TenantKey; readonly rest: SqlQuery };
+}
+
+function compileSql(query: QueryAst): SqlQuery {
   return toSqlWhere(query, { documentColumn: 'doc', fullTextTable: 'events_fts', termFields: TERM_FIELD_SET, tableAlias: 'e', fullText: 'separate' });
+}
+
+/** Compiles a query for a partition's reads; throws QueryError for a field name no parser would accept. */
+export function compileForPartition(query: QueryAst): PartitionQuery {
+  const compiled = compileSql(query);
+  const scope = splitTenant(query);
+  // A tenant id longer than a keyword token matches no event; only the filter says so.
+  if (!scope || scope.tenant.length > MAX_KEYWORD_LENGTH) return { compiled };
+  return { compiled, tenant: { key: tenantKey(scope.tenant), rest: compileSql(scope.rest) } };
 }
 
 /**
@@ -101,6 +119,7 @@ export class Partition {
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
+  private readonly beginRead: Database.Statement;
   /**
    * Sequence numbers within a millisecond start at a random point per process and count
    * up, so events keep their order and two writers rarely meet; a meeting is retried.
@@ -122,6 +141,7 @@ export class Partition {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
+    this.beginRead = db.prepare('BEGIN');
     const writeRollups = this.hasRollups ? rollupWriter(db) : undefined;
     this.insertBatch = (events: readonly PreparedEvent[], rejected: RejectedEvent[]) => {
       const delta = writeRollups && new RollupDelta();
@@ -213,8 +233,12 @@ export class Partition {
   }
 
   /** Counts the matches in the key range, stopping at `limit`. */
-  count(compiled: SqlQuery, range: readonly [number, number], limit = Number.POSITIVE_INFINITY): number {
-    if (compiled.where === '0' || limit <= 0) return 0;
+  count(query: PartitionQuery, range: readonly [number, number], limit = Number.POSITIVE_INFINITY): number {
+    if (query.compiled.where === '0' || limit <= 0) return 0;
+    return this.inTenantScope(query, range, (compiled) => this.countMatches(compiled, range, limit));
+  }
+
+  private countMatches(compiled: SqlQuery, range: readonly [number, number], limit: number): number {
     if (compiled.where === '1' && compiled.match === undefined) {
       // Every event of the day: SQLite counts the smallest index page by page instead of reading the rows.
       const bounds = this.keyBounds();
@@ -235,21 +259,61 @@ export class Partition {
    * table, FTS5 drives: it yields rowids in key order within the range, so the first page
    * costs little whether the words are rare or common.
    */
-  newest(compiled: SqlQuery, range: readonly [number, number], size: number, order: 'desc' | 'asc' = 'desc'): PartitionHit[] {
-    if (compiled.where === '0' || size <= 0) return [];
-    const query = this.matching(compiled, range);
-    const rows = this.statement(`SELECT e.time_key AS key, e.id AS id, e.doc AS json FROM ${query.from} ORDER BY ${query.order} ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`).all(
-      ...query.params,
-      size,
-    ) as { key: number; id: string; json: string }[];
+  newest(query: PartitionQuery, range: readonly [number, number], size: number, order: 'desc' | 'asc' = 'desc'): PartitionHit[] {
+    if (query.compiled.where === '0' || size <= 0) return [];
+    const rows = this.inTenantScope(query, range, (compiled) => {
+      const matching = this.matching(compiled, range);
+      return this.statement(`SELECT e.time_key AS key, e.id AS id, e.doc AS json FROM ${matching.from} ORDER BY ${matching.order} ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`).all(
+        ...matching.params,
+        size,
+      ) as { key: number; id: string; json: string }[];
+    });
     return rows.map((row) => ({ time: timeOfKey(this.start, row.key), key: row.key, id: row.id, json: row.json }));
   }
 
   /** Every match in the key range with the given extra columns of the row `e` (each starting with a comma), one at a time (aggregations read them). */
-  *select(compiled: SqlQuery, range: readonly [number, number], columns: string, columnParams: readonly SqlValue[]): Generator<Record<string, unknown> & { key: number }> {
-    if (compiled.where === '0') return;
-    const query = this.matching(compiled, range);
-    yield* this.statement(`SELECT e.time_key AS key${columns} FROM ${query.from}`).iterate(...columnParams, ...query.params) as Iterable<Record<string, unknown> & { key: number }>;
+  *select(query: PartitionQuery, range: readonly [number, number], columns: string, columnParams: readonly SqlValue[]): Generator<Record<string, unknown> & { key: number }> {
+    if (query.compiled.where === '0') return;
+    // The rows are read in the snapshot the tenant check saw, held until the last one (see inTenantScope).
+    const own = query.tenant !== undefined && this.hasRollups && !this.db.inTransaction;
+    if (own) this.beginRead.run();
+    try {
+      const compiled = this.scopedQuery(query, range);
+      const matching = this.matching(compiled, range);
+      yield* this.statement(`SELECT e.time_key AS key${columns} FROM ${matching.from}`).iterate(...columnParams, ...matching.params) as Iterable<Record<string, unknown> & { key: number }>;
+    } finally {
+      if (own && this.db.inTransaction) this.commit.run();
+    }
+  }
+
+  /**
+   * Runs a read with the query to use in the range: without its tenant condition when the
+   * day's rollups show no event of another tenant (nor one without a tenant, nor one whose
+   * tenant only a scan can read) in the hours the range touches, since the condition then holds
+   * for every row and only costs time (an FTS lookup of every event of the day). The check and
+   * the read share one read transaction, so a writer that adds another tenant's event between
+   * them cannot slip it into the answer.
+   */
+  private inTenantScope<T>(query: PartitionQuery, range: readonly [number, number], read: (compiled: SqlQuery) => T): T {
+    if (query.tenant === undefined || !this.hasRollups || this.db.inTransaction) return read(this.scopedQuery(query, range));
+    this.beginRead.run();
+    try {
+      return read(this.scopedQuery(query, range));
+    } finally {
+      if (this.db.inTransaction) this.commit.run();
+    }
+  }
+
+  private scopedQuery(query: PartitionQuery, range: readonly [number, number]): SqlQuery {
+    if (query.tenant === undefined || !this.hasRollups) return query.compiled;
+    const hour = (key: number) => Math.floor(timeOfKey(this.start, key) / HOUR_MS) * HOUR_MS;
+    const other = this.statement('SELECT 1 FROM rollup_hours WHERE hour BETWEEN ? AND ? AND tenant <> ? AND events > 0 LIMIT 1').get(hour(range[0]), hour(range[1]), query.tenant.key);
+    return other === undefined ? query.tenant.rest : query.compiled;
+  }
+
+  /** The day's field catalog of a tenant over the hours [fromHour, toHour] (field-catalog.ts). */
+  catalog(tenant: TenantKey, fromHour: number, toHour: number): DayCatalog {
+    return this.readCatalog(tenant, fromHour, toHour);
   }
 
   /** Events per hour in [fromHour, toHour] (hour starts in ms), of one tenant or all; hours without events left out. */

@@ -70,10 +70,15 @@ function keysOf(document: Record<string, unknown>, field: string): (string | num
   return [...keys.values()];
 }
 
+/** The rollup key of a tenant's events. */
+export function tenantKey(tenant: string): TenantKey {
+  return `s:${tenant}`;
+}
+
 function tenantOf(document: Record<string, unknown>): TenantKey {
   const id = valueAt(document, TENANT_FIELD);
   if (id === undefined || id === null) return NO_TENANT;
-  return typeof id === 'string' ? `s:${id}` : IRREGULAR_TENANT;
+  return typeof id === 'string' ? tenantKey(id) : IRREGULAR_TENANT;
 }
 
 /** Counts to add to (or, with weight −1, take from) the rollups, summed over a batch before they are written. */
@@ -118,7 +123,7 @@ export interface RollupScope {
 export function rollupScope(query: QueryAst): RollupScope | undefined {
   const root = query.root;
   if (root.kind === 'all') return {};
-  if (root.kind === 'term' && root.field === TENANT_FIELD && typeof root.value === 'string') return { tenant: `s:${root.value}` };
+  if (root.kind === 'term' && root.field === TENANT_FIELD && typeof root.value === 'string') return { tenant: tenantKey(root.value) };
   return undefined;
 }
 

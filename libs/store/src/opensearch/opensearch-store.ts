@@ -1,7 +1,6 @@
 import { promisify } from 'node:util';
 import { constants as zlibConstants, gzip } from 'node:zlib';
 import { Client } from '@opensearch-project/opensearch';
-import { toOpenSearchQuery } from '@siem/query';
 import type { Logger } from '@siem/telemetry';
 import { StoreError, StoreErrorCodes } from '../errors';
 import { aggregator } from '../aggregations/accumulate';
@@ -15,6 +14,7 @@ import { bulkBody } from './bulk-body';
 import { DEFAULT_TEMPLATE_PRIORITY, eventIndexTemplate, eventIndexTemplateName } from './event-template';
 import { dailyIndexName, indicesForRange } from './index-names';
 import { RequestGate } from './request-gate';
+import { toTenantOpenSearchQuery } from '../tenant-scope';
 
 export interface OpenSearchStoreOptions {
   readonly url: string;
@@ -131,7 +131,7 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
         ignore_unavailable: true,
         allow_no_indices: true,
         body: {
-          query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }),
+          query: toTenantOpenSearchQuery(request.query, { from: request.from, to: request.to }),
           // _id breaks ties within a millisecond, so that a cursor names one place.
           sort: [{ '@timestamp': { order } }, { _id: { order } }],
           size: request.size,
@@ -168,7 +168,7 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
         allow_no_indices: true,
         filter_path: EXPORT_RESPONSE_FIELDS,
         body: {
-          query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }),
+          query: toTenantOpenSearchQuery(request.query, { from: request.from, to: request.to }),
           sort: [{ '@timestamp': { order } }, { _id: { order } }],
           size: request.size,
           track_total_hits: false,
@@ -221,7 +221,7 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
         index: this.indicesOf(request),
         ignore_unavailable: true,
         allow_no_indices: true,
-        body: { query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }), size: 0, track_total_hits: true, aggs: toOpenSearchAggs(request.aggs) } as never,
+        body: { query: toTenantOpenSearchQuery(request.query, { from: request.from, to: request.to }), size: 0, track_total_hits: true, aggs: toOpenSearchAggs(request.aggs) } as never,
       }, this.searchOptions());
       body = response.body as never;
     } catch (cause) {
@@ -250,7 +250,7 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
         index: this.indicesOf(request),
         ignore_unavailable: true,
         allow_no_indices: true,
-        body: { query: toOpenSearchQuery(request.query, { from: request.from, to: request.to }) } as never,
+        body: { query: toTenantOpenSearchQuery(request.query, { from: request.from, to: request.to }) } as never,
       }, this.searchOptions());
       return response.body.count;
     } catch (cause) {
