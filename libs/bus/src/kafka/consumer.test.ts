@@ -1,29 +1,41 @@
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { deferred } from '@siem/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ENVELOPE_HEADER } from '../record-envelope';
 import type { ConsumedMessage } from '../types';
 import { KafkaBusConsumer } from './consumer';
 
 type EachBatch = (payload: EachBatchPayload) => Promise<void>;
 
+type CrashListener = (event: { payload: { error: Error; restart: boolean } }) => void;
+
 /** A kafkajs stand-in that hands over the eachBatch callback instead of fetching. */
-function fakeKafka(): { kafka: Kafka; eachBatch: () => EachBatch; rejoin: () => void } {
+function fakeKafka(): { kafka: Kafka; eachBatch: () => EachBatch; rejoin: () => void; crash: (restart: boolean) => void; calls: { connect: number; run: number } } {
   let captured: EachBatch | undefined;
   let onJoin: (() => void) | undefined;
+  let onCrash: CrashListener | undefined;
+  const calls = { connect: 0, run: 0 };
   const consumer = {
-    events: { GROUP_JOIN: 'consumer.group_join' },
+    events: { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash' },
     on: (event: string, listener: () => void) => {
       if (event === 'consumer.group_join') onJoin = listener;
+      if (event === 'consumer.crash') onCrash = listener;
     },
-    connect: async () => undefined,
+    connect: async () => void calls.connect++,
     subscribe: async () => undefined,
     run: async (config: { eachBatch: EachBatch }) => {
+      calls.run++;
       captured = config.eachBatch;
     },
     disconnect: async () => undefined,
   };
-  return { kafka: { consumer: () => consumer } as unknown as Kafka, eachBatch: () => captured!, rejoin: () => onJoin?.() };
+  return {
+    kafka: { consumer: () => consumer } as unknown as Kafka,
+    eachBatch: () => captured!,
+    rejoin: () => onJoin?.(),
+    crash: (restart) => onCrash?.({ payload: { error: new Error('Failed to find group coordinator'), restart } }),
+    calls,
+  };
 }
 
 /** Lets the consumer run until it waits on a handler again (it yields to I/O between chunks). */
@@ -227,6 +239,61 @@ describe('KafkaBusConsumer', () => {
       await eachBatch()(batchOf(2, []));
       expect(handled).toEqual(['the-incarnation', 'the-incarnation']);
       expect(answers).toBe(3);
+    });
+  });
+
+  describe('crash', () => {
+    async function running() {
+      const fake = fakeKafka();
+      const consumer = new KafkaBusConsumer(fake.kafka, 'group', { topicIncarnation: async () => 'the-incarnation' });
+      await consumer.connect();
+      await consumer.run({ topic: 'siem.raw', chunkSize: 100, handleChunk: async () => undefined });
+      return { ...fake, consumer };
+    }
+
+    it('starts the consumer again, with the same handler, after a crash kafkajs does not restart', async () => {
+      vi.useFakeTimers();
+      try {
+        const { crash, calls, eachBatch } = await running();
+        const handlerBefore = eachBatch();
+        crash(false);
+        await vi.advanceTimersByTimeAsync(500);
+        expect(calls).toEqual({ connect: 2, run: 2 });
+        expect(eachBatch()).toBe(handlerBefore);
+        // A second crash before the group was joined again waits twice as long.
+        crash(false);
+        await vi.advanceTimersByTimeAsync(999);
+        expect(calls.run).toBe(2);
+        await vi.advanceTimersByTimeAsync(1);
+        expect(calls).toEqual({ connect: 3, run: 3 });
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('leaves a crash that kafkajs restarts itself to kafkajs', async () => {
+      vi.useFakeTimers();
+      try {
+        const { crash, calls } = await running();
+        crash(true);
+        await vi.advanceTimersByTimeAsync(20_000);
+        expect(calls).toEqual({ connect: 1, run: 1 });
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('does not start again once disconnected', async () => {
+      vi.useFakeTimers();
+      try {
+        const { crash, calls, consumer } = await running();
+        crash(false);
+        await consumer.disconnect();
+        await vi.advanceTimersByTimeAsync(20_000);
+        expect(calls).toEqual({ connect: 1, run: 1 });
+      } finally {
+        vi.useRealTimers();
+      }
     });
   });
 });

@@ -53,6 +53,9 @@ interface PendingChunk {
   readonly done: Promise<void>;
 }
 
+const RESTART_MIN_DELAY_MS = 500;
+const RESTART_MAX_DELAY_MS = 10_000;
+
 /** Lets pending I/O callbacks run (a request waiting to be written) before more synchronous parsing. */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -69,6 +72,11 @@ export class KafkaBusConsumer implements BusConsumer {
   private readonly topicIncarnation: (topic: string) => Promise<string>;
   /** The incarnation of the consumed topic, asked again when cleared; a failed answer is not kept. */
   private incarnation: Promise<string> | undefined;
+  /** What `run` was given, to start the same consumer again after a crash kafkajs gives up on. */
+  private runConfig: Parameters<Consumer['run']>[0] | undefined;
+  private disconnecting = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restartAttempts = 0;
 
   constructor(kafka: Kafka, groupId: string, options: KafkaBusConsumerOptions) {
     this.logger = options.logger;
@@ -99,12 +107,14 @@ export class KafkaBusConsumer implements BusConsumer {
     await this.consumer.subscribe({ topic: options.topic, fromBeginning: true });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.incarnation = undefined;
+      this.restartAttempts = 0;
     });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => this.onCrash(payload.error, payload.restart));
     // Where each partition's next batch should start; an earlier start is a redelivery or a recreated topic.
     const nextOffsets = new Map<number, bigint>();
     const timing = this.logger?.isLevelEnabled('debug') ? this.logger : undefined;
     let idleSince = performance.now();
-    await this.consumer.run({
+    this.runConfig = {
       eachBatchAutoResolve: false,
       autoCommit: true,
       autoCommitInterval: 1_000,
@@ -154,11 +164,41 @@ export class KafkaBusConsumer implements BusConsumer {
           idleSince = performance.now();
         }
       },
-    });
+    };
+    await this.consumer.run(this.runConfig);
   }
 
   async disconnect(): Promise<void> {
+    this.disconnecting = true;
+    clearTimeout(this.restartTimer);
     await this.consumer.disconnect();
+  }
+
+  /**
+   * kafkajs restarts its consumer only after a retriable error. Others (the group coordinator
+   * not found while a restarted broker loads its offsets topic, a request timing out during a
+   * rebalance) leave it disconnected for good while the process lives on, consuming nothing:
+   * this consumer is started again instead, with backoff, until it joins the group.
+   */
+  private onCrash(error: Error, restartedByKafkajs: boolean): void {
+    if (restartedByKafkajs) {
+      this.logger?.warn({ err: error }, 'The Kafka consumer crashed; kafkajs restarts it.');
+      return;
+    }
+    if (this.disconnecting || this.runConfig === undefined) return;
+    const delayMs = Math.min(RESTART_MIN_DELAY_MS * 2 ** this.restartAttempts, RESTART_MAX_DELAY_MS);
+    this.restartAttempts++;
+    this.logger?.error({ err: error, restartInMs: delayMs, attempt: this.restartAttempts }, 'The Kafka consumer stopped on an error kafkajs does not retry; it is started again.');
+    const runConfig = this.runConfig;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (this.disconnecting) return;
+      // A failed start crashes again (another CRASH event, another attempt); a failed connect is caught here.
+      this.consumer
+        .connect()
+        .then(() => (this.disconnecting ? undefined : this.consumer.run(runConfig)))
+        .catch((connectError: unknown) => this.onCrash(connectError as Error, false));
+    }, delayMs);
   }
 
   private incarnationOf(topic: string): Promise<string> {
