@@ -3,6 +3,7 @@ import { parseFieldMappings } from './mapping-file';
 import { RuleValidationError } from './errors';
 import { logSourceOf } from './log-sources';
 import { parseSigmaYaml } from './sigma-yaml';
+import { parseSigmaCollection } from './correlation/import';
 import { ruleState, validateRule } from './validate';
 
 const RULE = `title: Whoami Privileges
@@ -49,6 +50,15 @@ describe('parseSigmaYaml', () => {
     expect(parseSigmaYaml('title: [unclosed')[0]).toMatchObject({ ok: false, code: 'SIEM_RULE_INVALID' });
     expect(parseSigmaYaml('action: global\ntitle: x\n')[0]).toMatchObject({ ok: false, code: 'SIEM_RULE_UNSUPPORTED' });
     expect(parseSigmaYaml('title: c\ncorrelation:\n  type: event_count\n')[0]).toMatchObject({ ok: false, code: 'SIEM_RULE_UNSUPPORTED', pointer: '/correlation' });
+  });
+
+  it('rules – refuses an alias before its anchor and a YAML alias bomb instead of throwing (found by the fuzz test), in both importers', () => {
+    const bomb = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...[1, 2, 3, 4, 5].map((level) => `a${level}: &a${level} [${Array.from({ length: 10 }, () => `*a${level - 1}`).join(', ')}]`), 'title: bomb'].join('\n');
+    for (const text of ['title: *later\nid: &later x\n', bomb]) {
+      expect(parseSigmaYaml(text)).toEqual([expect.objectContaining({ ok: false, code: 'SIEM_RULE_INVALID', reason: expect.stringMatching(/^not usable YAML: /) })]);
+      expect(parseSigmaCollection(text)).toEqual([expect.objectContaining({ ok: false, code: 'SIEM_RULE_INVALID', reason: expect.stringMatching(/^not usable YAML: /) })]);
+    }
+    expect(parseSigmaCollection('title: [unclosed')).toEqual([expect.objectContaining({ ok: false, code: 'SIEM_RULE_INVALID', reason: expect.stringMatching(/^not valid YAML: /) })]);
   });
 });
 

@@ -5,7 +5,7 @@
  * `custom`, and Sigma's `action: global` collections are refused, since
  * SigmaHQ no longer publishes them.
  */
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, type Document } from 'yaml';
 import { RuleValidationError, type RuleErrorCode } from './errors';
 import { RuleSchema, type Rule } from './schema';
 import { MAX_RULE_BYTES, ruleState, validateRule, type CompileOptions, type RuleState } from './validate';
@@ -23,6 +23,8 @@ export type SigmaImportResult =
     };
 
 const KNOWN_KEYS = new Set(Object.keys(RuleSchema.properties));
+/** Alias expansions allowed per document: a rule needs a handful; each more level of a YAML bomb multiplies them. */
+const MAX_ALIAS_COUNT = 100;
 
 function failure(code: RuleErrorCode, reason: string, source: string | undefined, document: unknown, pointer?: string): SigmaImportResult {
   const fields = typeof document === 'object' && document !== null ? (document as Record<string, unknown>) : {};
@@ -44,11 +46,12 @@ export function parseSigmaYaml(text: string, source?: string, options?: CompileO
   }
   const results: SigmaImportResult[] = [];
   for (const document of parseAllDocuments(text)) {
-    if (document.errors.length > 0) {
-      results.push(failure('SIEM_RULE_INVALID', `not valid YAML: ${document.errors[0]?.message ?? 'parse error'}`, source, undefined, ''));
+    const read = documentValue(document, source);
+    if ('refused' in read) {
+      results.push(read.refused);
       continue;
     }
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
+    const { value } = read;
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value)) {
       results.push(failure('SIEM_RULE_INVALID', 'a Sigma rule is a YAML mapping', source, value, ''));
@@ -73,6 +76,23 @@ export function parseSigmaYaml(text: string, source?: string, options?: CompileO
     }
   }
   return results;
+}
+
+/**
+ * The value of one YAML document, or the refusal of a document that is not valid YAML, uses an alias
+ * before its anchor, or expands more aliases than a rule needs (a YAML bomb): the yaml library throws
+ * a ReferenceError for the last two, which must not escape an import.
+ */
+export function documentValue(document: Document, source: string | undefined): { value: unknown } | { refused: SigmaImportResult } {
+  if (document.errors.length > 0) {
+    return { refused: failure('SIEM_RULE_INVALID', `not valid YAML: ${document.errors[0]?.message ?? 'parse error'}`, source, undefined, '') };
+  }
+  try {
+    return { value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    return { refused: failure('SIEM_RULE_INVALID', `not usable YAML: ${error.message}; define each anchor (&name) before its aliases (*name) and use at most ${MAX_ALIAS_COUNT}`, source, undefined, '') };
+  }
 }
 
 /**

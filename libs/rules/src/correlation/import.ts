@@ -7,7 +7,7 @@
 import { parseAllDocuments } from 'yaml';
 import { RuleValidationError, type RuleErrorCode } from '../errors';
 import { validateFilterRule, type FilterRule } from '../filters/filter';
-import { parseSigmaYaml, withCustomKeys, type SigmaImportResult } from '../sigma-yaml';
+import { documentValue, parseSigmaYaml, withCustomKeys, type SigmaImportResult } from '../sigma-yaml';
 import { MAX_RULE_BYTES, type CompileOptions } from '../validate';
 import { CorrelationRuleSchema, type CorrelationRule } from './schema';
 import { resolveCorrelations, validateCorrelationRule, type RuleReference } from './validate';
@@ -31,7 +31,12 @@ export function parseSigmaCollection(text: string, source?: string, options?: Co
   const at = source === undefined ? {} : { source };
   const results: SigmaCollectionResult[] = [];
   for (const document of parseAllDocuments(text)) {
-    const value: unknown = document.errors.length > 0 ? undefined : document.toJS({ maxAliasCount: 100 });
+    const read = documentValue(document, source);
+    if ('refused' in read) {
+      results.push(read.refused);
+      continue;
+    }
+    const { value } = read;
     const mapping = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
     if (mapping?.correlation === undefined && mapping?.filter === undefined) {
       results.push(...parseSigmaYaml(String(document), source, options));
