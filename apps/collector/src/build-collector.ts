@@ -1,6 +1,6 @@
-import type { BusProducer, DiskSpool } from '@siem/bus';
+import { priorityTopic, type BusProducer, type DiskSpool } from '@siem/bus';
 import type { SiemConfig } from '@siem/config';
-import type { EdgePipelines } from '@siem/edge';
+import type { EdgePipelines, PriorityClassifier } from '@siem/edge';
 import { serveMetrics, type Logger, type MetricsRegistry, type MetricsServer } from '@siem/telemetry';
 import { createCollectorDelivery } from './collector-delivery';
 import { createEdgeStage, type EdgeStage } from './edge-stage';
@@ -18,6 +18,8 @@ export interface CollectorDeps {
   readonly metrics: MetricsRegistry;
   /** Drop, sample and aggregate per input before the bus (SIEM_EDGE_PIPELINES_FILE); none: every record ships. */
   readonly edge?: EdgePipelines;
+  /** Records it classes high go to `<raw topic>.high`, which the processor reads first (SIEM_PRIORITY_RULES_FILE); none: one class. */
+  readonly priority?: PriorityClassifier;
   /** The API's key store: an ingest key from it sends into its tenant (see http-server.ts). */
   readonly verifyKey?: HttpInputOptions['verifyKey'];
 }
@@ -44,6 +46,7 @@ export function buildCollector(config: SiemConfig, deps: CollectorDeps): Collect
     batchLingerMs: config.collector.batchLingerMs,
     batchEnvelope: config.collector.batchEnvelope,
     giveUpAfterMs: GIVE_UP_AFTER_MS,
+    ...(deps.priority && { priority: { classifier: deps.priority, send: (records) => deps.producer.send(priorityTopic(config.kafka.rawTopic, 'high'), records) } }),
   });
   const tenantOf = inputTenants(config.collector.inputTenants);
   const accept = delivery.input.accept;

@@ -1,4 +1,5 @@
 import { encodeRawRecord, packRawRecords, rawRecordCount, type BusRecord, type DiskSpool } from '@siem/bus';
+import type { PriorityClassifier } from '@siem/edge';
 import { RAW_HEADERS, type RawRecord } from '@siem/schema';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import type { InputContext } from './inputs/input';
@@ -16,6 +17,12 @@ export interface CollectorDeliveryOptions {
   readonly batchEnvelope: boolean;
   /** How long a batch waits while neither the bus nor a full spool takes it, before its senders are refused. */
   readonly giveUpAfterMs: number;
+  /**
+   * The high priority lane (SIEM_PRIORITY_RULES_FILE): records the classifier matches skip the
+   * batcher and the spool's queue and go straight to `send` (the `<raw>.high` topic); when that
+   * fails they join the normal path, so an outage delays them but never loses them.
+   */
+  readonly priority?: { readonly classifier: PriorityClassifier; readonly send: (records: readonly BusRecord[]) => Promise<void> };
 }
 
 export interface CollectorDelivery {
@@ -42,7 +49,7 @@ export function createCollectorDelivery(options: CollectorDeliveryOptions): Coll
   const received = metrics.counter('siem_collector_received_total', 'Records received, by input.');
   const receivedBytes = metrics.counter('siem_collector_received_bytes_total', 'Payload bytes received, by input.');
   const rejected = metrics.counter('siem_collector_rejected_total', 'Records cut or refused at receipt, by input and reason.');
-  const produced = metrics.counter('siem_collector_produced_total', 'Records made durable in the bus, by input and path (direct, or replay from the spool).');
+  const produced = metrics.counter('siem_collector_produced_total', 'Records made durable in the bus, by input and path (direct, replay from the spool, or priority: on the high topic).');
   const spooled = metrics.counter('siem_collector_spooled_total', 'Records written to the disk spool while the bus was unreachable, by input.');
   const unsent = metrics.counter('siem_collector_unsent_total', 'Records refused after neither the bus nor the spool took them in time, by input (HTTP senders got 503).');
   const pendingGauge = metrics.gauge('siem_collector_pending_records', 'Records accepted and not yet in the bus (in memory or spooled), by input.');
@@ -50,6 +57,7 @@ export function createCollectorDelivery(options: CollectorDeliveryOptions): Coll
   const spoolBytes = metrics.gauge('siem_collector_spool_bytes', 'Size of the disk spool files.');
   const lag = metrics.gauge('siem_collector_oldest_unsent_seconds', 'Age of the oldest record accepted and not yet in the bus; 0 when none.');
   const backpressure = metrics.gauge('siem_collector_backpressure', '1 while inputs are paused (spool full or too many records in memory), else 0.');
+  const prioritized = metrics.counter('siem_collector_priority_total', 'Records classed high by a priority rule, by rule and path (high: on the high topic; fallback: the high topic failed, they took the normal path).');
 
   const boundReceived = new Map<string, { inc(records: number, bytes: number): void }>();
   const receivedCounters = (input: string) => {
@@ -70,10 +78,11 @@ export function createCollectorDelivery(options: CollectorDeliveryOptions): Coll
     for (const [input, n] of byInput) count(input, n);
   };
 
+  const encode = (records: readonly RawRecord[]) => (options.batchEnvelope ? packRawRecords(records) : records.map(encodeRawRecord));
   const delivery = new SpooledDelivery({ send: options.send, spool, logger, replayBatchRecords: options.batchMaxRecords, replayBatchBytes: REPLAY_BATCH_BYTES, recordCount: rawRecordCount, giveUpAfterMs: options.giveUpAfterMs });
   const batcher = new RecordBatcher(
     async (records: RawRecord[]) => {
-      const encoded = options.batchEnvelope ? packRawRecords(records) : records.map(encodeRawRecord);
+      const encoded = encode(records);
       try {
         await delivery.deliver(encoded);
       } catch (error) {
@@ -94,6 +103,23 @@ export function createCollectorDelivery(options: CollectorDeliveryOptions): Coll
     }),
   );
   delivery.on('spooled', (records: readonly BusRecord[]) => countBy(records, (input, n) => spooled.inc({ input }, n)));
+
+  const { priority } = options;
+  const sendHigh = async (send: (records: readonly BusRecord[]) => Promise<void>, records: RawRecord[], byRule: ReadonlyMap<string, number>): Promise<void> => {
+    const encoded = encode(records);
+    try {
+      await send(encoded);
+    } catch (error) {
+      logger.warn({ err: error, records: records.length }, 'The high priority topic did not take a batch; it goes the normal way (spooled while the bus is down).');
+      for (const [rule, n] of byRule) prioritized.inc({ rule, path: 'fallback' }, n);
+      return batcher.add(records);
+    }
+    for (const [rule, n] of byRule) prioritized.inc({ rule, path: 'high' }, n);
+    countBy(encoded, (input, n) => {
+      produced.inc({ input, path: 'priority' }, n);
+      addPending(input, -n);
+    });
+  };
 
   const drainListeners: (() => void)[] = [];
   const isBackedUp = () => batcher.isFull() || delivery.isSpoolFull();
@@ -142,7 +168,10 @@ export function createCollectorDelivery(options: CollectorDeliveryOptions): Coll
           bytes += record.payload.length;
         }
         countReceived();
-        return batcher.add(records);
+        if (!priority) return batcher.add(records);
+        const { high, normal, byRule } = priority.classifier.split(records);
+        if (high.length === 0) return batcher.add(records);
+        return Promise.all([sendHigh(priority.send, high, byRule), normal.length > 0 && batcher.add(normal)]).then(() => undefined);
       },
       rejected: (input, reason) => rejected.inc({ input, reason }),
       isBackedUp,

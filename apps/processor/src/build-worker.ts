@@ -1,14 +1,17 @@
-import type { BusConsumer, BusProducer } from '@siem/bus';
+import { priorityTopic, type BusConsumer, type BusProducer } from '@siem/bus';
 import type { SiemConfig } from '@siem/config';
 import type { Enricher } from '@siem/enrich';
 import type { Parser } from '@siem/parsers';
 import type { EventStore } from '@siem/store';
 import type { Logger, MetricsRegistry } from '@siem/telemetry';
 import type { WorkerDetection } from './detection/worker-detection';
+import { PriorityGate } from './priority-gate';
 import { createChunkProcessor, type StageTimes } from './process-chunk';
 
 export interface WorkerDeps {
   readonly consumer: BusConsumer;
+  /** Reads the high priority topic (`<raw>.high`) in its own group; its chunks go before the raw topic's. */
+  readonly highConsumer?: BusConsumer;
   readonly producer: BusProducer;
   readonly store: EventStore;
   readonly parser: Parser;
@@ -41,18 +44,24 @@ export function buildWorker(config: SiemConfig, deps: WorkerDeps): ProcessorWork
     detector: deps.detection?.detector,
     stageTimes,
   });
+  const gate = new PriorityGate();
+  const { highConsumer } = deps;
   return {
     async start() {
       await deps.store.ensureReady();
       await deps.detection?.start();
       await deps.producer.connect();
       await deps.consumer.connect();
+      await highConsumer?.connect();
       running = true;
-      await deps.consumer.run({ topic: config.kafka.rawTopic, chunkSize: config.processor.chunkSize, handleChunk });
+      const { rawTopic } = config.kafka;
+      const { chunkSize } = config.processor;
+      await highConsumer?.run({ topic: priorityTopic(rawTopic, 'high'), chunkSize, handleChunk: gate.high(handleChunk) });
+      await deps.consumer.run({ topic: rawTopic, chunkSize, handleChunk: highConsumer ? gate.normal(handleChunk) : handleChunk });
     },
     async stop() {
       running = false;
-      await deps.consumer.disconnect();
+      await Promise.all([deps.consumer.disconnect(), highConsumer?.disconnect()]);
       await deps.producer.disconnect();
       await deps.store.close();
       await deps.detection?.stop();

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { createBus } from '@siem/bus';
+import { createBus, priorityGroup } from '@siem/bus';
 import { createEnricher } from '@siem/enrich';
 import { loadConfig } from '@siem/config';
 import { createInputRouter, loadParserRoutesFile, parseRoutePairs } from '@siem/parsers';
@@ -81,8 +81,10 @@ if (cluster.isPrimary) {
   answerMetricsRequests(metrics);
   const deadLetters = createActionDeadLetterStore(config);
   const actions = createActionDispatcher({ deadLetters, producer, logger, metrics });
+  const member = { index: Number(process.env[WORKER_SLOT_VARIABLE] ?? 0), count: config.processor.workers };
   const worker = buildWorker(config, {
-    consumer: bus.consumer({ index: Number(process.env[WORKER_SLOT_VARIABLE] ?? 0), count: config.processor.workers }),
+    consumer: bus.consumer(member),
+    highConsumer: bus.consumer(member, priorityGroup(config.kafka.consumerGroup, 'high')),
     producer,
     store: createStore(config, logger),
     parser: createPipelineParser(),

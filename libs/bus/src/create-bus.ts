@@ -11,6 +11,7 @@ import { KafkaBusProducer } from './kafka/producer';
 import { describeTopicIdentity, incarnationToken } from './kafka/topic-identity';
 import { ensureKafkaTopics } from './kafka/topics';
 import type { OffsetRange, PartitionPosition, ReadRangeOptions } from './offset-range';
+import { priorityTopic } from './priority-topics';
 import type { BusConsumer, BusProducer, TopicSpec } from './types';
 
 /** A worker's place in the consumer group; the embedded bus assigns partitions by it, Kafka by itself. */
@@ -43,11 +44,11 @@ export interface Bus {
   applyRetention(): Promise<{ deletedSegments: number; deletedBytes: number }>;
 }
 
-/** The raw, dead-letter, alerts and signals topics, with the configured partition count, and the fleet's heartbeat topic. */
+/** The raw (one per priority class), dead-letter, alerts and signals topics, with the configured partition count, and the fleet's heartbeat topic. */
 export function pipelineTopics(config: SiemConfig): TopicSpec[] {
   const { rawTopic, deadLetterTopic, alertsTopic, signalsTopic, agentsTopic, partitions, replicationFactor } = config.kafka;
   // Heartbeats are a few records a minute per agent, read by one consumer: one partition keeps them in order.
-  return [...[rawTopic, deadLetterTopic, alertsTopic, signalsTopic].map((topic) => ({ topic, partitions, replicationFactor })), { topic: agentsTopic, partitions: 1, replicationFactor }];
+  return [...[rawTopic, priorityTopic(rawTopic, 'high'), deadLetterTopic, alertsTopic, signalsTopic].map((topic) => ({ topic, partitions, replicationFactor })), { topic: agentsTopic, partitions: 1, replicationFactor }];
 }
 
 /** The consumer settings of SIEM_KAFKA_* (see docs/configuration.md). */

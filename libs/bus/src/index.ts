@@ -34,4 +34,5 @@ export {
 } from './embedded';
 export { DiskSpool, type DiskSpoolOptions, type SpoolRead, type SpoolStats } from './spool/disk-spool';
 export { createBus, pipelineTopics, type Bus, type GroupMember } from './create-bus';
+export { priorityGroup, priorityTopic, type PriorityClass } from './priority-topics';
 export { eventId, envelopeRecordId } from './event-id';

@@ -78,7 +78,7 @@ function hashKey(text: string): number {
   return hash;
 }
 
-function valuesAt(event: unknown, field: string): unknown[] {
+export function valuesAt(event: unknown, field: string): unknown[] {
   if (event === null || typeof event !== 'object') return [];
   const record = event as Record<string, unknown>;
   if (field in record) return flatten(record[field]);

@@ -13,3 +13,12 @@ export {
 export { EdgePipelines, EDGE_MODULE, EDGE_SUMMARY_INPUT, type EdgeCounts, type EdgeObserver } from './edge-pipelines';
 export { compileEventQuery, queryFields, type EventPredicate, type RecordView, type FieldLookup } from './event-query';
 export { EdgeConfigError, EdgeErrorCodes, type EdgeErrorCode } from './errors';
+export {
+  PriorityClassifier,
+  PriorityRulesSchema,
+  parsePriorityRules,
+  readPriorityRulesFile,
+  type ClassifiedRecords,
+  type PriorityRule,
+  type PriorityRulesConfig,
+} from './priority';

@@ -66,7 +66,11 @@ export async function deploymentEnv(deployment: Deployment, overrides: Record<st
   };
   const cleanup = async (): Promise<void> => {
     if (deployment.kind === 'embedded') return;
-    await removeKafkaScratch(deployment.kafkaBrokers, [env.SIEM_TOPIC_RAW, env.SIEM_TOPIC_DLQ, env.SIEM_TOPIC_ALERTS, env.SIEM_TOPIC_AGENTS, env.SIEM_TOPIC_SIGNALS], [env.SIEM_CONSUMER_GROUP, `${env.SIEM_CONSUMER_GROUP}-dlq-replay`, `${env.SIEM_CONSUMER_GROUP}-fleet`, `${env.SIEM_CONSUMER_GROUP}-alerting`]);
+    await removeKafkaScratch(
+      deployment.kafkaBrokers,
+      [env.SIEM_TOPIC_RAW, `${env.SIEM_TOPIC_RAW}.high`, env.SIEM_TOPIC_DLQ, env.SIEM_TOPIC_ALERTS, env.SIEM_TOPIC_AGENTS, env.SIEM_TOPIC_SIGNALS],
+      [env.SIEM_CONSUMER_GROUP, `${env.SIEM_CONSUMER_GROUP}-high`, `${env.SIEM_CONSUMER_GROUP}-dlq-replay`, `${env.SIEM_CONSUMER_GROUP}-fleet`, `${env.SIEM_CONSUMER_GROUP}-alerting`],
+    );
     await removeOpenSearchScratch(deployment.opensearchUrl, env.SIEM_INDEX_PREFIX);
     await rm(backends.SIEM_DATA_DIR!, { recursive: true, force: true });
   };
