@@ -11,6 +11,7 @@ import { TOTAL_HITS_LIMIT } from '../embedded/embedded-store';
 import type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, ExportPage, ExportPageRequest, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
 import { fromOpenSearchAggs, toOpenSearchAggs } from './aggregations';
 import { bulkBody } from './bulk-body';
+import { sendWithItemRetries, type BulkItemAnswer } from './bulk-retry';
 import { DEFAULT_TEMPLATE_PRIORITY, eventIndexTemplate, eventIndexTemplateName } from './event-template';
 import { dailyIndexName, indicesForRange } from './index-names';
 import { RequestGate } from './request-gate';
@@ -42,11 +43,6 @@ const gzipAsync = promisify(gzip);
 /** Every item keeps its status, so items stay in request order. */
 const BULK_RESPONSE_FIELDS = 'items.*.status,items.*.error.type,items.*.error.reason';
 const EXPORT_RESPONSE_FIELDS = 'hits.hits._id,hits.hits._source,hits.hits.sort';
-
-/** Statuses worth retrying: the store is overloaded or briefly unavailable, not the document at fault. */
-function isRetryableStatus(status: number): boolean {
-  return status === 429 || status >= 500;
-}
 
 export class OpenSearchStore implements EventStore, EventAnalytics {
   private readonly client: Client;
@@ -82,6 +78,16 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
 
   async bulkIndex(events: readonly IndexableEvent[]): Promise<BulkIndexResult> {
     if (events.length === 0) return { indexed: 0, rejected: [] };
+    const outcome = await sendWithItemRetries(events, (batch) => this.sendBulk(batch));
+    if (outcome.unavailable.length > 0) {
+      throw new StoreError(StoreErrorCodes.unavailable, `${outcome.unavailable.length} of ${events.length} events were still refused as temporarily unavailable after 5 requests; the chunk will be retried.`, { retryable: true });
+    }
+    const rejected: RejectedEvent[] = outcome.rejected.map(({ item, status, reason }) => ({ id: item.id, status, reason }));
+    return { indexed: events.length - rejected.length, rejected };
+  }
+
+  /** One bulk request; its items answer in request order. */
+  private async sendBulk(events: readonly IndexableEvent[]): Promise<BulkItemAnswer[]> {
     const timing = this.options.logger?.isLevelEnabled('debug') ? this.options.logger : undefined;
     const began = performance.now();
     const text = bulkBody(this.options.indexPrefix, events);
@@ -89,37 +95,21 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
     // Compressed before queueing, so that a waiting body goes out the moment its turn comes.
     const body = compressed ? await gzipAsync(text, { level: zlibConstants.Z_BEST_SPEED }) : text;
     const serialized = performance.now();
-    let items: BulkItem[];
     try {
-      const { items: answered, sentAt } = await this.bulkGate.run(async () => {
+      const { items, sentAt } = await this.bulkGate.run(async () => {
         const sentAt = performance.now();
         // Only what is read back: OpenSearch skips writing, and this process parsing, the rest of every item (index, version, shards).
         const response = await this.client.bulk({ body: body as never, filter_path: BULK_RESPONSE_FIELDS }, compressed ? { headers: { 'content-encoding': 'gzip' } } : {});
         return { items: response.body.items as BulkItem[], sentAt };
       });
-      items = answered;
       timing?.debug(
         { events: events.length, bodyBytes: Buffer.byteLength(body), serializeMs: Math.round(serialized - began), queuedMs: Math.round(sentAt - serialized), requestMs: Math.round(performance.now() - sentAt) },
         'Sent a bulk request.',
       );
+      return items.map((item) => item.index ?? { status: 200 });
     } catch (cause) {
       throw new StoreError(StoreErrorCodes.unavailable, `Bulk indexing ${events.length} events failed: ${(cause as Error).message}.`, { cause, retryable: true });
     }
-    const rejected: RejectedEvent[] = [];
-    let retryable = 0;
-    items.forEach((item, position) => {
-      const result = item.index;
-      if (!result || !result.error) return;
-      if (isRetryableStatus(result.status)) {
-        retryable++;
-        return;
-      }
-      rejected.push({ id: events[position]!.id, status: result.status, reason: `${result.error.type ?? 'error'}: ${result.error.reason ?? 'unknown'}` });
-    });
-    if (retryable > 0) {
-      throw new StoreError(StoreErrorCodes.unavailable, `${retryable} of ${events.length} events were refused as temporarily unavailable; the chunk will be retried.`, { retryable: true });
-    }
-    return { indexed: events.length - rejected.length, rejected };
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
