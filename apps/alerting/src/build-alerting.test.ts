@@ -7,7 +7,7 @@ import { loadConfig, type SiemConfig } from '@siem/config';
 import { encodeSignal, validateCorrelationRule, validateRule, type Signal } from '@siem/rules';
 import { EmbeddedDetectionStore, EmbeddedSchedulerStateStore, EmbeddedStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
-import { buildAlerting, type Alerting } from './build-alerting';
+import { buildAlerting, schedulerBusConfig, type Alerting } from './build-alerting';
 
 const logger = createLogger('test', (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent');
 
@@ -200,5 +200,15 @@ describe('the alerting scheduler on the embedded bus and store', { timeout: 30_0
     await send(bus, config.kafka.signalsTopic, attempt('gina', '192.0.2.13', 5, Date.now() - 60_000));
     await expect.poll(async () => (await correlationAlerts(detection)).length, { timeout: 10_000 }).toBe(1);
     expect(metrics.render()).toContain('siem_alerting_signals_invalid_total 2');
+  });
+});
+
+describe("the scheduler's bus settings", () => {
+  it('give the signals consumer SIEM_ALERTING_SESSION_TIMEOUT_MS (heartbeats every third of it) and leave the processors\' SIEM_KAFKA_SESSION_TIMEOUT_MS alone', () => {
+    const config = loadConfig({ SIEM_KAFKA_SESSION_TIMEOUT_MS: '45000', SIEM_KAFKA_HEARTBEAT_INTERVAL_MS: '3000', SIEM_ALERTING_SESSION_TIMEOUT_MS: '7500' });
+    expect(schedulerBusConfig(config).kafka).toMatchObject({ sessionTimeoutMs: 7500, heartbeatIntervalMs: 2500 });
+    expect(config.kafka).toMatchObject({ sessionTimeoutMs: 45_000, heartbeatIntervalMs: 3000 });
+    expect(loadConfig({}).alerting.sessionTimeoutMs).toBe(6000);
+    expect(() => loadConfig({ SIEM_ALERTING_SESSION_TIMEOUT_MS: '1000' })).toThrow(/SIEM_ALERTING_SESSION_TIMEOUT_MS|sessionTimeoutMs/);
   });
 });

@@ -17,6 +17,17 @@ const MAX_SCAN_EVENTS = 10_000;
 const MAX_NEW_TERMS_CANDIDATES = 1000;
 const SIGNAL_CHUNK = 5000;
 
+/**
+ * The configuration the scheduler's bus is made from: its one consumer (signals) gets the
+ * scheduler's own session timeout, short, so that after a SIGKILL the coordinator drops the
+ * dead member and hands the partitions to the new active scheduler within seconds, while the
+ * processor keeps a longer timeout that tolerates slow bulk requests.
+ */
+export function schedulerBusConfig(config: SiemConfig): SiemConfig {
+  const sessionTimeoutMs = config.alerting.sessionTimeoutMs;
+  return { ...config, kafka: { ...config.kafka, sessionTimeoutMs, heartbeatIntervalMs: Math.min(config.kafka.heartbeatIntervalMs, Math.floor(sessionTimeoutMs / 3)) } };
+}
+
 export interface AlertingDeps {
   readonly bus: Pick<Bus, 'consumer' | 'positions'>;
   readonly detection: DetectionStore;

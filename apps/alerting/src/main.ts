@@ -5,12 +5,12 @@ import { createBus } from '@siem/bus';
 import { loadConfig } from '@siem/config';
 import { createActionDeadLetterStore, createDetectionStore, createSchedulerStateStore, createStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
-import { buildAlerting } from './build-alerting';
+import { buildAlerting, schedulerBusConfig } from './build-alerting';
 import { serveHealth, type HealthServer } from './health-server';
 
 const config = loadConfig();
 const logger = createLogger('alerting', config.log.level);
-const bus = createBus(config, logger, 'alerting');
+const bus = createBus(schedulerBusConfig(config), logger, 'alerting');
 const metrics = new MetricsRegistry();
 const holder = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 const actionsProducer = bus.producer();
