@@ -10,8 +10,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createKafka, ensureKafkaTopics, KafkaBusProducer } from '@siem/bus';
 import { validateRule } from '@siem/rules';
 import { OpenSearchDetectionStore, type RuleDocument } from '@siem/store';
+import { createLogger } from '@siem/telemetry';
 import { countDocuments } from './opensearch-http';
 
 export const FAULTS_LONG = process.env.SIEM_FAULTS_LONG === '1';
@@ -69,6 +71,31 @@ export function httpIngestSink(port: number): FaultSink {
     } catch {
       return false;
     }
+  };
+}
+
+/**
+ * Produces straight to the raw topic (two partitions, created here), as a collector does: a send
+ * that resolved is acknowledged by every in-sync replica. For cases about the processor alone.
+ */
+export async function kafkaSink(brokers: string, topic: string): Promise<{ sink: FaultSink; close: () => Promise<void> }> {
+  const kafka = createKafka({ brokers: [brokers], clientId: 'siem-fault-sender', logger: createLogger('fault-sender', 'silent') });
+  await ensureKafkaTopics(kafka, [{ topic, partitions: 2, replicationFactor: 1 }]);
+  const producer = new KafkaBusProducer(kafka);
+  await producer.connect();
+  return {
+    sink: async (events) => {
+      try {
+        await producer.send(
+          topic,
+          events.map((event) => ({ key: String((event.event as { sequence: number }).sequence % 7), value: Buffer.from(JSON.stringify(event)) })),
+        );
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => producer.disconnect(),
   };
 }
 

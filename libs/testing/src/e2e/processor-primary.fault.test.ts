@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startApp, type AppProcess } from '../app-process';
+import { waitFor } from '../wait-for';
+import { faultScale, kafkaSink, reportFault, saveFaultRule, settleAndCount, SteadyStream } from './fault-harness';
+import { countDocuments } from './opensearch-http';
+import { pipelineEnv, type PipelineEnv } from './pipeline-env';
+
+const TOTAL = faultScale(12_000, 120_000);
+const EVENTS_PER_SECOND = faultScale(600, 1_500);
+const KILLS = faultScale(1, 3);
+
+const apps: AppProcess[] = [];
+const setups: PipelineEnv[] = [];
+afterAll(async () => {
+  await Promise.all(apps.map((app) => app.stop()));
+  await Promise.all(setups.map((setup) => setup.cleanup()));
+});
+
+/** The primary's node children; tsx's esbuild service is a child too and is left out. */
+function workerPids(primaryPid: number): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(primaryPid)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pid, command]) => Number(pid) > 0 && command === 'node')
+    .map(([pid]) => Number(pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The lines worth reading when a case fails: warnings and errors, and what the workers said when stopping. */
+const notable = (app: AppProcess) => JSON.stringify(app.logs.filter((l) => (l.level ?? 0) >= 40 || /stop|primary/i.test(l.msg ?? '')).slice(-15));
+
+async function consumingProcessor(env: Record<string, string>, previous?: AppProcess): Promise<AppProcess> {
+  const processor = startApp('processor', env);
+  apps.push(processor);
+  await processor.waitForLog('both workers to consume', () => processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === 2, 90_000).catch((error: Error) => {
+    throw new Error(`${error.message}; this processor said ${notable(processor)}; the killed one said ${previous ? notable(previous) : '-'}`);
+  });
+  return processor;
+}
+
+describe('processor primary killed', () => {
+  it(`leaves no orphaned worker after SIGKILL of the primary (${KILLS} times), and the restarted processor stores every acknowledged event once and raises every alert once`, async () => {
+    const opensearchUrl = inject('opensearchUrl');
+    const started = Date.now();
+    const setup = await pipelineEnv(inject('kafkaBrokers'), opensearchUrl, { SIEM_RULES_POLL_MS: '500' });
+    setups.push(setup);
+    await saveFaultRule(opensearchUrl, setup.indexPrefix);
+    const sender = await kafkaSink(inject('kafkaBrokers'), setup.rawTopic);
+    let processor = await consumingProcessor(setup.env);
+    const stream = new SteadyStream(sender.sink, { runId: setup.runId, total: TOTAL, eventsPerSecond: EVENTS_PER_SECOND, batch: 200 });
+
+    const orphanExitMs: number[] = [];
+    for (let kill = 1; kill <= KILLS; kill++) {
+      const indexedBefore = await countDocuments(opensearchUrl, `${setup.indexPrefix}*`);
+      await waitFor(`events indexed before kill ${kill}`, async () => (await countDocuments(opensearchUrl, `${setup.indexPrefix}*`)) > indexedBefore, 60_000, 500);
+      const workers = workerPids(processor.child.pid!);
+      expect(workers).toHaveLength(2);
+      processor.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      await processor.exited();
+      // Each worker sees the IPC channel close, leaves the group and exits: none outlives its primary.
+      await waitFor(`the workers of killed primary ${kill} to exit`, () => workers.every((pid) => !isAlive(pid)), 45_000, 100);
+      orphanExitMs.push(Date.now() - killedAt);
+      processor = await consumingProcessor(setup.env, processor);
+    }
+    await stream.finished();
+    await sender.close();
+    const counts = await settleAndCount(opensearchUrl, setup.indexPrefix, stream, 180_000);
+    await reportFault({
+      fault: `processor primary SIGKILLed ${KILLS} time(s) mid-stream, then restarted`,
+      deployment: 'cluster',
+      ...counts,
+      seconds: (Date.now() - started) / 1000,
+      notes: `events produced straight to Kafka; the killed primary's 2 workers exited ${orphanExitMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')} after the kill`,
+    });
+    expect(counts.acknowledged).toBe(TOTAL);
+    expect(counts.lost).toBe(0);
+    expect(counts.duplicated).toBe(0);
+    expect(counts.alertsFound).toBe(counts.alertsExpected);
+    expect(await processor.stop()).toBe(0);
+  }, 600_000);
+});
