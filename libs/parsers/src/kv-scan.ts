@@ -110,3 +110,42 @@ export function scanKeyValues(text: string, syntax: KvSyntax, onPair: (key: stri
     if (key.length > 0) onPair(key, value);
   }
 }
+
+/**
+ * The pairs of a `key=value` line whose pairs are separated by runs of spaces
+ * and tabs (FortiGate, Sophos, SonicWall, kernel audit records), as
+ * scanKeyValues with that syntax reads them, into one object; keys that reach
+ * a prototype are skipped. Written apart from scanKeyValues because these
+ * lines are long and frequent: no callback and no separator test per character.
+ */
+export function readBlankSeparatedPairs(text: string): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  const length = text.length;
+  let index = 0;
+  while (index < length) {
+    let code = text.charCodeAt(index);
+    if (code === 0x20 || code === 0x09) {
+      index++;
+      continue;
+    }
+    const keyStart = index;
+    while (code !== 0x3d && code !== 0x20 && code !== 0x09 && index < length) code = text.charCodeAt(++index);
+    // A word without `=` is skipped, as by scanKeyValues.
+    if (code !== 0x3d || index >= length) continue;
+    const key = text.slice(keyStart, index);
+    index++;
+    let value = '';
+    const first = text.charCodeAt(index);
+    if (first === 0x22 || first === 0x27) {
+      readQuoted(text, index);
+      value = quoted.value;
+      index = quoted.end;
+    }
+    const rawStart = index;
+    code = text.charCodeAt(index);
+    while (code !== 0x20 && code !== 0x09 && index < length) code = text.charCodeAt(++index);
+    if (index > rawStart) value += text.slice(rawStart, index);
+    if (key.length > 0 && key !== '__proto__' && key !== 'constructor' && key !== 'prototype') pairs[key] = value;
+  }
+  return pairs;
+}

@@ -62,8 +62,19 @@ export function parseRfc3164Line(line: string, record: RawRecord, context: Parse
     // and the receiver supplies the time and host.
     if (index < length) parts.message = line.slice(index);
     const event = buildSyslogEvent(line, parts, record, SYSLOG_RFC3164, context);
-    event.tags = [TIMESTAMP_FROM_RECEIPT];
-    return { ok: true, event: chainSyslogBody(event, parts.appname, context) };
+    // The body may carry the time the header lacks (Cisco IOS, FortiGate, SonicWall). Tagging before its
+    // parser and deleting the tag after turned each such event into a slow dictionary object, so the
+    // time is left empty for the body's parser and the tag added only when no time came from the body.
+    const receiptTime = event['@timestamp'];
+    event['@timestamp'] = '';
+    chainSyslogBody(event, parts.appname, context);
+    if (event['@timestamp'] === '') {
+      event['@timestamp'] = receiptTime;
+      const tags = event.tags;
+      if (!Array.isArray(tags)) event.tags = [TIMESTAMP_FROM_RECEIPT];
+      else if (!tags.includes(TIMESTAMP_FROM_RECEIPT)) tags.unshift(TIMESTAMP_FROM_RECEIPT);
+    }
+    return { ok: true, event };
   }
 
   index = timestampEnd;

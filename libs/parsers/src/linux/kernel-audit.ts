@@ -16,20 +16,32 @@
  * socket checks, and the decision in `apparmor.*` or `selinux.*`.
  */
 import type { FieldsBodyParser } from '../body-format';
-import { isForbiddenKey } from '../keys';
-import { scanKeyValues, type KvSyntax } from '../kv-scan';
+import { readBlankSeparatedPairs } from '../kv-scan';
 import { countOf, mismatch, put, type Fields } from '../network/network-fields';
 import { defineSyslogBodyFormat } from '../network/syslog-body-format';
 
 export const KERNEL_AUDIT = 'kernel_audit';
 
-const SYNTAX: KvSyntax = { separator: undefined, assignment: '=' };
 const HEADER = /^(?:\[\s*\d+\.\d+\] )?(?:audit: )?type=(\d{4}|AVC|USER_AVC|MAC_STATUS|MAC_POLICY_LOAD|APPARMOR_[A-Z]+) (?:msg=)?audit\((\d{9,10})\.(\d{3}):(\d+)\): ?/;
 const AVC = /^avc: +(denied|granted) +\{ ([^}]*) \} for +(.*)$/;
 
 /** Whether a kernel message is an audit record this parser reads (the kernel program also sends netfilter lines). */
 export function isKernelAuditRecord(body: string): boolean {
   return body.includes('audit(') && HEADER.test(body);
+}
+
+/** Whether `text` holds an odd number of `"`: the kernel quotes every string, so the line was cut. */
+function hasUnterminatedQuote(text: string): boolean {
+  let quotes = 0;
+  for (let at = text.indexOf('"'); at >= 0; at = text.indexOf('"', at + 1)) quotes++;
+  return (quotes & 1) === 1;
+}
+
+/** The record's fields with its time and audit stamp, added in place (an object spread here cost a seventh of the parse). */
+function stamped(fields: Fields, timestamp: number, audit: Fields): Fields {
+  fields['@timestamp'] = timestamp;
+  fields.kernel_audit = audit;
+  return fields;
 }
 
 function processFields(pairs: Record<string, string>): Fields | undefined {
@@ -62,10 +74,7 @@ function apparmor(pairs: Record<string, string>): Fields {
 }
 
 function selinux(verdict: string, permissions: string, rest: string): Fields {
-  const pairs: Record<string, string> = {};
-  scanKeyValues(rest, SYNTAX, (key, value) => {
-    if (!isForbiddenKey(key)) pairs[key] = value;
-  });
+  const pairs = readBlankSeparatedPairs(rest);
   const denied = verdict === 'denied';
   const permissive = pairs.permissive === '1';
   const event: Fields = {
@@ -97,26 +106,23 @@ export const kernelAuditBodyParser: FieldsBodyParser = {
       if (header === null) return undefined;
       const [whole, type, seconds, millis, serial] = header as unknown as [string, string, string, string, string];
       const rest = body.slice(whole.length);
-      const base: Fields = { '@timestamp': Number(seconds) * 1000 + Number(millis) };
+      const timestamp = Number(seconds) * 1000 + Number(millis);
       const audit = { type, sequence: Number(serial) };
-      if (((rest.match(/"/g)?.length ?? 0) & 1) === 1) {
+      if (hasUnterminatedQuote(rest)) {
         return mismatch(KERNEL_AUDIT, `The kernel audit record ${serial} has an unterminated quoted value; the kernel quotes every string it logs, so the line was cut. Check the syslog message size limit of the sender.`);
       }
       const avc = AVC.exec(rest);
-      if (avc !== null) return { ...base, ...selinux(avc[1] ?? '', avc[2] ?? '', avc[3] ?? ''), kernel_audit: audit };
-      const pairs: Record<string, string> = {};
-      scanKeyValues(rest, SYNTAX, (key, value) => {
-        if (!isForbiddenKey(key)) pairs[key] = value;
-      });
+      if (avc !== null) return stamped(selinux(avc[1] ?? '', avc[2] ?? '', avc[3] ?? ''), timestamp, audit);
+      const pairs = readBlankSeparatedPairs(rest);
       if (pairs.apparmor !== undefined) {
         if (pairs.operation === undefined) {
           return mismatch(KERNEL_AUDIT, `The AppArmor record ${serial} has no operation=; AppArmor writes it in every message. Check that the line was not cut.`);
         }
-        return { ...base, ...apparmor(pairs), kernel_audit: audit };
+        return stamped(apparmor(pairs), timestamp, audit);
       }
       if (pairs.enforcing !== undefined) {
         return {
-          ...base,
+          '@timestamp': timestamp,
           event: { kind: 'event', category: ['configuration'], type: ['change'], action: 'changed-selinux-enforcement' },
           selinux: { enforcing: pairs.enforcing === '1', old_enforcing: pairs.old_enforcing === '1' },
           user: put({}, 'audit', pairs.auid === undefined ? undefined : { id: pairs.auid }),
@@ -124,7 +130,7 @@ export const kernelAuditBodyParser: FieldsBodyParser = {
         };
       }
       if (/policy loaded/.test(rest)) {
-        return { ...base, event: { kind: 'event', category: ['configuration'], type: ['change'], action: 'loaded-selinux-policy' }, kernel_audit: audit };
+        return { '@timestamp': timestamp, event: { kind: 'event', category: ['configuration'], type: ['change'], action: 'loaded-selinux-policy' }, kernel_audit: audit };
       }
       return undefined;
     };

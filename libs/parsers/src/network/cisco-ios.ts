@@ -77,8 +77,15 @@ function accessList(text: string): Fields | undefined {
   fields.event = { action: verdict, outcome: denied ? 'failure' : 'success', category: ['network'], type: ['connection', denied ? 'denied' : 'allowed'] };
   fields.rule = { name: list };
   const ios = (fields.cisco as Fields | undefined)?.ios as Fields | undefined;
-  fields.cisco = { ios: { ...ios, access_list: list } };
+  if (ios === undefined) fields.cisco = { ios: { access_list: list } };
+  else ios.access_list = list;
   return fields;
+}
+
+/** Copies the keys of `from` over `target`, as a spread into an object literal would; returns `target`. */
+function copyInto(target: Fields, from: Fields | undefined): Fields {
+  if (from !== undefined) for (const key in from) target[key] = from[key];
+  return target;
 }
 
 function message(mnemonic: string, facility: string, text: string): Fields | undefined {
@@ -167,18 +174,17 @@ export const ciscoIosBodyParser: FieldsBodyParser = {
       const [whole, sequence, origin, time, zone, facility, severity, mnemonic] = header as unknown as [string, string | undefined, string | undefined, string | undefined, string | undefined, string, string, string];
       const text = body.slice(whole.length);
       const level = Number(severity);
-      const found = message(mnemonic, facility.split('-', 1).join(''), text) ?? {};
-      const event: Fields = { kind: 'event', code: mnemonic, severity: level, ...(found.event as Fields | undefined) };
+      // The message's own fields are a fresh object: completed in place, where object spreads cost a quarter of the parse.
+      const fields = message(mnemonic, facility.split('-', 1).join(''), text) ?? {};
+      const event: Fields = { kind: 'event', code: mnemonic, severity: level };
+      copyInto(event, fields.event as Fields | undefined);
       event.category ??= ['network'];
       event.type ??= ['info'];
-      const fields: Fields = {
-        ...found,
-        event,
-        log: { level: LEVELS[level] },
-        message: text,
-        observer: { vendor: 'Cisco', product: 'IOS', type: 'router', ...(found.observer as Fields | undefined) },
-      };
-      const ios: Fields = { facility, ...((found.cisco as Fields | undefined)?.ios as Fields | undefined) };
+      fields.event = event;
+      fields.log = { level: LEVELS[level] };
+      fields.message = text;
+      fields.observer = copyInto({ vendor: 'Cisco', product: 'IOS', type: 'router' }, fields.observer as Fields | undefined);
+      const ios = copyInto({ facility }, (fields.cisco as Fields | undefined)?.ios as Fields | undefined);
       if (sequence !== undefined) ios.sequence = sequence;
       fields.cisco = { ios };
       if (origin !== undefined) (fields.observer as Fields).name = origin;

@@ -15,15 +15,13 @@
  * `time` read in `tz` when given, in the configured zone otherwise.
  */
 import type { FieldsBodyParser } from '../body-format';
-import { scanKeyValues, type KvSyntax } from '../kv-scan';
-import { isForbiddenKey } from '../keys';
+import { readBlankSeparatedPairs } from '../kv-scan';
 import { parseIsoTimestamp } from '../time';
 import { countOf, endpoint, mismatch, observer, put, transportOf, type Fields } from './network-fields';
 import { defineSyslogBodyFormat } from './syslog-body-format';
 
 export const FORTIGATE = 'fortigate';
 
-const SYNTAX: KvSyntax = { separator: undefined, assignment: '=' };
 const FAILED_ACTIONS = new Set(['deny', 'denied', 'block', 'blocked', 'drop', 'dropped', 'reset', 'reject', 'rejected', 'failure', 'failed', 'timeout', 'server-rst', 'client-rst']);
 const SUCCEEDED_ACTIONS = new Set(['accept', 'allow', 'allowed', 'pass', 'passthrough', 'close', 'success', 'login', 'logout', 'tunnel-up', 'tunnel-down', 'start', 'perf-stats', 'monitored']);
 
@@ -65,10 +63,7 @@ export const fortigateBodyParser: FieldsBodyParser = {
   compile(_options, context) {
     return (body) => {
       if (!body.startsWith('date=') && !body.startsWith('logver=') && !body.startsWith('logdate=')) return undefined;
-      const pairs: Record<string, string> = {};
-      scanKeyValues(body, SYNTAX, (key, value) => {
-        if (!isForbiddenKey(key)) pairs[key] = value;
-      });
+      const pairs = readBlankSeparatedPairs(body);
       const logid = pairs.logid;
       const type = pairs.type;
       if (pairs.devid === undefined && logid === undefined) return undefined;

@@ -200,7 +200,12 @@ export const panosBodyParser: FieldsBodyParser = {
         return mismatch(PANOS, `The PAN-OS ${type} log has ${f.length} fields, fewer than the ${minimum} its documented format places before the fields used here; check the firewall's syslog format (custom formats are not read by position).`);
       }
       const fields = type === 'TRAFFIC' ? traffic(f) : type === 'THREAT' ? threat(f) : type === 'SYSTEM' ? system(f) : config(f);
-      fields.observer = { ...observer('Palo Alto Networks', 'PAN-OS'), serial_number: f[2], ...(fields.observer as Fields | undefined) };
+      // Copied key by key: an object spread of the type's own observer fields cost a sixth of the parse.
+      const own = fields.observer as Fields | undefined;
+      const device = observer('Palo Alto Networks', 'PAN-OS');
+      device.serial_number = f[2];
+      if (own !== undefined) for (const key in own) device[key] = own[key];
+      fields.observer = device;
       const panos = (fields.panw as Fields).panos as Fields;
       panos.type = type;
       put(panos, 'sub_type', f[4]);

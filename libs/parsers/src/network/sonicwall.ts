@@ -17,15 +17,13 @@
  * `log.level` from `pri`.
  */
 import type { FieldsBodyParser } from '../body-format';
-import { isForbiddenKey } from '../keys';
-import { scanKeyValues, type KvSyntax } from '../kv-scan';
+import { readBlankSeparatedPairs } from '../kv-scan';
 import { parseIsoTimestamp } from '../time';
 import { countOf, endpoint, mismatch, observer, put, transportOf, type Fields } from './network-fields';
 import { defineSyslogBodyFormat } from './syslog-body-format';
 
 export const SONICWALL = 'sonicwall';
 
-const SYNTAX: KvSyntax = { separator: undefined, assignment: '=' };
 const LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'];
 
 /** `10.0.0.5:51000:X0:host.example` → endpoint and interface; IPv6 addresses are written without a port. */
@@ -58,10 +56,7 @@ export const sonicwallBodyParser: FieldsBodyParser = {
   compile(_options, context) {
     return (body) => {
       if (!body.startsWith('id=') && !body.startsWith('sn=')) return undefined;
-      const pairs: Record<string, string> = {};
-      scanKeyValues(body, SYNTAX, (key, value) => {
-        if (!isForbiddenKey(key)) pairs[key] = value;
-      });
+      const pairs = readBlankSeparatedPairs(body);
       if (pairs.sn === undefined) return undefined;
       const messageId = pairs.m;
       if (messageId === undefined || !/^\d{1,5}$/.test(messageId) || pairs.msg === undefined) {

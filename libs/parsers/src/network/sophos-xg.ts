@@ -14,15 +14,13 @@
  * `url.*`, and the firewall's own message as `message`.
  */
 import type { FieldsBodyParser } from '../body-format';
-import { isForbiddenKey } from '../keys';
-import { scanKeyValues, type KvSyntax } from '../kv-scan';
+import { readBlankSeparatedPairs } from '../kv-scan';
 import { parseIsoTimestamp } from '../time';
 import { countOf, endpoint, mismatch, observer, put, transportOf, type Fields } from './network-fields';
 import { defineSyslogBodyFormat } from './syslog-body-format';
 
 export const SOPHOS_XG = 'sophos_xg';
 
-const SYNTAX: KvSyntax = { separator: undefined, assignment: '=' };
 const DENIED = new Set(['denied', 'deny', 'drop', 'dropped', 'blocked', 'block', 'reject', 'failed', 'detect', 'would deny']);
 const ALLOWED = new Set(['allowed', 'allow', 'successful', 'established', 'connected', 'allow session', 'clean']);
 
@@ -51,10 +49,7 @@ export const sophosXgBodyParser: FieldsBodyParser = {
   compile(_options, context) {
     return (body) => {
       if (!body.startsWith('device=') && !body.startsWith('device_name=') && !body.startsWith('timestamp=')) return undefined;
-      const pairs: Record<string, string> = {};
-      scanKeyValues(body, SYNTAX, (key, value) => {
-        if (!isForbiddenKey(key)) pairs[key] = value;
-      });
+      const pairs = readBlankSeparatedPairs(body);
       if (pairs.log_id === undefined && pairs.log_type === undefined) return undefined;
       const logId = pairs.log_id;
       const logType = pairs.log_type;
