@@ -33,17 +33,18 @@ const keys = new ApiKeys(keyStore, { onBackgroundError: (error) => logger.warn({
 const { api } = config;
 const audit = createAuditStore(config);
 let tls: ApiTls | undefined;
+let jwt: JwtVerifier | undefined;
 try {
   tls = readApiTls(api);
+  jwt =
+    api.jwks === undefined
+      ? undefined
+      : new JwtVerifier({ jwks: api.jwks, roleClaim: api.jwtRoleClaim, tenantClaim: api.jwtTenantClaim, ...(api.jwtIssuer ? { issuer: api.jwtIssuer } : {}), ...(api.jwtAudience ? { audience: api.jwtAudience } : {}) });
 } catch (error) {
   logger.fatal({ err: error }, 'The API could not start.');
   process.exit(1);
 }
 const security = { ...api, audit, ...(tls ? { tls } : {}) };
-const jwt =
-  api.jwks === undefined
-    ? undefined
-    : new JwtVerifier({ jwks: api.jwks, roleClaim: api.jwtRoleClaim, tenantClaim: api.jwtTenantClaim, ...(api.jwtIssuer ? { issuer: api.jwtIssuer } : {}), ...(api.jwtAudience ? { audience: api.jwtAudience } : {}) });
 const fleet = createFleet(config, { bus: createBus(config, logger, 'api'), detection, logger });
 const agents = { registry: fleet.registry, policy: { missingAfterIntervals: api.agentMissingIntervals }, keys };
 const app = buildApi({ reader: poolReader(pool), logger, metrics, detection, savedSearches, actions: { deadLetters, dispatcher: actionDispatcher }, keys, agents, ...(jwt ? { jwt } : {}), metricsPublic: api.metricsPublic, security });
@@ -55,6 +56,8 @@ try {
   await keyStore.ensureReady();
   await audit.ensureReady();
   await fleet.start();
+  // An identity provider that cannot be reached now may be later: API keys work meanwhile, and jose fetches again on the next token.
+  await jwt?.fetchKeys().catch((error: unknown) => logger.warn({ err: error }, 'Bearer tokens are refused until the JWKS can be fetched.'));
   const adminKey = await ensureAdminKey(keys, { dataDir: path.resolve(config.deployment.dataDir), ...(api.adminKey === undefined ? {} : { adminKey: api.adminKey }) });
   if (adminKey.created) logger.info({ file: adminKey.file }, 'The first admin key was created; it is in the file named here, readable only by this user.');
   // Searches start once the read workers have loaded the query parser and opened the store.
