@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Principal, Role } from '../permissions';
 import { DEFAULT_TENANT } from '../permissions';
 import { hashKey, keyMatches } from './key-hash';
@@ -88,10 +89,20 @@ export class ApiKeys {
     return revoked;
   }
 
-  /** True when some key of role admin in tenant `default` can still be used. */
-  async hasUsableAdmin(): Promise<boolean> {
+  /**
+   * Creates an admin key of tenant `default` when no usable one exists, and returns its text;
+   * undefined when one exists or another process created it meanwhile. Its id is derived from
+   * the admin keys it replaces (none on a first start), so processes that start at once on one
+   * key store all try the same id and the store's insert-if-absent lets exactly one of them in.
+   */
+  async createFirstAdmin(): Promise<string | undefined> {
     const now = this.now();
-    return (await this.store.list(DEFAULT_TENANT)).some((record) => record.role === 'admin' && usable(record, now));
+    const admins = (await this.store.list(DEFAULT_TENANT)).filter((record) => record.role === 'admin');
+    if (admins.some((record) => usable(record, now))) return undefined;
+    const replaced = admins.map((record) => record.id).sort();
+    const { id, key } = newKeyText(createHash('sha256').update(`first-admin:${replaced.join(',')}`).digest('hex').slice(0, 16));
+    const inserted = await this.store.insert(await this.recordOf(id, key, { name: 'first admin', role: 'admin', tenant: DEFAULT_TENANT }));
+    return inserted ? key : undefined;
   }
 
   /** The caller a key stands for, or undefined when it is unknown, wrong, revoked or expired. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,26 @@ describe('ensureAdminKey', () => {
     await keys.revoke(first!.id);
     expect((await ensureAdminKey(keys, { dataDir })).created).toBe(true);
     expect(await keys.verify(readFileSync(adminKeyFile(dataDir), 'utf8').trim())).toMatchObject({ role: 'admin' });
+  });
+
+  it('two processes starting at once on one data directory create one admin key between them, and the file holds it', async () => {
+    const dataDir = path.join(root, 'concurrent');
+    // Two key stores on one directory, as two API processes would open it.
+    const first = new ApiKeys(new EmbeddedKeyStore({ dataDir }));
+    const second = new ApiKeys(new EmbeddedKeyStore({ dataDir }));
+    const results = await Promise.all([ensureAdminKey(first, { dataDir }), ensureAdminKey(second, { dataDir })]);
+    expect(results.map((result) => result.created).sort()).toEqual([false, true]);
+    expect(await first.list()).toHaveLength(1);
+    expect(await second.verify(readFileSync(adminKeyFile(dataDir), 'utf8').trim())).toMatchObject({ role: 'admin', tenant: 'default' });
+    expect(readdirSync(dataDir).filter((name) => name.startsWith('admin.key'))).toEqual(['admin.key']);
+
+    // After the admin key is revoked, the next simultaneous starts again make one between them.
+    await first.revoke((await first.list())[0]!.id);
+    const again = await Promise.all([ensureAdminKey(first, { dataDir }), ensureAdminKey(second, { dataDir })]);
+    expect(again.map((result) => result.created).sort()).toEqual([false, true]);
+    const usable = (await second.list()).filter((key) => !key.revoked);
+    expect(usable).toHaveLength(1);
+    expect(await first.verify(readFileSync(adminKeyFile(dataDir), 'utf8').trim())).toMatchObject({ id: usable[0]!.id, role: 'admin' });
   });
 
   it('stores SIEM_ADMIN_KEY hashed, once, and writes it to the key file', async () => {

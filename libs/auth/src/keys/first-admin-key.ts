@@ -1,4 +1,5 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_TENANT } from '../permissions';
 import type { ApiKeys } from './api-keys';
@@ -13,6 +14,8 @@ export function adminKeyFile(dataDir: string): string {
  * (hashed, once); without it, a random admin key is created when the store holds no usable
  * admin key of tenant `default`. A key whose text is known here is written to `<dataDir>/admin.key`
  * (mode 0600), the file the CLI and the ready banner read. `created` says the key is new.
+ * Processes starting at once create one key between them (`ApiKeys.createFirstAdmin`): the one
+ * that created it writes the file, the others leave it alone.
  */
 export async function ensureAdminKey(keys: ApiKeys, options: { readonly dataDir: string; readonly adminKey?: string }): Promise<{ created: boolean; file?: string }> {
   const file = adminKeyFile(options.dataDir);
@@ -21,8 +24,8 @@ export async function ensureAdminKey(keys: ApiKeys, options: { readonly dataDir:
     await writeKeyFile(file, options.adminKey);
     return { created, file };
   }
-  if (await keys.hasUsableAdmin()) return { created: false };
-  const { key } = await keys.create({ name: 'first admin', role: 'admin', tenant: DEFAULT_TENANT });
+  const key = await keys.createFirstAdmin();
+  if (key === undefined) return { created: false };
   await writeKeyFile(file, key);
   return { created: true, file };
 }
@@ -31,7 +34,14 @@ async function writeKeyFile(file: string, key: string): Promise<void> {
   const current = await readFile(file, 'utf8').catch(() => undefined);
   if (current?.trim() !== key) {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, `${key}\n`, { mode: 0o600 });
+    // Written aside and renamed over: a reader (the CLI, another start) sees the old key or the new, never half a file.
+    const aside = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(aside, `${key}\n`, { mode: 0o600, flag: 'wx' });
+      await rename(aside, file);
+    } finally {
+      await rm(aside, { force: true });
+    }
   }
   // A file that existed before keeps its old mode through writeFile.
   await chmod(file, 0o600);

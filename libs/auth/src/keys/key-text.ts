@@ -8,8 +8,8 @@ const KEY_PATTERN = /^siem_([0-9a-f]{16})_([A-Za-z0-9_-]{43,})$/;
 /** Keys set by the operator (SIEM_ADMIN_KEY) may have any form of this length or more. */
 export const MIN_OPERATOR_KEY_LENGTH = 32;
 
-export function newKeyText(): { id: string; key: string } {
-  const id = randomBytes(8).toString('hex');
+/** A new key's text; its id is random unless given (16 hex digits). */
+export function newKeyText(id: string = randomBytes(8).toString('hex')): { id: string; key: string } {
   return { id, key: `siem_${id}_${randomBytes(32).toString('base64url')}` };
 }
 
