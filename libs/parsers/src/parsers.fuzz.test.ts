@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PARSE_ERROR_CODES } from './errors';
 import { GOLDEN_CASES } from './golden/cases';
 import { parserRegistry } from './registry';
-import type { Parser } from './types';
+import type { ParseResult, Parser } from './types';
 
 /**
  * Property-based test of every parser in the registry (issue 18): whatever the
@@ -100,11 +100,25 @@ const INPUTS = fc.oneof(
   { arbitrary: long, weight: 1 },
 );
 
+/**
+ * Parses and times the parse. On a loaded machine a garbage collection or a descheduled
+ * thread can stall one parse past the bound, so a slow parse is timed twice more: only
+ * a parse slow every time (super-linear work, a loop) fails.
+ */
+function timedParse(parser: Parser, payload: Buffer): ParseResult {
+  let fastest = Number.POSITIVE_INFINITY;
+  let result: ParseResult | undefined;
+  for (let attempt = 0; attempt < 3 && fastest >= BOUND_MS; attempt += 1) {
+    const started = performance.now();
+    result = parser.parse(record(payload));
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  expect(fastest, `${parser.type} took ${Math.round(fastest)} ms at best on ${JSON.stringify(payload.toString('latin1').slice(0, 200))}`).toBeLessThan(BOUND_MS);
+  return result!;
+}
+
 function check(parser: Parser, payload: Buffer): void {
-  const started = performance.now();
-  const result = parser.parse(record(payload));
-  const elapsed = performance.now() - started;
-  expect(elapsed, `${parser.type} took ${Math.round(elapsed)} ms on ${JSON.stringify(payload.toString('latin1').slice(0, 200))}`).toBeLessThan(BOUND_MS);
+  const result = timedParse(parser, payload);
   if (result.ok) {
     // What indexing writes is the JSON text; an event that does not survive the round trip (undefined, NaN, a Date, a cycle) would change on the way.
     expect(JSON.parse(JSON.stringify(result.event)) as unknown).toEqual(result.event);

@@ -159,12 +159,41 @@ function expectTypedRefusal(error: unknown): void {
   expect(error.message.length).toBeGreaterThan(0);
 }
 
+/**
+ * Runs and times `work`. On a loaded machine a garbage collection or a descheduled thread
+ * can stall one run past the bound, so a slow run is timed twice more: only work slow
+ * every time (backtracking, a loop) fails.
+ */
+function timed<T>(what: () => string, work: () => T): T {
+  let fastest = Number.POSITIVE_INFINITY;
+  let result: T | undefined;
+  for (let attempt = 0; attempt < 3 && fastest >= BOUND_MS; attempt += 1) {
+    const started = performance.now();
+    result = work();
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  expect(fastest, `${what()} took ${Math.round(fastest)} ms at best`).toBeLessThan(BOUND_MS);
+  return result!;
+}
+
+/** The rule, or the error validation threw, as a value (so that a slow validation can be timed again). */
+function validated(document: unknown): Rule | RuleValidationError {
+  try {
+    return validateRule(document);
+  } catch (error) {
+    expectTypedRefusal(error);
+    return error as RuleValidationError;
+  }
+}
+
 function compileAndMatch(rule: Rule, sample: readonly number[]): void {
-  const started = performance.now();
-  const set = compileRules([rule]);
-  for (const index of sample) set.match(EVENTS[index] ?? {});
-  const elapsed = performance.now() - started;
-  expect(elapsed, `rule ${JSON.stringify(rule.detection).slice(0, 300)} took ${Math.round(elapsed)} ms`).toBeLessThan(BOUND_MS);
+  timed(
+    () => `rule ${JSON.stringify(rule.detection).slice(0, 300)}`,
+    () => {
+      const set = compileRules([rule]);
+      for (const index of sample) set.match(EVENTS[index] ?? {});
+    },
+  );
 }
 
 async function assertInChunks<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => void): Promise<void> {
@@ -179,17 +208,8 @@ describe('rule compiler – property-based', () => {
 
   it('validateRule returns a rule that compiles and matches hostile events quickly, or throws a typed RuleValidationError', async () => {
     await assertInChunks(fc.tuple(ruleDocument, events), ([document, sample]) => {
-      const started = performance.now();
-      let rule: Rule;
-      try {
-        rule = validateRule(document);
-      } catch (error) {
-        expectTypedRefusal(error);
-        return;
-      } finally {
-        expect(performance.now() - started).toBeLessThan(BOUND_MS);
-      }
-      compileAndMatch(rule, sample);
+      const rule = timed(() => `validating ${JSON.stringify(document).slice(0, 300)}`, () => validated(document));
+      if (!(rule instanceof RuleValidationError)) compileAndMatch(rule, sample);
     });
   }, timeout);
 
@@ -214,11 +234,9 @@ describe('rule compiler – property-based', () => {
 
   it('parseSigmaYaml and parseSigmaCollection never throw: one typed result per document, and what it accepts compiles and matches quickly', async () => {
     await assertInChunks(fc.tuple(fc.oneof({ arbitrary: mutatedYaml, weight: 8 }, aliasBomb, fc.string({ unit: 'binary', maxLength: 300 })), events), ([text, sample]) => {
-      const started = performance.now();
-      const results = parseSigmaYaml(text, 'fuzz.yml');
-      const collection = parseSigmaCollection(text, 'fuzz.yml');
+      const results = timed(() => `importing ${JSON.stringify(text).slice(0, 300)}`, () => parseSigmaYaml(text, 'fuzz.yml'));
+      const collection = timed(() => `importing ${JSON.stringify(text).slice(0, 300)} as a collection`, () => parseSigmaCollection(text, 'fuzz.yml'));
       for (const result of collection) if (!result.ok) expect(CODES.has(result.code), result.code).toBe(true);
-      expect(performance.now() - started).toBeLessThan(BOUND_MS);
       for (const result of results) {
         if (result.ok) compileAndMatch(result.rule, sample);
         else {

@@ -34,6 +34,11 @@ describe('dovecot – logins', () => {
     expect(event.related).toMatchObject({ user: ['alice'], ip: ['198.51.100.7', '192.0.2.5'] });
   });
 
+  it('dovecot – leaves out a mangled mpid instead of writing NaN (found by the fuzz test)', () => {
+    const event = parse('imap-login: Login: user=<alice>, method=PLAIN, rip=198.51.100.7, lip=192.0.2.5, mpid=[4242, TLS, session=<k3Jd8f0AAAAA>');
+    expect(event.dovecot).toEqual({ auth_method: 'PLAIN', session_id: 'k3Jd8f0AAAAA', secured: true });
+  });
+
   it('dovecot – a POP3 login that failed authentication', () => {
     const event = parse('pop3-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<bob>, method=PLAIN, rip=203.0.113.9, lip=192.0.2.5, TLS, session=<aB3dE5fG7hI>');
     expect(event.event).toMatchObject({ action: 'login-failed', outcome: 'failure', reason: 'auth failed, 1 attempts in 2 secs' });

@@ -64,7 +64,8 @@ function loginLine(service: string, text: string): Fields | ReturnType<typeof mi
   const dovecot: Fields = {};
   put(dovecot, 'auth_method', pairs.method);
   put(dovecot, 'session_id', pairs.session);
-  if (pairs.mpid !== undefined) dovecot.mail_pid = Number(pairs.mpid);
+  // A mangled mpid ("[4242") would be NaN, which JSON writes as null: leave the field out instead.
+  if (pairs.mpid !== undefined && /^\d+$/.test(pairs.mpid)) dovecot.mail_pid = Number(pairs.mpid);
   if (flags.includes('TLS') || flags.includes('secured')) dovecot.secured = true;
   fields.dovecot = dovecot;
   return fields;
