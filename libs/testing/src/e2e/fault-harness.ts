@@ -6,13 +6,15 @@
  *
  * SIEM_FAULTS_LONG=1 runs the long form of each case (more events, more repetitions of the fault).
  */
+import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKafka, ensureKafkaTopics, KafkaBusProducer } from '@siem/bus';
 import { validateRule } from '@siem/rules';
-import { OpenSearchDetectionStore, type RuleDocument } from '@siem/store';
+import Database from 'better-sqlite3';
+import { EmbeddedDetectionStore, OpenSearchDetectionStore, type RuleDocument } from '@siem/store';
 import { createLogger } from '@siem/telemetry';
 import { countDocuments } from './opensearch-http';
 
@@ -42,9 +44,11 @@ export function faultEvent(runId: string, seq: number): Record<string, unknown> 
   return { message: `fault event ${seq}`, event: { sequence: seq }, host: { name: host } };
 }
 
-/** Stores the whoami rule of the fault cases in the run's detection index, before the processor starts. */
-export async function saveFaultRule(opensearchUrl: string, indexPrefix: string): Promise<void> {
-  const detection = new OpenSearchDetectionStore({ url: opensearchUrl, indexPrefix, replicas: 0 });
+/** Stores the whoami rule of the fault cases in the run's detection index (or the embedded store's, given a data directory), before the processor starts. */
+export async function saveFaultRule(opensearchUrl: string, indexPrefix: string): Promise<void>;
+export async function saveFaultRule(embedded: { dataDir: string }): Promise<void>;
+export async function saveFaultRule(target: string | { dataDir: string }, indexPrefix?: string): Promise<void> {
+  const detection = typeof target === 'string' ? new OpenSearchDetectionStore({ url: target, indexPrefix: indexPrefix!, replicas: 0 }) : new EmbeddedDetectionStore({ dataDir: target.dataDir });
   await detection.ensureReady();
   const rule = validateRule({
     id: WHOAMI_RULE_ID,
@@ -213,6 +217,53 @@ export async function settleAndCount(opensearchUrl: string, indexPrefix: string,
     duplicated: seqs.length - stored.size + (ids.length - new Set(ids).size),
     alertsExpected,
     alertsFound: await countDocuments(opensearchUrl, alerts),
+  };
+}
+
+/** The embedded store's counts, read from its SQLite files (one per day, and detection.sqlite for alerts) while the apps run. */
+function countEmbedded(dataDir: string): { ids: string[]; seqs: number[]; alerts: number } {
+  const directory = path.join(dataDir, 'store');
+  const ids: string[] = [];
+  const seqs: number[] = [];
+  let alerts = 0;
+  for (const file of readdirSync(directory)) {
+    if (!file.endsWith('.sqlite')) continue;
+    const db = new Database(path.join(directory, file), { readonly: true, fileMustExist: true });
+    try {
+      if (file === 'detection.sqlite') {
+        alerts = (db.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n;
+        continue;
+      }
+      const hasEvents = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
+      if (!hasEvents) continue;
+      for (const row of db.prepare("SELECT id, json_extract(doc, '$.event.sequence') AS seq FROM events").iterate() as Iterable<{ id: string; seq: number | null }>) {
+        ids.push(row.id);
+        seqs.push(row.seq ?? -1);
+      }
+    } finally {
+      db.close();
+    }
+  }
+  return { ids, seqs, alerts };
+}
+
+/** `settleAndCount` for the embedded default: the same counts, from the store's files. */
+export async function settleAndCountEmbedded(dataDir: string, stream: SteadyStream, timeoutMs = 120_000): Promise<FaultCounts> {
+  const deadline = Date.now() + timeoutMs;
+  let counted = countEmbedded(dataDir);
+  while (Date.now() < deadline && (counted.ids.length < stream.acknowledged.length || counted.alerts < stream.expectedAlerts)) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    counted = countEmbedded(dataDir);
+  }
+  const stored = new Set(counted.seqs);
+  return {
+    sent: stream.sent,
+    acknowledged: stream.acknowledged.length,
+    stored: counted.ids.length,
+    lost: stream.acknowledged.filter((seq) => !stored.has(seq)).length,
+    duplicated: counted.seqs.length - stored.size + (counted.ids.length - new Set(counted.ids).size),
+    alertsExpected: stream.expectedAlerts,
+    alertsFound: counted.alerts,
   };
 }
 

@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type AppProcess } from '../app-process';
 import { waitFor } from '../wait-for';
-import { faultScale, kafkaSink, reportFault, saveFaultRule, settleAndCount, SteadyStream } from './fault-harness';
+import { faultScale, httpIngestSink, kafkaSink, reportFault, saveFaultRule, settleAndCount, settleAndCountEmbedded, SteadyStream } from './fault-harness';
 import { countDocuments } from './opensearch-http';
-import { pipelineEnv, type PipelineEnv } from './pipeline-env';
+import { deploymentEnv, pipelineEnv, type PipelineEnv } from './pipeline-env';
 
 const TOTAL = faultScale(12_000, 120_000);
 const EVENTS_PER_SECOND = faultScale(600, 1_500);
@@ -12,9 +15,11 @@ const KILLS = faultScale(1, 3);
 
 const apps: AppProcess[] = [];
 const setups: PipelineEnv[] = [];
+const scratch = mkdtempSync(path.join(tmpdir(), 'siem-primary-fault-'));
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop()));
   await Promise.all(setups.map((setup) => setup.cleanup()));
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** The primary's node children; tsx's esbuild service is a child too and is left out. */
@@ -59,20 +64,7 @@ describe('processor primary killed', () => {
     let processor = await consumingProcessor(setup.env);
     const stream = new SteadyStream(sender.sink, { runId: setup.runId, total: TOTAL, eventsPerSecond: EVENTS_PER_SECOND, batch: 200 });
 
-    const orphanExitMs: number[] = [];
-    for (let kill = 1; kill <= KILLS; kill++) {
-      const indexedBefore = await countDocuments(opensearchUrl, `${setup.indexPrefix}*`);
-      await waitFor(`events indexed before kill ${kill}`, async () => (await countDocuments(opensearchUrl, `${setup.indexPrefix}*`)) > indexedBefore, 60_000, 500);
-      const workers = workerPids(processor.child.pid!);
-      expect(workers).toHaveLength(2);
-      processor.child.kill('SIGKILL');
-      const killedAt = Date.now();
-      await processor.exited();
-      // Each worker sees the IPC channel close, leaves the group and exits: none outlives its primary.
-      await waitFor(`the workers of killed primary ${kill} to exit`, () => workers.every((pid) => !isAlive(pid)), 45_000, 100);
-      orphanExitMs.push(Date.now() - killedAt);
-      processor = await consumingProcessor(setup.env, processor);
-    }
+    const orphanExitMs = await killPrimaries(() => processor, async (previous) => (processor = await consumingProcessor(setup.env, previous)), () => countDocuments(opensearchUrl, `${setup.indexPrefix}*`));
     await stream.finished();
     await sender.close();
     const counts = await settleAndCount(opensearchUrl, setup.indexPrefix, stream, 180_000);
@@ -89,4 +81,55 @@ describe('processor primary killed', () => {
     expect(counts.alertsFound).toBe(counts.alertsExpected);
     expect(await processor.stop()).toBe(0);
   }, 600_000);
+
+  it('on the embedded default too: no worker outlives the killed primary, the restarted one takes the partitions back, and counts stay exact', async () => {
+    const started = Date.now();
+    const dataDir = path.join(scratch, 'embedded');
+    const setup = await deploymentEnv({ kind: 'embedded', dataDir });
+    await saveFaultRule({ dataDir });
+    const collector = startApp('collector', { ...setup.env, SIEM_RULES_POLL_MS: '500' });
+    apps.push(collector);
+    await collector.waitForLog('the collector to listen', (l) => l.msg === 'The collector is listening.');
+    let processor = await consumingProcessor({ ...setup.env, SIEM_RULES_POLL_MS: '500' });
+    const stream = new SteadyStream(httpIngestSink(setup.httpPort), { runId: setup.runId, total: TOTAL, eventsPerSecond: EVENTS_PER_SECOND, batch: 200 });
+    const orphanExitMs = await killPrimaries(() => processor, async (previous) => (processor = await consumingProcessor({ ...setup.env, SIEM_RULES_POLL_MS: '500' }, previous)), async () => (await settleAndCountEmbedded(dataDir, stream, 0)).stored);
+    await stream.finished();
+    const counts = await settleAndCountEmbedded(dataDir, stream, 180_000);
+    await reportFault({
+      fault: `processor primary SIGKILLed ${KILLS} time(s) mid-stream, then restarted`,
+      deployment: 'embedded',
+      ...counts,
+      seconds: (Date.now() - started) / 1000,
+      notes: `events sent to the collector's HTTP ingest; the killed primary's 2 workers exited ${orphanExitMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')} after the kill`,
+    });
+    expect(counts.acknowledged).toBeGreaterThan(0);
+    expect(counts.lost).toBe(0);
+    expect(counts.duplicated).toBe(0);
+    expect(counts.alertsFound).toBe(counts.alertsExpected);
+    expect(await processor.stop()).toBe(0);
+    expect(await collector.stop()).toBe(0);
+  }, 600_000);
 });
+
+/**
+ * Kills the running processor's primary with SIGKILL KILLS times, each once more events were stored,
+ * checks that its workers exit with it, and starts the next one; resolves with how long each took.
+ */
+async function killPrimaries(current: () => AppProcess, restart: (previous: AppProcess) => Promise<unknown>, stored: () => Promise<number>): Promise<number[]> {
+  const orphanExitMs: number[] = [];
+  for (let kill = 1; kill <= KILLS; kill++) {
+    const processor = current();
+    const storedBefore = await stored();
+    await waitFor(`events stored before kill ${kill}`, async () => (await stored()) > storedBefore, 60_000, 500);
+    const workers = workerPids(processor.child.pid!);
+    expect(workers).toHaveLength(2);
+    processor.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await processor.exited();
+    // Node's cluster workers exit when the IPC channel to their primary closes: none may outlive it and hold its partitions.
+    await waitFor(`the workers of killed primary ${kill} to exit`, () => workers.every((pid) => !isAlive(pid)), 45_000, 100);
+    orphanExitMs.push(Date.now() - killedAt);
+    await restart(processor);
+  }
+  return orphanExitMs;
+}
