@@ -1,11 +1,12 @@
+import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { buildHttpInput, type HttpInputOptions } from './http-server';
+import { buildHttpInput, startHttpInput, type HttpInputOptions } from './http-server';
 import { recordingContext } from './test-context';
 
 const KEY = 'k3y-0123456789abcdef';
-const options = (extra: Partial<HttpInputOptions> = {}): HttpInputOptions => ({ host: '127.0.0.1', port: 0, maxBodyBytes: 64 * 1024, apiKeys: [], ...extra });
+const options = (extra: Partial<HttpInputOptions> = {}): HttpInputOptions => ({ host: '127.0.0.1', port: 0, maxBodyBytes: 64 * 1024, requestTimeoutMs: 60_000, apiKeys: [], ...extra });
 const zstd = (data: Buffer): Buffer => execFileSync('zstd', ['-q', '-c'], { input: data });
 const payloads = (context: ReturnType<typeof recordingContext>) => context.records.map((r) => r.payload.toString());
 
@@ -164,5 +165,73 @@ describe('Elasticsearch probes', () => {
     expect((await server.inject({ method: 'HEAD', url: '/fluent-bit' })).statusCode).toBe(200);
     const unknown = await server.inject({ method: 'GET', url: '/_search' });
     expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'SIEM_COLLECTOR_NOT_FOUND']);
+  });
+});
+
+describe('slow and cut requests on a real port', () => {
+  /** Sends the pieces one by one, a pause apart, and resolves with what the server answered once it closed the connection. */
+  function trickle(port: number, pieces: readonly string[], pauseMs: number): Promise<{ answer: string; closedAfterMs: number }> {
+    const started = performance.now();
+    return new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      let answer = '';
+      let index = 0;
+      const timer = setInterval(() => {
+        if (index < pieces.length && !socket.destroyed) socket.write(pieces[index++]!);
+      }, pauseMs);
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve({ answer, closedAfterMs: performance.now() - started });
+      });
+    });
+  }
+
+  it('answers 408 and closes a sender trickling headers or a body past SIEM_HTTP_REQUEST_TIMEOUT_S, accepting nothing of it, while another sender is served', async () => {
+    const context = recordingContext();
+    const running = await startHttpInput(options({ requestTimeoutMs: 1_000 }), context);
+    const port = Number(new URL(running.address).port);
+    try {
+      const headerPieces = ['POST /ingest HTTP/1.1\r\n', 'Host: x\r\n', ...Array.from({ length: 40 }, (_, i) => `X-Slow-${i}: 1\r\n`)];
+      const bodyPieces = ['POST /ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 400\r\n\r\n', ...Array.from({ length: 40 }, () => '{"slow":"body"}\n')];
+      const slowHeaders = trickle(port, headerPieces, 200);
+      const slowBody = trickle(port, bodyPieces, 200);
+      const served = await fetch(`${running.address}/ingest`, { method: 'POST', body: '{"served":1}' });
+      expect([served.status, await served.json()]).toEqual([200, { accepted: 1 }]);
+      for (const slow of await Promise.all([slowHeaders, slowBody])) {
+        // Closed long before the 40 pieces (8 s) were sent: the timeout, not the sender, ended it.
+        expect(slow.closedAfterMs).toBeLessThan(8_000);
+        expect(slow.answer).toMatch(/^HTTP\/1\.1 408 /);
+      }
+      expect(payloads(context)).toEqual(['{"served":1}']);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('accepts nothing of a body cut short (Content-Length or chunked) and serves the next request', async () => {
+    const context = recordingContext();
+    const running = await startHttpInput(options({ requestTimeoutMs: 5_000 }), context);
+    const port = Number(new URL(running.address).port);
+    try {
+      for (const request of [
+        'POST /ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"cut":1}\n{"cut":2}\n{"cu',
+        'POST /_bulk HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/x-ndjson\r\n\r\n1c\r\n{"create":{}}\n{"cut":3}\n\r\n',
+      ]) {
+        const socket = net.connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        await new Promise((resolve) => socket.once('connect', resolve));
+        // The sender's connection drops mid-body, as when a shipper or its host dies.
+        const closed = new Promise((resolve) => socket.once('close', resolve));
+        socket.write(request, () => setTimeout(() => socket.destroy(), 100));
+        await closed;
+      }
+      const next = await fetch(`${running.address}/ingest`, { method: 'POST', body: '{"after":1}' });
+      expect([next.status, await next.json()]).toEqual([200, { accepted: 1 }]);
+      expect(payloads(context)).toEqual(['{"after":1}']);
+    } finally {
+      await running.close();
+    }
   });
 });

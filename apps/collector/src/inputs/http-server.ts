@@ -17,6 +17,8 @@ export interface HttpInputOptions {
   readonly host: string;
   readonly port: number;
   readonly maxBodyBytes: number;
+  /** SIEM_HTTP_REQUEST_TIMEOUT_S in ms: headers and body must arrive within it, and a connection silent this long is closed. */
+  readonly requestTimeoutMs: number;
   /** SIEM_HTTP_API_KEYS entries: `<key>` or `<key>=<tenant>`. */
   readonly apiKeys: readonly string[];
   /** Serve HTTPS with these; plain HTTP when absent. */
@@ -32,7 +34,15 @@ export interface HttpInputOptions {
 const OPEN_PATHS = new Set(['/']);
 
 export function buildHttpInput(options: HttpInputOptions, context: InputContext): FastifyInstance {
-  const app = (options.tls ? Fastify({ logger: false, bodyLimit: options.maxBodyBytes, https: options.tls }) : Fastify({ logger: false, bodyLimit: options.maxBodyBytes })) as unknown as FastifyInstance;
+  // Node checks the headers and request timeouts only every connectionsCheckingInterval (30 s by default), which would let a
+  // slowloris sender outlive a short timeout by that much.
+  const timeouts = {
+    headersTimeout: options.requestTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(options.requestTimeoutMs / 4))),
+  };
+  const common = { logger: false, bodyLimit: options.maxBodyBytes, requestTimeout: options.requestTimeoutMs, connectionTimeout: options.requestTimeoutMs };
+  const app = (options.tls ? Fastify({ ...common, https: { ...options.tls, ...timeouts } }) : Fastify({ ...common, http: timeouts })) as unknown as FastifyInstance;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 

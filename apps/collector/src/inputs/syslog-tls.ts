@@ -19,7 +19,8 @@ export function startSyslogTls(
   certificateTenants: ReadonlyMap<string, string> = new Map(),
 ): Promise<RunningInput> {
   const tenantOf = certificateTenants.size === 0 ? undefined : (socket: net.Socket) => certificateTenant(socket as tls.TLSSocket, certificateTenants);
-  return startSyslogStream(tls.createServer(tlsOptions), { input: 'syslog_tls', host, port, ...limits, connectionEvent: 'secureConnection', ...(tenantOf && { tenantOf }) }, context);
+  // A client that connects and never completes the handshake is closed as soon as an idle one (Node's default waits 120 s).
+  return startSyslogStream(tls.createServer({ ...tlsOptions, handshakeTimeout: limits.idleTimeoutMs }), { input: 'syslog_tls', host, port, ...limits, connectionEvent: 'secureConnection', ...(tenantOf && { tenantOf }) }, context);
 }
 
 /** The tenant of a verified client certificate's subject CN; undefined without one (the input's tenant applies). */
