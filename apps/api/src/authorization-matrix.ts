@@ -1,13 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActionDispatcher } from '@siem/actions';
 import { ROLES, roleAllows, type Permission, type Role } from '@siem/auth';
 import type { SiemConfig } from '@siem/config';
-import { createAuditStore, createDetectionStore, createSavedSearchStore, createStore, type AuditStore, type DetectionStore, type SavedSearchStore } from '@siem/store';
+import type { AgentRegistry } from '@siem/fleet';
+import {
+  createActionDeadLetterStore,
+  createAuditStore,
+  createDetectionStore,
+  createSavedSearchStore,
+  createStore,
+  type ActionDeadLetterStore,
+  type AuditStore,
+  type DetectionStore,
+  type SavedSearchStore,
+} from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { testKeys, type TestKeys } from '@siem/testing';
 import { buildApi } from './build-api';
 import { poolReader } from './event-reader';
+import { createAgentRegistry } from './fleet';
 import { createHandler } from './read-pool/read-handler';
 import { JobError, type ReadPool } from './read-pool/read-pool';
 
@@ -16,7 +29,8 @@ import { JobError, type ReadPool } from './read-pool/read-pool';
  * of the tenant that owns the data and a caller of another tenant, on one store. It asserts the
  * status, and that no response to a caller ever holds a marker of the other tenant's data
  * (events, alerts, rules, saved searches, field values, aggregation buckets, export lines,
- * audit records), and that counts and totals are the caller's own.
+ * audit records, agents and their configurations, notification dead letters), and that counts
+ * and totals are the caller's own.
  *
  * Routes are walked from the Fastify instance, so a new route fails here until it has a
  * sample request in SAMPLES. Run on the embedded store (unit test) and OpenSearch (integration).
@@ -33,6 +47,9 @@ interface TenantData {
   readonly alertId: string;
   readonly ruleId: string;
   readonly savedSearchId: string;
+  /** A collector of the tenant (its heartbeat in the registry) with a configuration of its own. */
+  readonly agentId: string;
+  readonly deadLetterId: string;
 }
 
 interface Context {
@@ -41,6 +58,8 @@ interface Context {
   readonly detection: DetectionStore;
   readonly savedSearches: SavedSearchStore;
   readonly keys: TestKeys;
+  readonly registry: AgentRegistry;
+  readonly deadLetters: ActionDeadLetterStore;
 }
 
 /** A sample request of a route, with the status a permitted caller gets in the owning tenant and in the other one. */
@@ -62,6 +81,9 @@ const ruleDocument = (id: string, title: string) => ({
 
 const sigmaYaml = (id: string) =>
   ['title: Imported sshd corrupted MAC', `id: ${id}`, 'status: test', 'logsource:', '  product: linux', '  service: sshd', 'detection:', '  keywords:', "    - '*Corrupted MAC on input*'", '  condition: keywords', 'level: medium', ''].join('\n');
+
+/** A valid edge pipeline document (libs/edge), as an agent configuration carries it. */
+const EDGE = { summaryIntervalS: 30, inputs: { file: { stages: [{ type: 'sample', rate: 10 }] } } };
 
 const json = (method: InjectOptions['method'], url: string, payload?: unknown): InjectOptions => ({ method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
 const same = (request: InjectOptions, status = 200): Sample => ({ request, own: status, other: status });
@@ -124,10 +146,19 @@ const SAMPLES: Record<string, SampleOf> = {
     const { record } = await keys.keys.create({ name: 'doomed key', role: 'viewer', tenant: OWNER });
     return owned(json('DELETE', `/api/v1/keys/${record.id}`), 204);
   },
+  'GET /api/v1/agents': () => same(json('GET', '/api/v1/agents')),
+  'PUT /api/v1/agents/config/:target': () => same(json('PUT', '/api/v1/agents/config/matrix-agent', { version: 'matrix-1', edge: EDGE })),
+  'GET /api/v1/agents/config/:target': ({ owner }) => owned(json('GET', `/api/v1/agents/config/${owner.agentId}`)),
+  // What an agent fetches with its own (ingest) key: another tenant's agent of that id has no configuration there.
+  'GET /api/v1/agents/:id/config': ({ owner }) => owned(json('GET', `/api/v1/agents/${owner.agentId}/config`)),
+  'POST /api/v1/agents/enrol': () => same(json('POST', '/api/v1/agents/enrol', { id: 'matrix-enrolled' }), 201),
+  'GET /api/v1/actions/dead-letters': () => same(json('GET', '/api/v1/actions/dead-letters')),
+  // The owner's dead letter is a Kafka notification, which the API (no bus producer) answers 409: resend from a processor.
+  'POST /api/v1/actions/dead-letters/:id/resend': ({ owner }) => owned(json('POST', `/api/v1/actions/dead-letters/${owner.deadLetterId}/resend`), 409),
 };
 
 /** The events, alert, rule and saved search of one tenant, each carrying the tenant's marker. */
-async function seed(tenant: string, config: SiemConfig, detection: DetectionStore, savedSearches: SavedSearchStore): Promise<TenantData> {
+async function seed(tenant: string, config: SiemConfig, { detection, savedSearches, registry, deadLetters }: Pick<Context, 'detection' | 'savedSearches' | 'registry' | 'deadLetters'>): Promise<TenantData> {
   const marker = MARKER[tenant]!;
   const eventIds = [0, 1, 2].map((i) => `${tenant}-event-${i}-${randomUUID()}`);
   const documents = eventIds.map((id, i) => ({
@@ -168,7 +199,38 @@ async function seed(tenant: string, config: SiemConfig, detection: DetectionStor
     },
   ]);
   const saved = await savedSearches.create({ name: `${marker} search`, q: `user.name:${marker}-user`, tenant });
-  return { eventIds, alertId, ruleId, savedSearchId: saved.id };
+  const agentId = `${tenant}-collector-${randomUUID().slice(0, 8)}`;
+  await registry.record(
+    {
+      id: agentId,
+      role: 'collector',
+      version: '1.0.0',
+      host: `${marker}-host`,
+      tenant,
+      inputs: [`file:/var/log/${marker}/auth.log`],
+      spool: { bytes: 0, maxBytes: 1024, records: 0 },
+      lagSeconds: 0,
+      configVersion: `${marker}-1`,
+      intervalS: 30,
+      startedAt: AT,
+      sentAt: AT,
+    },
+    new Date().toISOString(),
+  );
+  await registry.setConfig({ target: agentId, tenant, version: `${marker}-1`, edge: EDGE, updatedAt: AT });
+  const deadLetterId = `${tenant}-letter-${randomUUID()}`;
+  await deadLetters.add({
+    id: deadLetterId,
+    failed_at: AT,
+    rule_id: ruleId,
+    alert_id: alertId,
+    tenant,
+    action: { id: `${marker}-notify`, type: 'kafka', topic: `siem.${marker}-alerts` },
+    payload: `{"message":"${marker} rule"}`,
+    attempts: 5,
+    error: `${marker}: the broker refused the record`,
+  });
+  return { eventIds, alertId, ruleId, savedSearchId: saved.id, agentId, deadLetterId };
 }
 
 export function describeAuthorizationMatrix(name: string, makeConfig: () => Promise<SiemConfig>, refresh: () => Promise<void> = async () => {}): void {
@@ -184,10 +246,13 @@ export function describeAuthorizationMatrix(name: string, makeConfig: () => Prom
       const detection = createDetectionStore(config);
       const savedSearches = createSavedSearchStore(config);
       audit = createAuditStore(config);
-      await Promise.all([detection.ensureReady(), savedSearches.ensureReady(), audit.ensureReady()]);
+      const registry = createAgentRegistry(config);
+      const deadLetters = createActionDeadLetterStore(config);
+      await Promise.all([detection.ensureReady(), savedSearches.ensureReady(), audit.ensureReady(), registry.ensureReady(), deadLetters.ensureReady()]);
       const keys = await testKeys();
-      const owner = await seed(OWNER, config, detection, savedSearches);
-      await seed(OTHER, config, detection, savedSearches);
+      const stores = { detection, savedSearches, registry, deadLetters };
+      const owner = await seed(OWNER, config, stores);
+      await seed(OTHER, config, stores);
       await refresh();
       const handle = await createHandler({ config });
       const pool = {
@@ -200,19 +265,33 @@ export function describeAuthorizationMatrix(name: string, makeConfig: () => Prom
           }
         },
       } as unknown as ReadPool;
-      app = buildApi({ reader: poolReader(pool), logger: createLogger('matrix', 'silent'), metrics: new MetricsRegistry(), detection, savedSearches, keys: keys.keys, security: { audit } });
+      const logger = createLogger('matrix', 'silent');
+      const metrics = new MetricsRegistry();
+      app = buildApi({
+        reader: poolReader(pool),
+        logger,
+        metrics,
+        detection,
+        savedSearches,
+        keys: keys.keys,
+        security: { audit },
+        agents: { registry, policy: { missingAfterIntervals: 3 }, keys: keys.keys },
+        actions: { deadLetters, dispatcher: createActionDispatcher({ deadLetters, logger, metrics }) },
+      });
       app.addHook('onRoute', (route) => {
         for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, permission: route.config?.permission });
       });
       await app.ready();
       for (const role of ROLES) for (const tenant of [OWNER, OTHER]) callers.set(`${role}@${tenant}`, await keys.headersFor(role, tenant));
-      context = { owner, detection, savedSearches, keys };
+      context = { owner, keys, ...stores };
     }, 60_000);
 
     afterAll(async () => {
       await app?.close();
       await context?.detection.close();
       await context?.savedSearches.close();
+      await context?.registry.close();
+      await context?.deadLetters.close();
       await context?.keys.close();
     });
 
@@ -271,6 +350,29 @@ export function describeAuthorizationMatrix(name: string, makeConfig: () => Prom
         const rules = (await app.inject({ url: '/api/v1/rules', headers: as })).json();
         expect(rules.rules.every((rule: { title: string }) => !rule.title.includes(MARKER[tenant === OWNER ? OTHER : OWNER]!))).toBe(true);
       }
+    });
+
+    it('lists, configures, enrols and resends only within the caller\'s tenant: agents, their configurations and notification dead letters', async () => {
+      for (const tenant of [OWNER, OTHER]) {
+        const marker = MARKER[tenant]!;
+        const agents = (await app.inject({ url: '/api/v1/agents', headers: callers.get(`viewer@${tenant}`)! })).json().agents as { id: string; tenant: string; host: string }[];
+        expect(agents.length, tenant).toBeGreaterThan(0);
+        expect(agents.every((agent) => agent.tenant === tenant && agent.host === `${marker}-host`)).toBe(true);
+        const letters = (await app.inject({ url: '/api/v1/actions/dead-letters', headers: callers.get(`viewer@${tenant}`)! })).json();
+        expect(letters.total).toBe(1);
+        expect(letters.letters.map((letter: { tenant: string; error: string }) => [letter.tenant, letter.error.startsWith(marker)])).toEqual([[tenant, true]]);
+        // An agent's key enrols agents of its own tenant only.
+        const enrolled = (await app.inject({ method: 'POST', url: '/api/v1/agents/enrol', headers: callers.get(`ingest@${tenant}`)!, payload: { id: `${tenant}-new-agent` } })).json();
+        expect(await context.keys.keys.verify(enrolled.key)).toMatchObject({ role: 'ingest', tenant });
+      }
+      // A configuration set by one tenant for an agent id is not the configuration of the other tenant's agent of that id.
+      const admin = (tenant: string) => callers.get(`admin@${tenant}`)!;
+      expect((await app.inject({ method: 'PUT', url: '/api/v1/agents/config/shared-name', headers: admin(OWNER), payload: { version: `${MARKER[OWNER]}-shared`, edge: EDGE } })).statusCode).toBe(200);
+      expect((await app.inject({ url: '/api/v1/agents/shared-name/config', headers: callers.get(`ingest@${OTHER}`)! })).statusCode).toBe(404);
+      expect((await app.inject({ url: '/api/v1/agents/shared-name/config', headers: callers.get(`ingest@${OWNER}`)! })).json()).toMatchObject({ tenant: OWNER, version: `${MARKER[OWNER]}-shared` });
+      // The other tenant's resend never reaches the dispatcher, and the letter stays for its owner.
+      expect((await app.inject({ method: 'POST', url: `/api/v1/actions/dead-letters/${context.owner.deadLetterId}/resend`, headers: admin(OTHER) })).statusCode).toBe(404);
+      expect(await context.deadLetters.get(context.owner.deadLetterId)).toMatchObject({ tenant: OWNER });
     });
   });
 }
