@@ -8,6 +8,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Unit tests that hash keys with scrypt or lint a file cold take seconds on a loaded 2-core machine.
+          testTimeout: 30_000,
           include: ['{apps,libs,tools}/*/src/**/*.test.ts', 'docker/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.fault.test.ts', '**/node_modules/**'],
         },

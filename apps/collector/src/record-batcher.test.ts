@@ -65,7 +65,7 @@ describe('RecordBatcher', () => {
 
   it('takes a group of records with one promise, which settles only once every batch holding them is delivered', async () => {
     const sent: string[][] = [];
-    const batcher = new RecordBatcher(async (records) => void sent.push(records.map((r) => r.payload.toString())), { maxRecords: 2, lingerMs: 5, highWaterMark: 100 });
+    const batcher = new RecordBatcher(async (records) => void sent.push(records.map((r) => r.payload.toString())), { maxRecords: 2, lingerMs: 1_000, highWaterMark: 100 });
     let settled = false;
     const durable = batcher.add([record(1), record(2), record(3)]).then(() => (settled = true));
     await new Promise((resolve) => setImmediate(resolve));
