@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { MetricsRegistry } from '@siem/telemetry';
 import { ApiErrorCodes, errorBody } from '../errors';
@@ -7,7 +8,23 @@ const WINDOW_MS = 60_000;
 /** Addresses tracked at once; past it the oldest window is forgotten, so a flood of addresses cannot exhaust memory. */
 const MAX_ADDRESSES = 100_000;
 
-/** Failed authentications per source address in fixed one-minute windows. */
+/**
+ * What failed authentications are counted against: an IPv4 address (an IPv4-mapped IPv6 one
+ * included) as it is, an IPv6 address by its /64, the block one host or one customer line
+ * usually gets whole, so cycling through its 2^64 addresses does not reset the count.
+ */
+export function failureSource(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(ip)) return ip;
+  const [head = '', tail] = ip.toLowerCase().split('%')[0]!.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/** Failed authentications per source (`failureSource`) in fixed one-minute windows. */
 export class FailureWindows {
   private readonly windows = new Map<string, { start: number; failures: number }>();
 
@@ -63,7 +80,8 @@ export function registerAuthFailureLimit(app: FastifyInstance, options: { readon
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config?.permission === 'public') return;
-    const waitMs = windows.blockedFor(request.ip);
+    const source = failureSource(request.ip);
+    const waitMs = windows.blockedFor(source);
     if (waitMs <= 0) return;
     blocked.inc();
     unauditedRequests.add(request);
@@ -72,13 +90,13 @@ export function registerAuthFailureLimit(app: FastifyInstance, options: { readon
     return reply
       .code(429)
       .header('retry-after', String(seconds))
-      .send(errorBody(ApiErrorCodes.rateLimited, `Too many failed authentications from ${request.ip}; retry in ${seconds} s with a valid key.`, { retryAfterSeconds: seconds }));
+      .send(errorBody(ApiErrorCodes.rateLimited, `Too many failed authentications from ${source}; retry in ${seconds} s with a valid key.`, { retryAfterSeconds: seconds }));
   });
 
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode !== 401) return;
     failures.inc();
-    windows.fail(request.ip);
+    windows.fail(failureSource(request.ip));
   });
   return windows;
 }
