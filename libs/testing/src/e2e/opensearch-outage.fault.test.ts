@@ -65,7 +65,7 @@ describe('OpenSearch unreachable', () => {
     try {
       const processor = startApp('processor', setup.env);
       apps.push(processor);
-      await processor.waitForLog('both workers to consume', () => processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === 2, 90_000);
+      await processor.waitForLog('both workers to consume', () => processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === 2, 180_000);
       const stream = new SteadyStream(sender.sink, { runId: setup.runId, total: TOTAL, eventsPerSecond: EVENTS_PER_SECOND, batch: 200 });
       const indexed = () => countDocuments(opensearchUrl, `${setup.indexPrefix}*`);
       await waitFor('events indexed before the outage', async () => (await indexed()) > EVENTS_PER_SECOND, 60_000, 500);

@@ -47,7 +47,7 @@ const notable = (app: AppProcess) => JSON.stringify(app.logs.filter((l) => (l.le
 async function consumingProcessor(env: Record<string, string>, previous?: AppProcess): Promise<AppProcess> {
   const processor = startApp('processor', env);
   apps.push(processor);
-  await processor.waitForLog('both workers to consume', () => processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === 2, 90_000).catch((error: Error) => {
+  await processor.waitForLog('both workers to consume', () => processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === 2, 180_000).catch((error: Error) => {
     throw new Error(`${error.message}; this processor said ${notable(processor)}; the killed one said ${previous ? notable(previous) : '-'}`);
   });
   return processor;
@@ -89,7 +89,7 @@ describe('processor primary killed', () => {
     await saveFaultRule({ dataDir });
     const collector = startApp('collector', { ...setup.env, SIEM_RULES_POLL_MS: '500' });
     apps.push(collector);
-    await collector.waitForLog('the collector to listen', (l) => l.msg === 'The collector is listening.');
+    await collector.waitForLog('the collector to listen', (l) => l.msg === 'The collector is listening.', 180_000);
     let processor = await consumingProcessor({ ...setup.env, SIEM_RULES_POLL_MS: '500' });
     const stream = new SteadyStream(httpIngestSink(setup.httpPort), { runId: setup.runId, total: TOTAL, eventsPerSecond: EVENTS_PER_SECOND, batch: 200 });
     const orphanExitMs = await killPrimaries(() => processor, async (previous) => (processor = await consumingProcessor({ ...setup.env, SIEM_RULES_POLL_MS: '500' }, previous)), async () => (await settleAndCountEmbedded(dataDir, stream, 0)).stored);

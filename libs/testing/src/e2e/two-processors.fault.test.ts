@@ -64,7 +64,7 @@ describe('two processor instances in one consumer group', () => {
     const ports = [await freePort(), await freePort()];
     const [doomed, survivor] = ports.map((port) => startApp('processor', { ...setup.env, SIEM_PROCESSOR_METRICS_PORT: String(port) }));
     apps.push(doomed!, survivor!);
-    await Promise.all([doomed!, survivor!].map((instance) => instance.waitForLog('its worker to consume', (l) => l.msg === 'The processor worker is consuming.', 90_000)));
+    await Promise.all([doomed!, survivor!].map((instance) => instance.waitForLog('its worker to consume', (l) => l.msg === 'The processor worker is consuming.', 180_000)));
 
     expect(await waitFor('one partition per instance', async () => {
       const held = await assignments(inject('kafkaBrokers'), setup.consumerGroup, setup.rawTopic);
