@@ -65,14 +65,20 @@ export async function saveFaultRule(target: string | { dataDir: string }, indexP
 /** Sends a batch of events; resolves true when the receiver acknowledged it (a 2xx, a produce with acks). */
 export type FaultSink = (events: readonly Record<string, unknown>[]) => Promise<boolean>;
 
-/** NDJSON to the collector's HTTP ingest: a 200 is the acknowledgement the product guarantees. */
-export function httpIngestSink(port: number): FaultSink {
+/**
+ * NDJSON to the collector's HTTP ingest: a 200 is the acknowledgement the product guarantees.
+ * `refusals` counts the other answers by status (or `no answer`).
+ */
+export function httpIngestSink(port: number, refusals = new Map<string, number>()): FaultSink {
+  const refused = (status: string) => refusals.set(status, (refusals.get(status) ?? 0) + 1);
   return async (events) => {
     try {
       const response = await fetch(`http://127.0.0.1:${port}/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: events.map((event) => JSON.stringify(event)).join('\n') });
       await response.arrayBuffer();
+      if (response.status !== 200) refused(`HTTP ${response.status}${response.headers.get('retry-after') ? ` (Retry-After ${response.headers.get('retry-after')})` : ''}`);
       return response.status === 200;
     } catch {
+      refused('no answer');
       return false;
     }
   };
