@@ -1,4 +1,4 @@
-import type { AggregateRequest, AggregateResult, SearchRequest } from '@siem/store';
+import type { AggregateRequest, AggregateResult, FieldsRequest, SearchRequest } from '@siem/store';
 import type { ReadPool } from './read-pool/read-pool';
 import type { ExportLines } from './routes/analyst/export-rows';
 
@@ -23,8 +23,8 @@ export interface EventReader {
   /** The event as JSON text, null when no event of the tenant has the id; `timestamp` (its @timestamp) finds it before a refresh. */
   getEvent(id: string, tenant: string, timestamp?: string): Promise<string | null>;
   aggregate(request: ReadRequest & { readonly aggs: AggregateRequest['aggs'] }): Promise<AggregateResult>;
-  /** The field catalog of the newest `sample` events in the range, as JSON text: sampled, fields. */
-  fields(request: { readonly tenant: string; readonly from?: string; readonly to?: string; readonly sample: number }): Promise<string>;
+  /** The store's field catalog of the tenant's events in the range (FieldsResult), as JSON text: events, sampled (the same), fields. */
+  fields(request: FieldsRequest): Promise<string>;
   /** Resolves once the store has answered a request. */
   ping(): Promise<void>;
 }

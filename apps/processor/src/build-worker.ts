@@ -44,8 +44,9 @@ export function buildWorker(config: SiemConfig, deps: WorkerDeps): ProcessorWork
     detector: deps.detection?.detector,
     stageTimes,
   });
-  const gate = new PriorityGate();
   const { highConsumer } = deps;
+  const highBacklog = highConsumer?.hasBacklog?.bind(highConsumer);
+  const gate = new PriorityGate(highBacklog ? { highBacklog } : {});
   return {
     async start() {
       await deps.store.ensureReady();

@@ -58,4 +58,21 @@ describe('priority gate', () => {
     await normal(chunk('b'));
     expect(seen).toEqual(['a', 'b']);
   });
+
+  it('priority – a normal chunk waits while the high consumer has records it has not handled yet', async () => {
+    const answers = [true, true, false];
+    const asked: boolean[] = [];
+    const gate = new PriorityGate({ highBacklog: async () => (asked.push(true), answers.shift() ?? false) });
+    const seen: string[] = [];
+    await gate.normal(async (messages) => void seen.push(messages[0]!.topic))(chunk('n'));
+    expect(asked.length).toBe(3);
+    expect(seen).toEqual(['n']);
+  });
+
+  it('priority – a high backlog that never moves holds a normal chunk only up to maxWaitMs', async () => {
+    const gate = new PriorityGate({ highBacklog: async () => true, maxWaitMs: 20 });
+    const seen: string[] = [];
+    await gate.normal(async (messages) => void seen.push(messages[0]!.topic))(chunk('n'));
+    expect(seen).toEqual(['n']);
+  });
 });

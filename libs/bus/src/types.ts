@@ -40,6 +40,12 @@ export interface BusConsumer {
   run(options: { topic: string; chunkSize: number; handleChunk: ChunkHandler }): Promise<void>;
   /** Lets the chunk in progress finish, commits what was processed, then leaves the group. */
   disconnect(): Promise<void>;
+  /**
+   * Whether records wait in the consumed partitions that no handler has finished yet. The embedded
+   * log answers it (its reads and the handlers share one event loop with the other consumers of the
+   * process, so a consumer with precedence asks it); Kafka's fetches run ahead on their own.
+   */
+  hasBacklog?(): Promise<boolean>;
 }
 
 export interface TopicSpec {

@@ -5,4 +5,5 @@ export { FIELD_TYPES, DEFAULT_FIELD, fieldType, type FieldType } from './field-t
 export { toOpenSearchQuery, type TimeRange, type CompileOptions } from './to-opensearch';
 export { QueryError, QueryErrorCodes, type QueryErrorCode } from './errors';
 export { analyzeText, keywordToken, encodeKeyword, MAX_KEYWORD_LENGTH } from './analyze';
+export { ipKey } from './values';
 export { toSqlWhere, registerSqlFunctions, type SqlFunctionHost, type SqlCompileOptions, type SqlQuery, type SqlValue } from './to-sql';

@@ -12,3 +12,5 @@ export * from './scheduler-state';
 export * from './audit';
 export { eventInTenant, tenantNode, tenantQuery } from './tenant-scope';
 export * from './action-dead-letters';
+export type { CatalogFieldType, FieldInfo, FieldsRequest, FieldsResult } from './fields/types';
+export { DEFAULT_SAMPLE_VALUES, MAX_SAMPLE_VALUES } from './fields/types';

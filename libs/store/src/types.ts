@@ -1,5 +1,6 @@
 import type { QueryAst } from '@siem/query';
 import type { AggregateRequest, AggregateResult } from './aggregations/types';
+import type { FieldsRequest, FieldsResult } from './fields/types';
 
 /** One event to index; `id` is deterministic so a redelivered event overwrites itself. */
 export interface IndexableEvent {
@@ -91,5 +92,7 @@ export interface EventAnalytics {
   aggregate(request: AggregateRequest): Promise<AggregateResult>;
   /** The next page of every match in order, as JSON text; an export reads page after page with `next`. */
   exportPage(request: ExportPageRequest): Promise<ExportPage>;
+  /** The tenant's fields in the whole hours of the range: type, events having it, when, and its most common values (fields/types.ts). */
+  fields(request: FieldsRequest): Promise<FieldsResult>;
 }
 

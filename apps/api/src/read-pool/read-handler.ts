@@ -3,7 +3,6 @@ import { parseQuery } from '@siem/query';
 import { StoreError, StoreErrorCodes, createStore, eventInTenant, tenantQuery, type AggregateRequest, type AggregateResult, type SearchRequest } from '@siem/store';
 import { ApiError, ApiErrorCodes } from '../errors';
 import { exportLines, type ExportLines } from '../routes/analyst/export-rows';
-import { fieldCatalog } from '../routes/analyst/field-catalog';
 
 /**
  * What a read worker does (see read-pool.ts): parse the query string and read the store,
@@ -23,18 +22,19 @@ type TenantRead =
   | ({ readonly op: 'page'; readonly q: string } & Omit<SearchRequest, 'query'> & { readonly fields?: readonly string[] })
   | ({ readonly op: 'export'; readonly q: string; readonly format: 'ndjson' | 'csv' } & Omit<SearchRequest, 'query'> & { readonly fields?: readonly string[] })
   | { readonly op: 'get'; readonly id: string; readonly timestamp?: string }
-  | { readonly op: 'fields'; readonly from?: string; readonly to?: string; readonly sample: number }
+  | { readonly op: 'fields'; readonly from?: string; readonly to?: string; readonly sampleValues?: number }
   | { readonly op: 'aggregate'; readonly q: string; readonly from?: string; readonly to?: string; readonly aggs: AggregateRequest['aggs'] };
 
 /** `search` answers the result as JSON text, measured against the cap and sent to the client as is; `count` a number. */
 export async function createHandler({ config }: ReadHandlerData): Promise<(job: ReadJob) => Promise<string | number | true | null | AggregateResult | ExportLines>> {
   const store = createStore(config);
   const maxBytes = config.api.maxResultBytes;
-  const scopedQuery = (q: string, tenant: string) => {
+  const checkedTenant = (tenant: string): string => {
     // Fails closed: a job that lost its tenant on the way reads nothing.
     if (typeof tenant !== 'string' || tenant === '') throw new ApiError(ApiErrorCodes.internal, 'A read reached the store without a tenant.', 500, { retryable: false });
-    return tenantQuery(parseQuery(q), tenant);
+    return tenant;
   };
+  const scopedQuery = (q: string, tenant: string) => tenantQuery(parseQuery(q), checkedTenant(tenant));
   const capped = (json: string, what: string): string => {
     const bytes = Buffer.byteLength(json);
     if (bytes > maxBytes) {
@@ -65,8 +65,9 @@ export async function createHandler({ config }: ReadHandlerData): Promise<(job: 
         return hit && eventInTenant(hit.event, job.tenant) ? capped(JSON.stringify(hit), 'event') : null;
       }
       case 'fields': {
-        const { hits } = await store.search({ query: scopedQuery('', job.tenant), from: job.from, to: job.to, size: job.sample });
-        return capped(JSON.stringify({ sampled: hits.length, fields: fieldCatalog(hits.map((hit) => hit.event)) }), 'fields');
+        // The store confines the catalog to the tenant itself: its counts are kept per tenant.
+        const catalog = await asClientError(store.fields({ tenant: checkedTenant(job.tenant), from: job.from, to: job.to, sampleValues: job.sampleValues }));
+        return capped(JSON.stringify({ events: catalog.events, sampled: catalog.events, fields: catalog.fields }), 'fields');
       }
       case 'aggregate':
         return asClientError(store.aggregate({ query: scopedQuery(job.q, job.tenant), from: job.from, to: job.to, aggs: job.aggs }));

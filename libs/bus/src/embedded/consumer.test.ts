@@ -153,6 +153,34 @@ describe('EmbeddedBusConsumer', () => {
     expect(rest[0]!.offset).toBe('5');
   });
 
+  it('reports a backlog while durable records wait unhandled in its partitions, and none once they are handled', async () => {
+    const consumer = new EmbeddedBusConsumer({ dataDir, groupId: 'g', memberIndex: 0, memberCount: 1, pollIntervalMs: 5 });
+    await consumer.connect();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let handling!: () => void;
+    const handlingStarted = new Promise<void>((resolve) => (handling = resolve));
+    let handled = 0;
+    await consumer.run({
+      topic,
+      chunkSize: 100,
+      handleChunk: async (messages) => {
+        handling();
+        await held;
+        handled += messages.length;
+      },
+    });
+    expect(await consumer.hasBacklog()).toBe(false);
+    await producer.send(topic, [{ key: 'k', value: Buffer.from('one') }]);
+    expect(await consumer.hasBacklog()).toBe(true);
+    await handlingStarted;
+    expect(await consumer.hasBacklog()).toBe(true);
+    release();
+    while (handled < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await consumer.hasBacklog()).toBe(false);
+    await consumer.disconnect();
+  });
+
   async function singlePartitionSegment(): Promise<string> {
     await ensureEmbeddedTopics(dataDir, [{ topic: 'single', partitions: 1, replicationFactor: 1 }]);
     await producer.send('single', [{ value: Buffer.from('whole') }]);

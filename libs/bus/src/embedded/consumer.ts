@@ -123,6 +123,12 @@ export class EmbeddedBusConsumer implements BusConsumer {
     this.loop = this.consume(topic, Math.max(1, chunkSize), handleChunk);
   }
 
+  /** Whether an owned partition holds durable records not yet handled (see BusConsumer.hasBacklog). */
+  async hasBacklog(): Promise<boolean> {
+    for (const owned of this.partitions) if (await owned.reader.hasUnread()) return true;
+    return false;
+  }
+
   /** Stops taking chunks, lets the one in progress finish and commit, then closes. */
   async disconnect(): Promise<void> {
     this.stopping = true;

@@ -85,6 +85,12 @@ export class PartitionReader {
     this.position = next;
   }
 
+  /** Whether durable records lie past the read position (a cheap look at the durable end, for precedence between consumers). */
+  async hasUnread(): Promise<boolean> {
+    const end = await this.durableEnd.read();
+    return end !== undefined && end.nextOffset > this.position.offset;
+  }
+
   /** Up to `max` durable messages from the current position (fewer once they hold `maxBytes` of values), without moving it. */
   async read(max: number, maxBytes = Infinity): Promise<ReadResult> {
     // The partition folder sits in its topic's folder, which holds the token.

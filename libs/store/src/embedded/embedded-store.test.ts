@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseQuery } from '@siem/query';
 import { StoreError } from '../errors';
+import { describeFieldCatalogConformance } from '../fields/fields-conformance';
 import { describeStoreConformance } from '../store-conformance';
 import type { IndexableEvent } from '../types';
 import { EmbeddedStore } from './embedded-store';
@@ -25,6 +26,7 @@ afterEach(() => {
 const conformanceDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'siem-embedded-conformance-'));
 afterAll(() => fs.rmSync(conformanceDirectory, { recursive: true, force: true }));
 describeStoreConformance('EmbeddedStore', async () => new EmbeddedStore({ dataDir: conformanceDirectory, indexPrefix: 'conformance-' }));
+describeFieldCatalogConformance('EmbeddedStore', async () => new EmbeddedStore({ dataDir: conformanceDirectory, indexPrefix: 'conformance-' }));
 
 function event(id: string, timestamp: string, document: Record<string, unknown> = {}): IndexableEvent {
   return { id, timestamp, document: { '@timestamp': timestamp, message: `event ${id}`, ...document } };
@@ -240,7 +242,7 @@ describe('EmbeddedStore', () => {
     await store.bulkIndex([event('e5', new Date(times[5]!).toISOString(), { host: { name: 'moved' } })]);
     const db = new Database(path.join(dataDir, 'store', 'siem-events-2026.01.03.sqlite'), { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
       const rowids = db.prepare('SELECT rowid FROM events ORDER BY rowid').pluck().all() as number[];
       expect(rowids.every((rowid, i) => i === 0 || rowid > rowids[i - 1]!)).toBe(true);
       expect((db.prepare('SELECT id FROM events ORDER BY rowid LIMIT 2').pluck().all() as string[])).toEqual(['e0', 'e1']);
@@ -257,7 +259,7 @@ describe('EmbeddedStore', () => {
     expect(await searchIds(store, 'host.name:moved')).toEqual(['e5']);
   });
 
-  it('reads and writes a day that an earlier version keyed by time (schema version 1)', async () => {
+  it('reads and writes a day that an earlier version keyed by time (schema version 1), migrated to the current schema', async () => {
     fs.mkdirSync(path.join(dataDir, 'store'), { recursive: true });
     const file = path.join(dataDir, 'store', 'siem-events-2026.01.03.sqlite');
     const v1 = new Database(file);
@@ -274,14 +276,46 @@ describe('EmbeddedStore', () => {
     expect(await searchIds(store, 'second')).toEqual(['a']);
     expect(await searchIds(store, 'first')).toEqual([]);
     expect(await searchIds(store, '', { from: '2026-01-03T09:30:00Z', to: '2026-01-03T10:30:00Z' })).toEqual(['a']);
-    // A day without rollups is aggregated from its events.
     const hours = await store.aggregate({ query: parseQuery(''), from: '2026-01-03T00:00:00Z', to: '2026-01-04T00:00:00Z', aggs: { h: { type: 'date_histogram', interval: '1h' } } });
     expect((hours.aggs.h as { buckets: { count: number }[] }).buckets.map((bucket) => bucket.count)).toEqual([1, 1, 1]);
+    expect((await store.fields({ tenant: 'default', from: '2026-01-03T00:00:00Z' })).events).toBe(0);
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
+      expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").pluck().get()).toContain('time_key INTEGER PRIMARY KEY');
     } finally {
       db.close();
+    }
+  });
+
+  it('migrates a day of schema version 2 at start: its rollups and field catalog are counted from its events', async () => {
+    const documents = (i: number) => ({ organization: { id: 'acme' }, host: { name: `h${i % 2}` }, source: { ip: `10.0.0.${i % 3}` }, labels: { n: i } });
+    await store.bulkIndex(Array.from({ length: 12 }, (_, i) => event(`m${i}`, `2026-01-03T${String(10 + (i % 3)).padStart(2, '0')}:00:00Z`, documents(i))));
+    const request = { tenant: 'acme', from: '2026-01-03T00:00:00Z', to: '2026-01-03T23:59:59Z' };
+    const terms = { query: parseQuery('organization.id:acme'), from: '2026-01-03T00:00:00Z', to: '2026-01-03T23:59:59Z', aggs: { hosts: { type: 'terms', field: 'host.name' } } } as const;
+    const catalog = await store.fields(request);
+    const aggregated = await store.aggregate(terms);
+    await store.close();
+    // What version 2 wrote: the events and their text, no rollups, no catalog.
+    const file = path.join(dataDir, 'store', 'siem-events-2026.01.03.sqlite');
+    const v2 = new Database(file);
+    v2.exec('DROP TABLE rollup_hours; DROP TABLE rollup_present; DROP TABLE rollup_terms; DROP TABLE catalog_types; DROP TABLE catalog_fields; DROP TABLE catalog_values; PRAGMA user_version = 2;');
+    v2.close();
+    const reopened = new EmbeddedStore({ dataDir });
+    try {
+      await reopened.ensureReady();
+      const db = new Database(file, { readonly: true });
+      try {
+        expect(db.pragma('user_version', { simple: true })).toBe(4);
+        expect(db.prepare('SELECT sum(events) FROM rollup_hours').pluck().get()).toBe(12);
+      } finally {
+        db.close();
+      }
+      expect(await reopened.fields(request)).toEqual(catalog);
+      expect(catalog.fields.find((field) => field.name === 'source.ip')).toMatchObject({ count: 12, values: ['10.0.0.0', '10.0.0.1', '10.0.0.2'] });
+      expect(await reopened.aggregate(terms)).toEqual(aggregated);
+    } finally {
+      await reopened.close();
     }
   });
 
@@ -289,11 +323,11 @@ describe('EmbeddedStore', () => {
     await store.bulkIndex([event('a', '2026-01-03T10:00:00Z')]);
     await store.close();
     const db = new Database(path.join(dataDir, 'store', 'siem-events-2026.01.03.sqlite'));
-    db.pragma('user_version = 4');
+    db.pragma('user_version = 5');
     db.close();
     const error = await errorOf(() => searchIds(store, ''));
     expect(error.code).toBe('SIEM_STORE_SEARCH_FAILED');
-    expect(error.message).toMatch(/schema version 4/);
+    expect(error.message).toMatch(/schema version 5/);
   });
 
   it('rejects a time bound it cannot read', async () => {

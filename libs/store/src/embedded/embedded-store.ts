@@ -8,7 +8,10 @@ import { HOUR_MS, hourFitsBucket, rollupAnswers, rollupScope, weightedRow } from
 import { checkAggregations } from '../aggregations/shared';
 import type { AggregateRequest, AggregateResult } from '../aggregations/types';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { catalogRange } from '../fields/catalog-rules';
+import type { FieldsRequest, FieldsResult } from '../fields/types';
 import type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, ExportPage, ExportPageRequest, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
+import { mergeDayCatalogs, type DayCatalog } from './field-catalog';
 import { fullTextOf, termsOf } from './fields';
 import { Partition, compileForPartition, type PartitionHit, type PreparedEvent } from './partition';
 import { storeErrorFrom, unavailable } from './sqlite-errors';
@@ -86,7 +89,7 @@ export class EmbeddedStore implements EventStore, EventAnalytics {
     this.partitionOptions = { busyTimeoutMs: options.busyTimeoutMs ?? 5000, cacheSizeKib: options.cacheSizeKib ?? 8192 };
   }
 
-  /** Creates the directory and proves it writable, and that SQLite with FTS5 loads. */
+  /** Creates the directory and proves it writable, that SQLite with FTS5 loads, and migrates the days of an earlier schema. */
   async ensureReady(): Promise<void> {
     const fail = (reason: string, cause?: unknown): never => {
       throw new StoreError(
@@ -121,6 +124,17 @@ export class EmbeddedStore implements EventStore, EventAnalytics {
       );
     } finally {
       db?.close();
+    }
+    for (const day of this.listDays()) {
+      try {
+        this.existingPartition(day);
+      } catch (cause) {
+        throw new StoreError(
+          StoreErrorCodes.setupFailed,
+          `The embedded store could not open or migrate ${this.fileOf(day)}: ${(cause as Error).message}. Free disk space or fix the file's permissions; a file of a newer version needs that version.`,
+          { cause, retryable: false },
+        );
+      }
     }
   }
 
@@ -242,6 +256,25 @@ export class EmbeddedStore implements EventStore, EventAnalytics {
       if (cause instanceof StoreError) throw cause;
       throw storeErrorFrom(cause, StoreErrorCodes.searchFailed, 'Aggregating', this.directory);
     }
+  }
+
+  /** The tenant's fields in the whole hours of the range, from the catalog each day keeps (field-catalog.ts). */
+  async fields(request: FieldsRequest): Promise<FieldsResult> {
+    const { fromHour, toHourEnd, sampleValues } = catalogRange(request);
+    const tenant = `s:${request.tenant}`;
+    const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : undefined);
+    const clamp = (ms: number) => Math.max(-8.64e15, Math.min(8.64e15, ms));
+    const catalogs: DayCatalog[] = [];
+    let events = 0;
+    for (const { day, partition } of this.daysToSearch({ query: { root: { kind: 'all' } }, from: iso(fromHour), to: iso(toHourEnd) })) {
+      try {
+        catalogs.push(partition.catalog(tenant, clamp(fromHour), clamp(toHourEnd)));
+        for (const hour of partition.rollupHours(clamp(fromHour), clamp(toHourEnd), tenant)) events += hour.events;
+      } catch (cause) {
+        throw storeErrorFrom(cause, StoreErrorCodes.searchFailed, `Reading the field catalog of ${day}`, partition.file);
+      }
+    }
+    return { events, fields: mergeDayCatalogs(catalogs, sampleValues) };
   }
 
   private dayRanges(request: CountRequest): DayRange[] {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { removeOpenSearchScratch, scratchNames } from '@siem/testing';
 import { parseQuery } from '@siem/query';
+import { describeFieldCatalogConformance } from '../fields/fields-conformance';
 import { describeStoreConformance } from '../store-conformance';
 import { EVENT_TEMPLATE_VERSION, eventIndexTemplateName } from './event-template';
 import { OpenSearchStore } from './opensearch-store';
@@ -9,6 +10,14 @@ const indexPrefix = scratchNames().indexPrefix;
 afterAll(() => removeOpenSearchScratch(inject('opensearchUrl'), indexPrefix));
 
 describeStoreConformance(
+  'opensearch',
+  async () => new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix, replicas: 0 }),
+  async () => {
+    await fetch(`${inject('opensearchUrl')}/${indexPrefix}*/_refresh`, { method: 'POST' });
+  },
+);
+
+describeFieldCatalogConformance(
   'opensearch',
   async () => new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix, replicas: 0 }),
   async () => {

@@ -9,10 +9,12 @@ import type { AggregateRequest, AggregateResult } from '../aggregations/types';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { TOTAL_HITS_LIMIT } from '../embedded/embedded-store';
 import type { BulkIndexResult, CountRequest, EventAnalytics, EventStore, ExportPage, ExportPageRequest, IndexableEvent, RejectedEvent, SearchHit, SearchRequest, SearchResult } from '../types';
+import type { FieldsRequest, FieldsResult } from '../fields/types';
 import { fromOpenSearchAggs, toOpenSearchAggs } from './aggregations';
 import { bulkBody } from './bulk-body';
 import { sendWithItemRetries, type BulkItemAnswer } from './bulk-retry';
 import { DEFAULT_TEMPLATE_PRIORITY, eventIndexTemplate, eventIndexTemplateName } from './event-template';
+import { readFieldCatalog } from './field-catalog';
 import { dailyIndexName, indicesForRange } from './index-names';
 import { RequestGate } from './request-gate';
 import { toTenantOpenSearchQuery } from '../tenant-scope';
@@ -222,6 +224,11 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
     const total = typeof body.hits.total === 'number' ? body.hits.total : (body.hits.total?.value ?? 0);
     // No day of the range has an index: OpenSearch answers without aggregations, so the answer is that of no events.
     return { total, aggs: body.aggregations ? fromOpenSearchAggs(request.aggs, body.aggregations) : aggregator(request.aggs).result() };
+  }
+
+  /** The tenant's fields in the whole hours of the range, from the mapping and one tenant-filtered search (field-catalog.ts). */
+  async fields(request: FieldsRequest): Promise<FieldsResult> {
+    return readFieldCatalog(this.client, this.options.indexPrefix, request, this.searchOptions());
   }
 
   async applyRetention(now: Date = new Date()): Promise<string[]> {

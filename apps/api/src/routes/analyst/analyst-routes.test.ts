@@ -173,13 +173,25 @@ describe('POST /api/v1/export as CSV', () => {
 });
 
 describe('GET /api/v1/fields', () => {
-  it('lists the fields of the newest events with their types and sample values', async () => {
-    const response = await injectAs(app, keys.admin).inject({ url: '/api/v1/fields?sample=2' });
+  it("lists the fields of the caller's events in the whole hours of the range, with types, counts, hours and most common values", async () => {
+    const response = await injectAs(app, keys.admin).inject({ url: '/api/v1/fields?from=2026-11-23T11:30:00Z&to=2026-11-23T12:15:00Z' });
     expect(response.statusCode).toBe(200);
     const body = response.json();
-    expect(body.sampled).toBe(2);
-    expect(body.fields).toContainEqual({ name: 'source.ip', type: 'ip', count: 2, values: ['10.0.0.1', '10.0.0.2'] });
-    expect(body.fields).toContainEqual({ name: 'source.port', type: 'number', count: 2, values: [5004, 5003] });
-    expect(body.fields.map((field: { name: string }) => field.name)).toContain('message');
+    expect([body.events, body.sampled]).toEqual([2, 2]);
+    expect(body.fields).toContainEqual({ name: 'source.ip', type: 'ip', count: 2, firstSeen: '2026-11-23T11:00:00.000Z', lastSeen: '2026-11-23T12:00:00.000Z', values: ['10.0.0.1', '10.0.0.2'] });
+    expect(body.fields).toContainEqual({ name: 'source.port', type: 'number', count: 2, firstSeen: '2026-11-23T11:00:00.000Z', lastSeen: '2026-11-23T12:00:00.000Z', values: [5003, 5004] });
+    expect(body.fields).toContainEqual(expect.objectContaining({ name: 'message', type: 'text', count: 2, values: [] }));
+  });
+
+  it('lists as many values per field as asked, and still takes the sample parameter of earlier versions', async () => {
+    const body = (await injectAs(app, keys.admin).inject({ url: '/api/v1/fields?values=1&sample=100' })).json();
+    expect(body.events).toBe(4);
+    expect(body.fields.find((field: { name: string }) => field.name === 'event.outcome')).toMatchObject({ count: 4, values: ['failure'] });
+  });
+
+  it('refuses more values than it keeps, naming the parameter', async () => {
+    const response = await injectAs(app, keys.admin).inject({ url: '/api/v1/fields?values=11' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toContain('values');
   });
 });

@@ -43,11 +43,14 @@ export const analystRoutes: FastifyPluginAsync<AnalystRoutesOptions> = async (ap
 
   app.get<{ Querystring: FieldsQuerystring }>(
     '/fields',
-    { config: { permission: 'events:read' }, schema: { summary: 'The fields of the newest events: name, type and sample values', querystring: FieldsQuerystring, response: { 200: FieldsResponse, ...errors } } },
+    {
+      config: { permission: 'events:read' },
+      schema: { summary: "The fields of the caller's events in the range: type, events having it, first and last hour, most common values", querystring: FieldsQuerystring, response: { 200: FieldsResponse, ...errors } },
+    },
     async (request, reply) => {
-      const { from, to, sample } = request.query;
+      const { from, to, values } = request.query;
       checkRange(from, to);
-      return reply.type('application/json; charset=utf-8').send(await reader.fields({ from, to, sample, tenant: callerTenant(request) }));
+      return reply.type('application/json; charset=utf-8').send(await reader.fields({ from, to, sampleValues: values, tenant: callerTenant(request) }));
     },
   );
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DEFAULT_SAMPLE_VALUES, MAX_SAMPLE_VALUES } from '@siem/store';
 
 const FieldName = Type.String({ pattern: '^[A-Za-z0-9_@-]+(\\.[A-Za-z0-9_@-]+)*$', maxLength: 256, description: 'A field, dotted: source.ip.' });
 const AggregationName = '^[A-Za-z][A-Za-z0-9_-]{0,63}$';
@@ -103,20 +104,26 @@ export const FieldsQuerystring = Type.Object(
   {
     from: Type.Optional(Time),
     to: Type.Optional(Time),
-    sample: Type.Integer({ minimum: 1, maximum: 5000, default: 1000, description: 'The newest events in the range to read the fields of.' }),
+    values: Type.Integer({ minimum: 0, maximum: MAX_SAMPLE_VALUES, default: DEFAULT_SAMPLE_VALUES, description: 'Most common values listed per keyword, number, ip and boolean field.' }),
+    sample: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 5000, description: 'Accepted for clients of the versions that read the fields of a sample of events; the catalog now covers every event of the range.' }),
+    ),
   },
   { additionalProperties: false },
 );
 export type FieldsQuerystring = Static<typeof FieldsQuerystring>;
 
 export const FieldsResponse = Type.Object({
-  sampled: Type.Integer({ description: 'Events read.' }),
+  events: Type.Integer({ description: "The caller's events in the range, widened to whole hours (UTC)." }),
+  sampled: Type.Integer({ description: 'The same as events, under the name of the versions that read a sample of events.' }),
   fields: Type.Array(
     Type.Object({
       name: Type.String(),
-      type: Type.String({ description: 'text, keyword, number, date, ip, boolean or unindexed: how a query compares it.' }),
-      count: Type.Integer({ description: 'Sampled events that have it.' }),
-      values: Type.Array(Type.Unknown(), { description: 'Up to five distinct values.' }),
+      type: Type.String({ description: 'text, keyword, number, date, ip, boolean, geo_point or flat_object: how a query compares it.' }),
+      count: Type.Integer({ description: 'Events of the range that have it.' }),
+      firstSeen: Type.String({ format: 'date-time', description: 'The start of the first hour of the range in which an event has it.' }),
+      lastSeen: Type.String({ format: 'date-time', description: 'The start of the last such hour.' }),
+      values: Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { description: 'Its most common values, ties by value (keyword, number, ip and boolean fields).' }),
     }),
   ),
 });
