@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { MAX_KEYWORD_LENGTH, registerSqlFunctions, toSqlWhere, type QueryAst, type SqlQuery, type SqlValue } from '@siem/query';
 import { splitTenant } from '../tenant-scope';
 import type { RejectedEvent } from '../types';
+import { CATALOG_SCHEMA, CatalogDelta, catalogReader, catalogWriter, type DayCatalog } from './field-catalog';
 import { TERM_FIELD_SET } from './fields';
 import { HOUR_MS, IRREGULAR_TENANT, ROLLUP_SCHEMA, RollupDelta, tenantKey, type TenantKey } from './rollup';
 import { SEQUENCE_SPAN, firstKeyOf, timeOfKey, windowStart } from './time-key';
@@ -35,10 +36,14 @@ export interface PartitionOptions {
 
 /**
  * Version 1 keyed the events table by time_key, so each event was stored at its time's place;
- * version 2 stores them in arrival order; version 3 adds the hourly rollups (rollup.ts). Days
- * of versions 1 and 2 stay as they are, without rollups: their aggregations read the events.
+ * version 2 stores them in arrival order; version 3 adds the hourly rollups (rollup.ts);
+ * version 4 the field catalog (field-catalog.ts). A day of an earlier version is migrated when
+ * it is opened (`migrate`): its events table stays as it is, the rollups and the catalog it
+ * lacks are counted from its events.
  */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
+/** Events read per step when a migration counts a day's events. */
+const MIGRATION_PAGE = 5000;
 const MAX_CACHED_STATEMENTS = 128;
 const MAX_KEY_ATTEMPTS = 32;
 
@@ -119,6 +124,7 @@ export class Partition {
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
+  private readonly readCatalog: ReturnType<typeof catalogReader>;
   private readonly beginRead: Database.Statement;
   /**
    * Sequence numbers within a millisecond start at a random point per process and count
@@ -143,18 +149,23 @@ export class Partition {
     this.rollback = db.prepare('ROLLBACK');
     this.beginRead = db.prepare('BEGIN');
     const writeRollups = this.hasRollups ? rollupWriter(db) : undefined;
+    const writeCatalog = catalogWriter(db);
+    this.readCatalog = catalogReader(db);
     this.insertBatch = (events: readonly PreparedEvent[], rejected: RejectedEvent[]) => {
       const delta = writeRollups && new RollupDelta();
+      const catalog = new CatalogDelta();
       for (const event of events) {
-        const key = this.place(event, insertEvent, deleteEvent, deleteText, delta);
+        const key = this.place(event, insertEvent, deleteEvent, deleteText, delta, catalog);
         if (key === undefined) {
           rejected.push({ id: event.id, status: 400, reason: `no free place among the events of ${day} at ${new Date(event.time).toISOString()}` });
           continue;
         }
         delta?.add(event.document, event.time, 1);
+        catalog.add(event.document, event.time, 1);
         if (event.text !== '' || event.terms !== '') insertText.run(key, event.text, event.terms);
       }
       if (delta) writeRollups!(delta);
+      writeCatalog(catalog);
     };
   }
 
@@ -189,15 +200,8 @@ export class Partition {
       registerSqlFunctions(db);
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) throw new Error(`${file} has schema version ${version}; this version of the store reads ${SCHEMA_VERSION} at most.`);
-      // A version 1 day stays as it is: every statement reads and writes both.
-      if (version === 0) {
-        db.transaction(() => {
-          db.exec(SCHEMA);
-          db.exec(ROLLUP_SCHEMA);
-          db.pragma(`user_version = ${SCHEMA_VERSION}`);
-        }).immediate();
-      }
-      return new Partition(day, file, db, version === 0 ? SCHEMA_VERSION : version);
+      if (version < SCHEMA_VERSION) migrate(db, windowStart(day));
+      return new Partition(day, file, db, SCHEMA_VERSION);
     } catch (error) {
       db.close();
       throw error;
@@ -311,6 +315,11 @@ export class Partition {
     return other === undefined ? query.tenant.rest : query.compiled;
   }
 
+  /** The day's field catalog of a tenant over the hours [fromHour, toHour] (field-catalog.ts). */
+  catalog(tenant: TenantKey, fromHour: number, toHour: number): DayCatalog {
+    return this.readCatalog(tenant, fromHour, toHour);
+  }
+
   /** Events per hour in [fromHour, toHour] (hour starts in ms), of one tenant or all; hours without events left out. */
   rollupHours(fromHour: number, toHour: number, tenant: TenantKey | undefined): { hour: number; events: number }[] {
     const sql = `SELECT hour, sum(events) AS events FROM rollup_hours WHERE hour BETWEEN ? AND ?${tenant === undefined ? '' : ' AND tenant = ?'} GROUP BY hour HAVING sum(events) > 0`;
@@ -359,7 +368,14 @@ export class Partition {
    * Inserts the row under a free key of its millisecond and returns the key. An id that
    * is already stored is replaced, text included, so a redelivered event is stored once.
    */
-  private place(event: PreparedEvent, insertEvent: Database.Statement, deleteEvent: Database.Statement, deleteText: Database.Statement, delta: RollupDelta | undefined): number | undefined {
+  private place(
+    event: PreparedEvent,
+    insertEvent: Database.Statement,
+    deleteEvent: Database.Statement,
+    deleteText: Database.Statement,
+    delta: RollupDelta | undefined,
+    catalog: CatalogDelta,
+  ): number | undefined {
     const first = firstKeyOf(this.start, event.time);
     for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
       this.sequence = attempt === 0 ? (this.sequence + 1) % SEQUENCE_SPAN : randomInt(SEQUENCE_SPAN);
@@ -368,7 +384,9 @@ export class Partition {
         if (insertEvent.run(key, event.id, event.json).changes === 1) return key;
         const old = deleteEvent.get(event.id) as { key: number; doc: string };
         deleteText.run(old.key);
-        delta?.add(JSON.parse(old.doc) as Record<string, unknown>, timeOfKey(this.start, old.key), -1);
+        const replaced = JSON.parse(old.doc) as Record<string, unknown>;
+        delta?.add(replaced, timeOfKey(this.start, old.key), -1);
+        catalog.add(replaced, timeOfKey(this.start, old.key), -1);
         insertEvent.run(key, event.id, event.json);
         return key;
       } catch (error) {
@@ -386,6 +404,51 @@ export class Partition {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+}
+
+/**
+ * Brings a day to SCHEMA_VERSION in one transaction: a new day gets the whole schema; a day of an
+ * earlier version keeps its events table as it is (every statement reads versions 1 and 2) and
+ * gets what it lacks, rollups and the field catalog, counted from its events. Another process
+ * may have migrated the day meanwhile: the version is read again under the write lock.
+ */
+function migrate(db: Database.Database, start: number): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version >= SCHEMA_VERSION) return;
+    if (version === 0) {
+      db.exec(SCHEMA);
+      db.exec(ROLLUP_SCHEMA);
+      db.exec(CATALOG_SCHEMA);
+    } else {
+      if (version < 3) db.exec(ROLLUP_SCHEMA);
+      db.exec(CATALOG_SCHEMA);
+      countStoredEvents(db, start, version < 3);
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/** Adds the day's stored events to its field catalog, and to its rollups when `rollups`, page by page (in rowid order, which both versions have). */
+function countStoredEvents(db: Database.Database, start: number, rollups: boolean): void {
+  const page = db.prepare('SELECT rowid AS row, time_key AS key, doc FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?');
+  const writeRollups = rollups ? rollupWriter(db) : undefined;
+  const writeCatalog = catalogWriter(db);
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const rows = page.all(after, MIGRATION_PAGE) as { row: number; key: number; doc: string }[];
+    if (rows.length === 0) return;
+    const rollupDelta = writeRollups && new RollupDelta();
+    const catalog = new CatalogDelta();
+    for (const row of rows) {
+      const document = JSON.parse(row.doc) as Record<string, unknown>;
+      const time = timeOfKey(start, row.key);
+      rollupDelta?.add(document, time, 1);
+      catalog.add(document, time, 1);
+    }
+    if (rollupDelta) writeRollups!(rollupDelta);
+    writeCatalog(catalog);
+    after = rows[rows.length - 1]!.row;
   }
 }
 
