@@ -48,7 +48,7 @@ if (cluster.isPrimary) {
     // Metrics are not worth stopping the pipeline for: the events keep flowing, the log says why there are none.
     logger.error({ err: error, port: config.processor.metricsPort }, 'The processor metrics endpoint could not listen; set SIEM_PROCESSOR_METRICS_PORT to a free port.');
   }
-  const retention = setInterval(() => {
+  const applyRetention = () => {
     bus.applyRetention().then(
       (result) => result.deletedSegments > 0 && logger.info(result, 'Deleted log segments past retention.'),
       (error: unknown) => logger.error({ err: error }, 'Applying the bus retention failed; it is tried again later.'),
@@ -57,7 +57,10 @@ if (cluster.isPrimary) {
       (deleted) => deleted.length > 0 && logger.info({ deleted }, 'Deleted event days past retention.'),
       (error: unknown) => logger.error({ err: error }, 'Applying the store retention failed; it is tried again later.'),
     );
-  }, RETENTION_INTERVAL_MS);
+  };
+  // At start, so that a deployment that was down past a day boundary does not keep expired days for another interval.
+  applyRetention();
+  const retention = setInterval(applyRetention, RETENTION_INTERVAL_MS);
   retention.unref();
   let stopping = false;
   const shutdown = async (signal: string) => {

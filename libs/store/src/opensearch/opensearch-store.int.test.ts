@@ -119,6 +119,27 @@ describe('OpenSearchStore – retention', () => {
   });
 });
 
+describe('OpenSearchStore – retention policy', () => {
+  it('relies on its own deletion where the cluster has no Index State Management plugin, and installs nothing without a retention', async () => {
+    const { indexPrefix: prefix } = scratchNames();
+    const url = inject('opensearchUrl');
+    const plugins = (await (await fetch(`${url}/_cat/plugins?format=json`)).json()) as { component: string }[];
+    // The test cluster (tools/infra) runs without ISM: Maven Central does not serve the plugin's zip.
+    expect(plugins.map((plugin) => plugin.component)).not.toContain('opensearch-index-management');
+    const kept = new OpenSearchStore({ url, indexPrefix: prefix, replicas: 0, retentionDays: 2 });
+    const forever = new OpenSearchStore({ url, indexPrefix: prefix, replicas: 0 });
+    try {
+      await kept.ensureReady();
+      expect(await kept.installRetentionPolicy()).toBe('plugin absent');
+      expect(await forever.installRetentionPolicy()).toBe('no retention');
+    } finally {
+      await kept.close();
+      await forever.close();
+      await removeOpenSearchScratch(url, prefix);
+    }
+  });
+});
+
 describe('OpenSearchStore – bulk requests', () => {
   for (const compression of ['gzip', 'none'] as const) {
     it(`indexes chunks handed over at once through one open request (compression ${compression})`, async () => {

@@ -17,6 +17,7 @@ import { DEFAULT_TEMPLATE_PRIORITY, eventIndexTemplate, eventIndexTemplateName }
 import { readFieldCatalog } from './field-catalog';
 import { dailyIndexName, indicesForRange } from './index-names';
 import { RequestGate } from './request-gate';
+import { hasIndexManagement, retentionPolicy, retentionPolicyDescription, retentionPolicyId } from './retention-policy';
 import { toTenantOpenSearchQuery } from '../tenant-scope';
 
 export interface OpenSearchStoreOptions {
@@ -73,6 +74,39 @@ export class OpenSearchStore implements EventStore, EventAnalytics {
       throw new StoreError(
         StoreErrorCodes.setupFailed,
         `Could not install the event index template at ${this.options.url}: ${(cause as Error).message}. Check SIEM_OPENSEARCH_URL and that the cluster is up.`,
+        { cause, retryable: true },
+      );
+    }
+    await this.installRetentionPolicy();
+  }
+
+  /**
+   * Where the Index State Management plugin is installed, installs (or brings up to date) the ISM
+   * policy that deletes the daily indices past the retention, and puts the existing ones under it;
+   * without the plugin, `applyRetention` alone deletes them (see retention-policy.ts).
+   */
+  async installRetentionPolicy(): Promise<'installed' | 'up to date' | 'plugin absent' | 'no retention'> {
+    const days = this.options.retentionDays;
+    if (days === undefined) return 'no retention';
+    const prefix = this.options.indexPrefix;
+    const id = retentionPolicyId(prefix);
+    try {
+      const plugins = await this.client.cat.plugins({ format: 'json' } as never);
+      if (!hasIndexManagement(plugins.body as unknown as { component?: string }[])) return 'plugin absent';
+      const path = `/_plugins/_ism/policies/${encodeURIComponent(id)}`;
+      const existing = await this.client.transport.request({ method: 'GET', path }, { ignore: [404] });
+      const installed = existing.body as { _seq_no?: number; _primary_term?: number; policy?: { description?: string } };
+      if (installed.policy?.description === retentionPolicyDescription(prefix, days)) return 'up to date';
+      const found = existing.statusCode === 200;
+      const guard = found ? `?if_seq_no=${installed._seq_no}&if_primary_term=${installed._primary_term}` : '';
+      await this.client.transport.request({ method: 'PUT', path: `${path}${guard}`, body: retentionPolicy(prefix, days, this.options.templatePriority ?? DEFAULT_TEMPLATE_PRIORITY) });
+      // The policy's template manages new indices; the existing ones are put under it (or moved to its new version).
+      await this.client.transport.request({ method: 'POST', path: `/_plugins/_ism/${found ? 'change_policy' : 'add'}/${encodeURIComponent(`${prefix}*`)}`, body: { policy_id: id } });
+      return 'installed';
+    } catch (cause) {
+      throw new StoreError(
+        StoreErrorCodes.setupFailed,
+        `Could not install the ISM retention policy ${id} at ${this.options.url}: ${(cause as Error).message}. Check that the cluster is up and that this user may manage ISM policies.`,
         { cause, retryable: true },
       );
     }
