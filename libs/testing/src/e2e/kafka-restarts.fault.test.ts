@@ -10,13 +10,14 @@ import { waitFor } from '../wait-for';
 import { faultScale, httpIngestSink, reportFault, saveFaultRule, settleAndCount, SteadyStream } from './fault-harness';
 import { countDocuments } from './opensearch-http';
 import { pipelineEnv, type PipelineEnv } from './pipeline-env';
+import { sample, scrape } from './prometheus-text';
 
 const RESTARTS = faultScale(2, 4);
 const OUTAGE_MS = faultScale(8_000, 30_000);
 const EVENTS_PER_SECOND = faultScale(100, 300);
 
 const apps: AppProcess[] = [];
-let setup: PipelineEnv | undefined;
+const setups: PipelineEnv[] = [];
 let kafka: ScratchKafka | undefined;
 let stateDir: string | undefined;
 
@@ -42,7 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop()));
   await kafka?.stop(10_000);
-  await setup?.cleanup().catch(() => undefined);
+  for (const setup of setups) await setup.cleanup().catch(() => undefined);
   if (stateDir) await rm(stateDir, { recursive: true, force: true });
 });
 
@@ -51,16 +52,17 @@ describe('Kafka restarts', () => {
     const broker = kafka!;
     const opensearchUrl = inject('opensearchUrl');
     const started = Date.now();
-    setup = await pipelineEnv(broker.brokers, opensearchUrl, { SIEM_DATA_DIR: path.join(stateDir!, 'data'), SIEM_RULES_POLL_MS: '500' });
+    const setup = await pipelineEnv(broker.brokers, opensearchUrl, { SIEM_DATA_DIR: path.join(stateDir!, 'data'), SIEM_RULES_POLL_MS: '500' });
+    setups.push(setup);
     await saveFaultRule(opensearchUrl, setup.indexPrefix);
     const collector = startApp('collector', setup.env);
     const processor = startApp('processor', setup.env);
     apps.push(collector, processor);
-    await collector.waitForLog('the collector to listen', (l) => l.msg === 'The collector is listening.');
-    await processor.waitForLog('both workers to consume', () => processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === 2, 90_000);
+    await collector.waitForLog('the collector to listen', (l) => l.msg === 'The collector is listening.', 180_000);
+    await processor.waitForLog('both workers to consume', () => processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === 2, 180_000);
 
     const stream = new SteadyStream(httpIngestSink(setup.httpPort), { runId: setup.runId, total: Number.MAX_SAFE_INTEGER, eventsPerSecond: EVENTS_PER_SECOND, batch: 50 });
-    const indexed = () => countDocuments(opensearchUrl, `${setup!.indexPrefix}*`);
+    const indexed = () => countDocuments(opensearchUrl, `${setup.indexPrefix}*`);
     for (let restart = 1; restart <= RESTARTS; restart++) {
       const before = await waitFor(`events indexed before stop ${restart}`, async () => {
         const count = await indexed();
@@ -77,19 +79,66 @@ describe('Kafka restarts', () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await stream.stop();
     const counts = await settleAndCount(opensearchUrl, setup.indexPrefix, stream);
-    const crashes = processor.logs.filter((l) => l.msg === 'The Kafka consumer stopped on an error kafkajs does not retry; it is started again.').length;
+    const crashes = processor.logs.filter((l) => l.msg === 'The Kafka consumer stopped on an error kafkajs does not retry; it is started again.');
+    const crashErrors = [...new Set(crashes.map((l) => `${(l.err as { type?: string } | undefined)?.type}: ${(l.err as { message?: string } | undefined)?.message}`))];
     await reportFault({
       fault: `Kafka broker stopped ${OUTAGE_MS / 1000} s and restarted, ${RESTARTS} times`,
       deployment: 'cluster',
       ...counts,
       seconds: (Date.now() - started) / 1000,
-      notes: `collector spools while the broker is down; consumer restarts after crashes kafkajs gave up on: ${crashes}`,
+      notes: `collector spools while the broker is down; the consumer started itself again after ${crashes.length} crash(es) kafkajs would not restart${crashErrors.length ? ` (${crashErrors.join('; ')})` : ''}`,
     });
     expect(counts.acknowledged).toBeGreaterThan(0);
     expect(counts.lost).toBe(0);
     expect(counts.duplicated).toBe(0);
     expect(counts.alertsFound).toBe(counts.alertsExpected);
     expect(await collector.stop()).toBe(0);
+    expect(await processor.stop()).toBe(0);
+  }, 600_000);
+
+  it('delivers once the records a collector SIGKILLed during a Kafka outage held in its disk spool, after both are back', async () => {
+    const broker = kafka!;
+    const opensearchUrl = inject('opensearchUrl');
+    const started = Date.now();
+    const setup = await pipelineEnv(broker.brokers, opensearchUrl, { SIEM_DATA_DIR: path.join(stateDir!, 'spool-data'), SIEM_RULES_POLL_MS: '500' });
+    setups.push(setup);
+    await saveFaultRule(opensearchUrl, setup.indexPrefix);
+    const metricsUrl = `http://127.0.0.1:${setup.metricsPort}/metrics`;
+    const first = startApp('collector', setup.env);
+    const processor = startApp('processor', setup.env);
+    apps.push(first, processor);
+    await first.waitForLog('the collector to listen', (l) => l.msg === 'The collector is listening.', 180_000);
+    await processor.waitForLog('both workers to consume', () => processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === 2, 180_000);
+
+    const stream = new SteadyStream(httpIngestSink(setup.httpPort), { runId: setup.runId, total: Number.MAX_SAFE_INTEGER, eventsPerSecond: EVENTS_PER_SECOND, batch: 50 });
+    await waitFor('events indexed before the outage', async () => (await countDocuments(opensearchUrl, `${setup.indexPrefix}*`)) > 0, 60_000, 500);
+    expect(await broker.stop()).toBe('terminated');
+    await first.waitForLog('the collector to switch to the spool', (l) => l.msg?.startsWith('The bus is unreachable; records go to the disk spool') === true, 30_000);
+    const spooledAtKill = await waitFor('a few seconds of events in the spool', async () => {
+      const spooled = sample(await scrape(metricsUrl), 'siem_collector_spool_records', { input: 'http_ndjson' }) ?? 0;
+      return spooled >= EVENTS_PER_SECOND * 3 ? spooled : undefined;
+    }, 60_000, 200);
+    await first.stop(0, 'SIGKILL');
+    await broker.start();
+    const second = startApp('collector', setup.env);
+    apps.push(second);
+    const recovered = await second.waitForLog('the spool from the killed run', (l) => l.msg === 'The spool holds records from an earlier run; they are sent before new ones.', 60_000);
+    await second.waitForLog('the spool to be replayed', (l) => l.msg === 'The disk spool is replayed; records go straight to the bus again.', 120_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await stream.stop();
+    const counts = await settleAndCount(opensearchUrl, setup.indexPrefix, stream);
+    await reportFault({
+      fault: 'collector SIGKILLed while its disk spool held records (Kafka stopped), both restarted',
+      deployment: 'cluster',
+      ...counts,
+      seconds: (Date.now() - started) / 1000,
+      notes: `${spooledAtKill} records in the spool at the kill, ${String(recovered.records)} found by the restarted collector; ${counts.sent - counts.acknowledged} refused (not acknowledged) while it was down`,
+    });
+    expect(recovered.records).toBeGreaterThanOrEqual(spooledAtKill);
+    expect(counts.lost).toBe(0);
+    expect(counts.duplicated).toBe(0);
+    expect(counts.alertsFound).toBe(counts.alertsExpected);
+    expect(await second.stop()).toBe(0);
     expect(await processor.stop()).toBe(0);
   }, 600_000);
 });

@@ -11,7 +11,7 @@ import { pipelineEnv, type PipelineEnv } from './pipeline-env';
 
 const OUTAGE_MS = faultScale(20_000, 60_000);
 const EVENTS_PER_SECOND = faultScale(500, 1_500);
-const TOTAL = Math.round((EVENTS_PER_SECOND * (OUTAGE_MS + 30_000)) / 1000);
+const TOTAL = Math.round((EVENTS_PER_SECOND * (OUTAGE_MS + 15_000)) / 1000);
 /** What the processor (primary and two workers) may grow by while OpenSearch is away: a fetched batch per partition, not the backlog. */
 const RSS_GROWTH_BOUND_MB = 256;
 
