@@ -251,6 +251,20 @@ export const BENCH_FORMATS: readonly BenchFormat[] = [
     targetPerSecond: 100_000,
   },
   {
+    name: 'squid access.log (auto)',
+    parser: 'auto',
+    line: (i) => BENCH_FORMATS.find((format) => format.name === 'squid access.log')!.line(i),
+    expectDataset: 'squid',
+    targetPerSecond: 100_000,
+  },
+  {
+    name: 'IIS W3C (auto)',
+    parser: 'auto',
+    line: (i) => BENCH_FORMATS.find((format) => format.name === 'IIS W3C (default fields)')!.line(i),
+    expectDataset: 'iis',
+    targetPerSecond: 100_000,
+  },
+  {
     name: 'AppArmor/SELinux kernel audit (auto)',
     parser: 'auto',
     line: (i) =>
@@ -272,6 +286,7 @@ export const BENCH_FORMATS: readonly BenchFormat[] = [
     name: 'mixed real traffic (auto)',
     parser: 'auto',
     line: (i) => MIXED[i % MIXED.length]!(i),
+    targetPerSecond: 100_000,
   },
 ];
 
@@ -298,4 +313,6 @@ const MIXED: readonly ((i: number) => string)[] = [
   (i) => BENCH_FORMATS.find((format) => format.name === 'postfix in syslog (auto)')!.line(i),
   (i) => BENCH_FORMATS.find((format) => format.name === 'BIND query log in syslog (auto)')!.line(i),
   (i) => BENCH_FORMATS.find((format) => format.name === 'AppArmor/SELinux kernel audit (auto)')!.line(i),
+  (i) => BENCH_FORMATS.find((format) => format.name === 'squid access.log')!.line(i),
+  (i) => BENCH_FORMATS.find((format) => format.name === 'IIS W3C (default fields)')!.line(i),
 ];
