@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { createActionDispatcher } from '@siem/actions';
+import { createActionDispatcher, sharedThrottle } from '@siem/actions';
 import { createBus } from '@siem/bus';
 import { loadConfig } from '@siem/config';
 import { createActionDeadLetterStore, createDetectionStore, createSchedulerStateStore, createStore } from '@siem/store';
@@ -14,7 +14,9 @@ const bus = createBus(schedulerBusConfig(config), logger, 'alerting');
 const metrics = new MetricsRegistry();
 const holder = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 const actionsProducer = bus.producer();
-const actions = createActionDispatcher({ deadLetters: createActionDeadLetterStore(config), producer: actionsProducer, logger, metrics });
+// Throttles are shared with the processor workers through the state store (its own connection: the scheduler's closes at stop while deliveries finish).
+const throttleState = createSchedulerStateStore(config);
+const actions = createActionDispatcher({ deadLetters: createActionDeadLetterStore(config), producer: actionsProducer, logger, metrics, throttle: sharedThrottle(throttleState) });
 const alerting = buildAlerting(config, { bus, detection: createDetectionStore(config), state: createSchedulerStateStore(config), events: createStore(config, logger), actions, logger, metrics, holder });
 
 let health: HealthServer | undefined;
@@ -40,6 +42,7 @@ const shutdown = async (signal: string) => {
   logger.info({ signal }, 'Stopping the alerting scheduler: it checkpoints and gives its lease up.');
   await alerting.stop();
   await actions.stop();
+  await throttleState.close();
   await actionsProducer.disconnect();
   await health?.close();
   process.exit(0);

@@ -3,8 +3,8 @@ import { createBus, priorityGroup } from '@siem/bus';
 import { createEnricher } from '@siem/enrich';
 import { loadConfig } from '@siem/config';
 import { createInputRouter, loadParserRoutesFile, parseRoutePairs } from '@siem/parsers';
-import { createActionDispatcher } from '@siem/actions';
-import { createActionDeadLetterStore, createDetectionStore, createStore } from '@siem/store';
+import { createActionDispatcher, sharedThrottle } from '@siem/actions';
+import { createActionDeadLetterStore, createDetectionStore, createSchedulerStateStore, createStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildWorker } from './build-worker';
 import { createWorkerDetection } from './detection/worker-detection';
@@ -83,7 +83,9 @@ if (cluster.isPrimary) {
   const metrics = new MetricsRegistry();
   answerMetricsRequests(metrics);
   const deadLetters = createActionDeadLetterStore(config);
-  const actions = createActionDispatcher({ deadLetters, producer, logger, metrics });
+  // Throttles are counted in the store every worker and the scheduler share, so N workers still send at most max per window.
+  const throttleState = createSchedulerStateStore(config);
+  const actions = createActionDispatcher({ deadLetters, producer, logger, metrics, throttle: sharedThrottle(throttleState) });
   const member = { index: Number(process.env[WORKER_SLOT_VARIABLE] ?? 0), count: config.processor.workers };
   const worker = buildWorker(config, {
     consumer: bus.consumer(member),
@@ -113,6 +115,7 @@ if (cluster.isPrimary) {
     // Notifications still waiting become dead letters, to resend from the API.
     await actions.stop();
     await deadLetters.close();
+    await throttleState.close();
     process.exit(0);
   };
   // The primary coordinates shutdown; a worker ignores the terminal's SIGINT and waits for it.

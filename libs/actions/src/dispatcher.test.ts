@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BusProducer, BusRecord } from '@siem/bus';
-import { EmbeddedActionDeadLetterStore, type StoredAlert } from '@siem/store';
+import { EmbeddedActionDeadLetterStore, EmbeddedSchedulerStateStore, type StoredAlert } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { createActionDispatcher, type ActionDispatcherDeps } from './dispatcher';
 
@@ -117,6 +117,30 @@ describe('createActionDispatcher', () => {
     expect(server.calls).toHaveLength(2);
     expect(JSON.parse(server.calls[0]!.body).text).toBe('[HIGH] Brute force on host bastion');
     expect(metrics.render()).toMatch(/siem_action_throttled_total\{type="slack"\} 8/);
+  });
+
+  it("shares one throttle between processes through the store: two workers' dispatchers send at most max together", async () => {
+    const server = await receiver(0);
+    const states = [0, 1].map(() => new EmbeddedSchedulerStateStore({ dataDir: path.join(directory, 'shared-throttle') }));
+    const workers = states.map((state) => dispatcher({ throttle: { take: (key, windowStart, max) => state.takeThrottle(key, windowStart, max) } }));
+    const storm = rule([{ id: 'pager', type: 'webhook', url: server.url, throttle: { max: 3, window: '1h' } }]);
+    for (let index = 0; index < 20; index++) workers[index % 2]!.actions.dispatch(alert(`shared-${index}`), storm);
+    await Promise.all(workers.map((worker) => worker.actions.idle()));
+    await server.close();
+    await Promise.all(states.map((state) => state.close()));
+    expect(server.calls).toHaveLength(3);
+    const dropped = workers.map((worker) => Number(/siem_action_throttled_total\{type="webhook"\} (\d+)/.exec(worker.metrics.render())?.[1] ?? 0));
+    expect(dropped[0]! + dropped[1]!).toBe(17);
+  });
+
+  it('sends a notification whose throttle the store cannot count, and counts that', async () => {
+    const server = await receiver(0);
+    const { actions, metrics } = dispatcher({ throttle: { take: () => Promise.reject(new Error('the state store is down')) } });
+    actions.dispatch(alert('uncounted'), rule([{ id: 'pager', type: 'webhook', url: server.url, throttle: { max: 1, window: '1h' } }]));
+    await actions.idle();
+    await server.close();
+    expect(server.calls).toHaveLength(1);
+    expect(metrics.render()).toMatch(/siem_action_throttle_failures_total\{type="webhook"\} 1/);
   });
 
   it('returns from dispatch at once while a slow receiver holds the delivery', async () => {

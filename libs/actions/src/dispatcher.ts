@@ -1,8 +1,9 @@
 /**
- * Sends alerts to their rule's actions without holding up the caller: `dispatch` only checks
- * the throttle and queues; a bounded pool delivers with exponential backoff, and a delivery
- * that still fails (or is refused, or finds the queue full) becomes a dead letter that
- * `resend` sends again.
+ * Sends alerts to their rule's actions without holding up the caller: `dispatch` only queues;
+ * a bounded pool counts each delivery against its action's throttle (shared by every process
+ * when a ThrottleCounter of the store is given), then delivers with exponential backoff, and a
+ * delivery that still fails (or is refused, or finds the queue full) becomes a dead letter
+ * that `resend` sends again.
  */
 import { randomUUID } from 'node:crypto';
 import type { BusProducer } from '@siem/bus';
@@ -14,7 +15,7 @@ import type { Action } from './schema';
 import { postJson } from './senders/http';
 import { sendTcp, sendUdp } from './senders/syslog';
 import { signBody } from './signature';
-import { Throttle } from './throttle';
+import { LocalThrottle, type ThrottleCounter } from './throttle';
 import { validateActions } from './validate';
 
 export interface ActionDispatcherDeps {
@@ -32,6 +33,8 @@ export interface ActionDispatcherDeps {
   /** Where secret_env names are read. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly now?: () => number;
+  /** Where throttles are counted; by default in this process only (N processes would send N × max). */
+  readonly throttle?: ThrottleCounter;
   /** The version CEF events name. */
   readonly version?: string;
 }
@@ -58,6 +61,8 @@ interface Delivery {
   readonly alertId: string;
   readonly tenant: string;
   readonly payload: string;
+  /** The throttle window the alert was dispatched in, when the action has a throttle. */
+  readonly windowStart?: number;
 }
 
 const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
@@ -80,12 +85,13 @@ export function createActionDispatcher(deps: ActionDispatcherDeps): ActionDispat
   const concurrency = deps.concurrency ?? 4;
   const env = deps.env ?? process.env;
   const now = deps.now ?? Date.now;
-  const throttle = new Throttle(now);
+  const throttle = deps.throttle ?? new LocalThrottle();
   const sent = deps.metrics.counter('siem_action_sent_total', 'Notifications delivered, by action type.');
   const throttled = deps.metrics.counter('siem_action_throttled_total', "Notifications dropped by their action's throttle, by action type.");
   const retried = deps.metrics.counter('siem_action_retries_total', 'Delivery attempts after a failed one, by action type.');
   const dead = deps.metrics.counter('siem_action_dead_letters_total', 'Notifications given up and kept as dead letters, by action type and reason (failed, refused, queue_full, stopped, invalid).');
   const invalid = deps.metrics.counter('siem_action_invalid_total', 'Alerts of rules whose actions are invalid (nothing was sent), by rule.');
+  const throttleFailures = deps.metrics.counter('siem_action_throttle_failures_total', 'Notifications sent without their throttle because the store that counts it failed, by action type.');
 
   const queue: Delivery[] = [];
   const validated = new WeakMap<object, Action[] | ActionError>();
@@ -146,7 +152,22 @@ export function createActionDispatcher(deps: ActionDispatcherDeps): ActionDispat
     }
   };
 
+  /** Whether the action's throttle lets the delivery go; a store that cannot count it lets it go (a page too many rather than none). */
+  const withinThrottle = async ({ action, ruleId, windowStart }: Delivery): Promise<boolean> => {
+    if (action.throttle === undefined || windowStart === undefined) return true;
+    try {
+      if (await throttle.take(`${ruleId}\u0000${action.id}`, windowStart, action.throttle.max)) return true;
+    } catch (error) {
+      throttleFailures.inc({ type: action.type });
+      deps.logger.warn({ err: error, rule: ruleId, action: action.id }, "A notification's throttle could not be counted; it is sent anyway.");
+      return true;
+    }
+    throttled.inc({ type: action.type });
+    return false;
+  };
+
   const deliver = async (delivery: Delivery): Promise<void> => {
+    if (!(await withinThrottle(delivery))) return;
     for (let attempt = 1; ; attempt++) {
       try {
         await send(delivery);
@@ -212,11 +233,15 @@ export function createActionDispatcher(deps: ActionDispatcherDeps): ActionDispat
         return;
       }
       for (const action of actions) {
-        if (action.throttle && !throttle.take(`${rule.id}\u0000${action.id}`, action.throttle.max, windowMs(action.throttle.window))) {
-          throttled.inc({ type: action.type });
-          continue;
-        }
-        const delivery: Delivery = { action, ruleId: rule.id, alertId: alert.id, tenant: tenantOf(alert), payload: payloadOf(action, alert, rule) };
+        const window = action.throttle && windowMs(action.throttle.window);
+        const delivery: Delivery = {
+          action,
+          ruleId: rule.id,
+          alertId: alert.id,
+          tenant: tenantOf(alert),
+          payload: payloadOf(action, alert, rule),
+          ...(window === undefined ? {} : { windowStart: Math.floor(now() / window) * window }),
+        };
         if (stopped || queue.length >= queueLimit) {
           void bury(delivery, stopped ? 'stopped' : 'queue_full', stopped ? 'The dispatcher was stopping.' : `More than ${queueLimit} notifications were waiting.`, 0);
           continue;

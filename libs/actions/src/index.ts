@@ -5,3 +5,4 @@ export { validateActions } from './validate';
 export { createActionDispatcher, type ActionDispatcher, type ActionDispatcherDeps, type DispatchedRule } from './dispatcher';
 export { alertJson, slackJson, alertCef, syslogMessage, type NotifiedRule } from './payload';
 export { signBody } from './signature';
+export { LocalThrottle, sharedThrottle, type ThrottleCounter } from './throttle';

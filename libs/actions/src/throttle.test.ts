@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Throttle } from './throttle';
+import { LocalThrottle } from './throttle';
 
-describe('Throttle', () => {
+describe('LocalThrottle', () => {
   it('lets at most max through per window and key, and starts over in the next window', () => {
-    let now = Date.parse('2026-05-01T10:00:00Z');
-    const throttle = new Throttle(() => now);
-    const taken = () => Array.from({ length: 5 }, () => throttle.take('rule/hook', 2, 60_000));
-    expect(taken()).toEqual([true, true, false, false, false]);
-    expect(throttle.take('rule/other', 2, 60_000)).toBe(true);
-    now += 60_000;
-    expect(taken()).toEqual([true, true, false, false, false]);
+    const window = Date.parse('2026-05-01T10:00:00Z');
+    const throttle = new LocalThrottle();
+    const taken = (start: number) => Array.from({ length: 5 }, () => throttle.take('rule/hook', start, 2));
+    expect(taken(window)).toEqual([true, true, false, false, false]);
+    expect(throttle.take('rule/other', window, 2)).toBe(true);
+    expect(taken(window + 60_000)).toEqual([true, true, false, false, false]);
   });
 });

@@ -8,6 +8,7 @@ import type { Checkpoint, Lease, SchedulerStateStore } from './types';
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, epoch INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, saved_at TEXT NOT NULL, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS throttles (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, sent INTEGER NOT NULL);
 `;
 
 interface LeaseRow {
@@ -17,8 +18,8 @@ interface LeaseRow {
 }
 
 /**
- * Leases and checkpoints of a deployment without OpenSearch: `<dataDir>/store/state.sqlite`.
- * Each lease change and checkpoint write is one IMMEDIATE transaction (read, compare, write
+ * Leases, checkpoints and throttles of a deployment without OpenSearch: `<dataDir>/store/state.sqlite`.
+ * Each lease change, checkpoint write and throttle count is one IMMEDIATE transaction (read, compare, write
  * under SQLite's write lock), which is the compare-and-set between processes on this host.
  */
 export class EmbeddedSchedulerStateStore implements SchedulerStateStore {
@@ -94,6 +95,21 @@ export class EmbeddedSchedulerStateStore implements SchedulerStateStore {
     );
     if (version === undefined) throw checkpointConflict(name, expectedVersion);
     return version;
+  }
+
+  async takeThrottle(key: string, windowStart: number, max: number): Promise<boolean> {
+    return this.run('Counting a notification against its throttle', (db) =>
+      db
+        .transaction((): boolean => {
+          const row = db.prepare('SELECT window_start, sent FROM throttles WHERE key = ?').get(key) as { window_start: number; sent: number } | undefined;
+          const sent = row === undefined || row.window_start !== windowStart ? 0 : row.sent;
+          if (sent >= max) return false;
+          // One row per action: a new window replaces the last one's count.
+          db.prepare('INSERT INTO throttles (key, window_start, sent) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start, sent = excluded.sent').run(key, windowStart, sent + 1);
+          return true;
+        })
+        .immediate(),
+    );
   }
 
   async close(): Promise<void> {

@@ -16,7 +16,8 @@ interface OpenSearchFailure {
 const isConflict = (error: unknown) => (error as OpenSearchFailure).meta?.statusCode === 409;
 
 /**
- * Leases and checkpoints as documents of one index (`lease:<name>`, `checkpoint:<name>`). A
+ * Leases, checkpoints and throttles as documents of one index (`lease:<name>`,
+ * `checkpoint:<name>`, `throttle:<key>`, the last changed by a scripted update). A
  * lease changes by create (op_type create) or by an index request with if_seq_no and
  * if_primary_term of the version read, so of two schedulers racing for it one gets 409 and
  * stays standby. A checkpoint carries an external version: writing `expected + 1` fails with
@@ -121,6 +122,27 @@ export class OpenSearchSchedulerStateStore implements SchedulerStateStore {
       if (isConflict(error)) throw checkpointConflict(name, expectedVersion);
       throw this.unavailable('Writing a checkpoint', error);
     }
+  }
+
+  async takeThrottle(key: string, windowStart: number, max: number): Promise<boolean> {
+    return this.call('Counting a notification against its throttle', async () => {
+      // The script runs on the shard's primary, one update of a document at a time: atomic across processes.
+      const response = await this.client.update({
+        index: this.index,
+        id: `throttle:${key}`,
+        retry_on_conflict: 10,
+        body: {
+          script: {
+            lang: 'painless',
+            source:
+              "if (ctx._source.windowStart != params.windowStart) { ctx._source.windowStart = params.windowStart; ctx._source.sent = 1 } else if (ctx._source.sent < params.max) { ctx._source.sent += 1 } else { ctx.op = 'noop' }",
+            params: { windowStart, max },
+          },
+          upsert: { windowStart, sent: 1 },
+        } as never,
+      });
+      return (response.body as { result?: string }).result !== 'noop';
+    });
   }
 
   async close(): Promise<void> {

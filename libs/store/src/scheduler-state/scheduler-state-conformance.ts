@@ -66,6 +66,16 @@ export function describeSchedulerStateConformance(name: string, makeStore: () =>
       expect(await store.readCheckpoint(name)).toMatchObject({ version: 2, state: { offsets: { '0': '20' } } });
     });
 
+    it('counts notifications against a throttle shared by every process: at most max per window, racing processes included, and a new window starts again', async () => {
+      const key = fresh('throttle');
+      const window = 1_800_000;
+      const taken = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? store : other).takeThrottle(key, window, 5)));
+      expect(taken.filter(Boolean)).toHaveLength(5);
+      expect(await store.takeThrottle(key, window, 5)).toBe(false);
+      expect(await other.takeThrottle(key, window + 60_000, 5)).toBe(true);
+      expect(await store.takeThrottle(fresh('throttle'), window, 1)).toBe(true);
+    });
+
     it('keeps a large state with keys that look like field names', async () => {
       const name = fresh('large');
       const groups = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`user.name=u${i}`, { n: i, 'a.b': [i, 'x'] }]));

@@ -19,7 +19,8 @@ export interface Checkpoint {
 /**
  * The scheduler's coordination state beside the alerts: leases (exactly one active scheduler)
  * and checkpoints (its windows and input positions), both written by compare-and-set, so two
- * processes that both believe they are active can never both win a write.
+ * processes that both believe they are active can never both win a write; and the
+ * notification throttles every process shares.
  */
 export interface SchedulerStateStore {
   ensureReady(): Promise<void>;
@@ -39,5 +40,12 @@ export interface SchedulerStateStore {
    * got there first (a scheduler that lost its lease).
    */
   writeCheckpoint(name: string, state: unknown, expectedVersion: number): Promise<number>;
+  /**
+   * Counts one notification of `key` in the window that starts at `windowStart` when fewer
+   * than `max` were counted in it, and says whether it did (the notification may go). One
+   * atomic step for every process and host that shares the store, so the processor workers'
+   * and the scheduler's notifications of one action share one throttle.
+   */
+  takeThrottle(key: string, windowStart: number, max: number): Promise<boolean>;
   close(): Promise<void>;
 }
