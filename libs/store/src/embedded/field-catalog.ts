@@ -43,17 +43,26 @@ export function catalogTenant(document: Record<string, unknown>): TenantKey {
   return typeof id === 'string' ? `s:${id}` : IRREGULAR_TENANT;
 }
 
+interface ValueCount {
+  readonly value: string | number;
+  events: number;
+  lastEvent: number;
+}
+
 interface FieldCount {
   events: number;
   /** The event (CatalogDelta's sequence) that last counted it: an event counts a field, and a value, once. */
   lastEvent: number;
-  readonly values: Map<string, { readonly value: string | number; events: number; lastEvent: number }>;
+  /** Whether its values are kept: not a text's words nor times, which say little and are mostly distinct (undeclared: as its first value in the batch reads). */
+  readonly sampled: boolean;
+  /** Strings and numbers apart, so that a value is its own key. */
+  readonly strings: Map<string, ValueCount>;
+  readonly numbers: Map<number, ValueCount>;
 }
 
-/** Whether the catalog keeps the field's values: not a text's words nor times, which say little and are mostly distinct. */
-function sampled(type: CatalogFieldType | 'unindexed' | undefined, value: Scalar): boolean {
+function isSampled(type: CatalogFieldType | undefined, value: Scalar | undefined): boolean {
   if (type !== undefined) return type === 'keyword' || type === 'number' || type === 'ip' || type === 'boolean';
-  return typeof value !== 'string' || dynamicType(value) === 'keyword';
+  return value !== undefined && (typeof value !== 'string' || dynamicType(value) === 'keyword');
 }
 
 /** A batch's catalog counts (with weight −1, those of an event it replaces), before they are written. */
@@ -79,21 +88,21 @@ export class CatalogDelta {
       if (typeof value === 'string' && value.length > IGNORE_ABOVE && declared !== 'text' && (declared !== undefined || dynamicType(value) === 'keyword')) return;
       if (declared === undefined && value !== undefined && weight === 1 && !this.types.has(field)) this.types.set(field, dynamicType(value));
       let count = fields.get(field);
-      if (!count) fields.set(field, (count = { events: 0, lastEvent: 0, values: new Map() }));
+      if (!count) fields.set(field, (count = { events: 0, lastEvent: 0, sampled: isSampled(declared, value), strings: new Map(), numbers: new Map() }));
       if (count.lastEvent !== event) {
         count.lastEvent = event;
         count.events += weight;
       }
-      if (value === undefined || !sampled(declared, value)) return;
+      if (value === undefined || !count.sampled) return;
       const stored = typeof value === 'boolean' ? (value ? 'true' : 'false') : value;
-      const valueKey = typeof stored === 'number' ? `n${stored}` : `s${stored}`;
-      const known = count.values.get(valueKey);
+      const values: Map<string | number, ValueCount> = typeof stored === 'number' ? count.numbers : count.strings;
+      const known = values.get(stored);
       if (known) {
         if (known.lastEvent !== event) {
           known.lastEvent = event;
           known.events += weight;
         }
-      } else if (count.values.size < CATALOG_VALUES) count.values.set(valueKey, { value: stored, events: weight, lastEvent: event });
+      } else if (count.strings.size + count.numbers.size < CATALOG_VALUES) values.set(stored, { value: stored, events: weight, lastEvent: event });
     };
     walk(document, '', visit);
   }
@@ -135,8 +144,10 @@ export function catalogWriter(db: Database.Database): (delta: CatalogDelta) => v
     for (const { tenant, hour, fields } of delta.buckets.values()) {
       for (const [field, count] of fields) {
         if (count.events !== 0) fieldCount.run(tenant, hour, field, count.events);
-        for (const { value, events } of count.values.values()) {
-          if (events !== 0 && valueUpdate.run(events, tenant, hour, field, value).changes === 0) valueInsert.run({ tenant, hour, field, value, events });
+        for (const values of [count.strings, count.numbers] as const) {
+          for (const { value, events } of values.values()) {
+            if (events !== 0 && valueUpdate.run(events, tenant, hour, field, value).changes === 0) valueInsert.run({ tenant, hour, field, value, events });
+          }
         }
       }
     }
