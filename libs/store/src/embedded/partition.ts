@@ -91,11 +91,27 @@ function isKeyConflict(error: unknown): boolean {
 
 /**
  * A compiled query, and when it is confined to one tenant, the same query without that condition:
- * what a day runs over the hours its rollups show to hold the tenant's events only.
+ * what a day runs over the hours its rollups show to hold the tenant's events only. The whole
+ * query is compiled when a day first needs it, so a single-tenant read compiles once.
  */
-export interface PartitionQuery {
-  readonly compiled: SqlQuery;
-  readonly tenant?: { readonly key: TenantKey; readonly rest: SqlQuery };
+export class PartitionQuery {
+  private whole: SqlQuery | undefined;
+
+  constructor(
+    private readonly query: QueryAst,
+    readonly tenant?: { readonly key: TenantKey; readonly rest: SqlQuery },
+  ) {
+    if (!tenant) this.whole = compileSql(query);
+  }
+
+  get compiled(): SqlQuery {
+    return (this.whole ??= compileSql(this.query));
+  }
+
+  /** Whether no event can match (the rest matching none, the whole query matches none either). */
+  get matchesNothing(): boolean {
+    return (this.tenant?.rest ?? this.compiled).where === '0';
+  }
 }
 
 function compileSql(query: QueryAst): SqlQuery {
@@ -104,11 +120,10 @@ function compileSql(query: QueryAst): SqlQuery {
 
 /** Compiles a query for a partition's reads; throws QueryError for a field name no parser would accept. */
 export function compileForPartition(query: QueryAst): PartitionQuery {
-  const compiled = compileSql(query);
   const scope = splitTenant(query);
   // A tenant id longer than a keyword token matches no event; only the filter says so.
-  if (!scope || scope.tenant.length > MAX_KEYWORD_LENGTH) return { compiled };
-  return { compiled, tenant: { key: tenantKey(scope.tenant), rest: compileSql(scope.rest) } };
+  if (!scope || scope.tenant.length > MAX_KEYWORD_LENGTH) return new PartitionQuery(query);
+  return new PartitionQuery(query, { key: tenantKey(scope.tenant), rest: compileSql(scope.rest) });
 }
 
 /**
@@ -238,7 +253,7 @@ export class Partition {
 
   /** Counts the matches in the key range, stopping at `limit`. */
   count(query: PartitionQuery, range: readonly [number, number], limit = Number.POSITIVE_INFINITY): number {
-    if (query.compiled.where === '0' || limit <= 0) return 0;
+    if (query.matchesNothing || limit <= 0) return 0;
     return this.inTenantScope(query, range, (compiled) => this.countMatches(compiled, range, limit));
   }
 
@@ -264,7 +279,7 @@ export class Partition {
    * costs little whether the words are rare or common.
    */
   newest(query: PartitionQuery, range: readonly [number, number], size: number, order: 'desc' | 'asc' = 'desc'): PartitionHit[] {
-    if (query.compiled.where === '0' || size <= 0) return [];
+    if (query.matchesNothing || size <= 0) return [];
     const rows = this.inTenantScope(query, range, (compiled) => {
       const matching = this.matching(compiled, range);
       return this.statement(`SELECT e.time_key AS key, e.id AS id, e.doc AS json FROM ${matching.from} ORDER BY ${matching.order} ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`).all(
@@ -277,7 +292,7 @@ export class Partition {
 
   /** Every match in the key range with the given extra columns of the row `e` (each starting with a comma), one at a time (aggregations read them). */
   *select(query: PartitionQuery, range: readonly [number, number], columns: string, columnParams: readonly SqlValue[]): Generator<Record<string, unknown> & { key: number }> {
-    if (query.compiled.where === '0') return;
+    if (query.matchesNothing) return;
     // The rows are read in the snapshot the tenant check saw, held until the last one (see inTenantScope).
     const own = query.tenant !== undefined && this.hasRollups && !this.db.inTransaction;
     if (own) this.beginRead.run();
