@@ -7,6 +7,7 @@ import { createLogger } from '@siem/telemetry';
 import { startApp, type AppProcess } from '../app-process';
 import { SCRATCH_PREFIX, removeKafkaScratch } from '../scratch';
 import { waitFor } from '../wait-for';
+import { reportFault } from './fault-harness';
 import { countDocuments } from './opensearch-http';
 import { pipelineEnv, type PipelineEnv } from './pipeline-env';
 
@@ -37,6 +38,7 @@ function workerPids(primaryPid: number): number[] {
 
 describe('detection crash safety', () => {
   it('raises exactly one alert per matching event when a worker is killed with SIGKILL mid-stream', async () => {
+    const started = Date.now();
     alertsTopic = `${SCRATCH_PREFIX}.${Date.now().toString(36)}.alerts`;
     const setup = await pipelineEnv(inject('kafkaBrokers'), inject('opensearchUrl'), { SIEM_PROCESSOR_CHUNK_SIZE: '250', SIEM_TOPIC_ALERTS: alertsTopic });
     setups.push(setup);
@@ -62,7 +64,7 @@ describe('detection crash safety', () => {
 
     const processor = startApp('processor', setup.env);
     apps.push(processor);
-    await processor.waitForLog('both workers to consume', () => processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === 2);
+    await processor.waitForLog('both workers to consume', () => processor.logs.filter((l) => l.msg === 'The processor worker is consuming.').length === 2, 180_000);
 
     let killedPid = 0;
     let alertsAtKill = -1;
@@ -104,6 +106,19 @@ describe('detection crash safety', () => {
       const count = await countDocuments(inject('opensearchUrl'), alertsIndex);
       return count >= TOTAL ? count : undefined;
     }, 60_000, 1_000);
+    await reportFault({
+      fault: 'processor worker SIGKILLed mid-stream with a rule matching every event',
+      deployment: 'cluster',
+      sent: TOTAL,
+      acknowledged: TOTAL,
+      stored: events,
+      lost: Math.max(0, TOTAL - events),
+      duplicated: Math.max(0, events - TOTAL),
+      alertsExpected: TOTAL,
+      alertsFound: alerts,
+      seconds: (Date.now() - started) / 1000,
+      notes: `counted by document (ids are deterministic, so a redelivered event overwrites itself); ${alertsAtKill} alerts when the worker was killed`,
+    });
     expect(alerts).toBe(TOTAL);
     expect(await processor.stop()).toBe(0);
   });
