@@ -94,7 +94,7 @@ describe('Kafka restarts', () => {
     expect(counts.alertsFound).toBe(counts.alertsExpected);
     expect(await collector.stop()).toBe(0);
     expect(await processor.stop()).toBe(0);
-  }, 600_000);
+  }, faultScale(600_000, 1_800_000));
 
   it('delivers once the records a collector SIGKILLed during a Kafka outage held in its disk spool, after both are back', async () => {
     const broker = kafka!;
