@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +7,7 @@ import { freePort } from '../free-port';
 import { waitFor } from '../wait-for';
 import { startPipelineApps } from './pipeline-apps';
 import { deploymentEnv, type Deployment, type PipelineEnv } from './pipeline-env';
+import { attemptLines, logger } from './sshd-logger';
 
 /** Issue 14's brute force, written as Sigma correlations: 5 failed passwords per user and address, then a success, within 10 minutes. */
 function bruteForceRules(runId: string) {
@@ -29,22 +29,6 @@ function bruteForceRules(runId: string) {
     correlation: { type: 'temporal_ordered', rules: [failures.name, accepted.name], 'group-by': ['user.name', 'source.ip'], timespan: '10m' },
   };
   return { failed, accepted, failures, bruteForce };
-}
-
-/** sshd's own wording (OpenSSH auth.c), one line per attempt. */
-function attemptLines(user: string, ip: string, failures: number): string[] {
-  const lines = Array.from({ length: failures }, (_, i) => `Failed password for ${user} from ${ip} port ${40000 + i} ssh2`);
-  return [...lines, `Accepted password for ${user} from ${ip} port 41000 ssh2`];
-}
-
-/** Sends lines as sshd with util-linux logger over TCP (RFC 5424, octet counting), one process reading them all from stdin. */
-async function logger(syslogPort: number, lines: readonly string[]): Promise<void> {
-  const child = spawn('logger', ['-n', '127.0.0.1', '-P', String(syslogPort), '-T', '--octet-count', '--rfc5424', '-t', 'sshd', '--id=2222', '-p', 'auth.info'], { stdio: ['pipe', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdin.end(`${lines.join('\n')}\n`);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`logger exited with ${code}: ${stderr}`);
 }
 
 interface AlertHit {
