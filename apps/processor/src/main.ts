@@ -1,12 +1,14 @@
 import cluster from 'node:cluster';
 import { createBus, priorityGroup } from '@siem/bus';
 import { createEnricher } from '@siem/enrich';
+import { EmbeddedSenderStore, OpenSearchSenderStore, SenderJoin } from '@siem/fleet';
 import { loadConfig } from '@siem/config';
 import { createInputRouter, loadParserRoutesFile, parseRoutePairs } from '@siem/parsers';
 import { createActionDispatcher, sharedThrottle } from '@siem/actions';
 import { createActionDeadLetterStore, createDetectionStore, createSchedulerStateStore, createStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildWorker } from './build-worker';
+import { withSenders } from './sender-enricher';
 import { createWorkerDetection } from './detection/worker-detection';
 import { SHUTDOWN_MESSAGE, Supervisor, WORKER_SLOT_VARIABLE } from './supervisor';
 import { answerMetricsRequests, serveWorkerMetrics, type ProcessorMetricsServer } from './worker-metrics';
@@ -86,6 +88,11 @@ if (cluster.isPrimary) {
   // Throttles are counted in the store every worker and the scheduler share, so N workers still send at most max per window.
   const throttleState = createSchedulerStateStore(config);
   const actions = createActionDispatcher({ deadLetters, producer, logger, metrics, throttle: sharedThrottle(throttleState) });
+  const senders = new SenderJoin({
+    store: config.deployment.store === 'opensearch' ? new OpenSearchSenderStore(config.opensearch.url, config.opensearch.indexPrefix) : new EmbeddedSenderStore({ dataDir: config.deployment.dataDir }),
+    refreshMs: config.processor.sendersRefreshS * 1000,
+    logger,
+  });
   const member = { index: Number(process.env[WORKER_SLOT_VARIABLE] ?? 0), count: config.processor.workers };
   const worker = buildWorker(config, {
     consumer: bus.consumer(member),
@@ -93,7 +100,7 @@ if (cluster.isPrimary) {
     producer,
     store: createStore(config, logger),
     parser: createPipelineParser(),
-    enricher: createEnricher(config.enrich, { logger }),
+    enricher: withSenders(createEnricher(config.enrich, { logger }), senders),
     logger,
     metrics,
     detection: createWorkerDetection({
@@ -126,6 +133,7 @@ if (cluster.isPrimary) {
   });
   try {
     await deadLetters.ensureReady();
+    await senders.start();
     await worker.start();
     // The CPU spent starting up, so that what a run costs can be told apart from it.
     const cpu = process.cpuUsage();
