@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseQuery } from '@siem/query';
 import { StoreError } from '../errors';
 import { describeFieldCatalogConformance } from '../fields/fields-conformance';
+import { describeRetentionConformance } from '../retention-conformance';
 import { describeStoreConformance } from '../store-conformance';
 import type { IndexableEvent } from '../types';
 import { EmbeddedStore } from './embedded-store';
@@ -27,6 +28,10 @@ const conformanceDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'siem-embedde
 afterAll(() => fs.rmSync(conformanceDirectory, { recursive: true, force: true }));
 describeStoreConformance('EmbeddedStore', async () => new EmbeddedStore({ dataDir: conformanceDirectory, indexPrefix: 'conformance-' }));
 describeFieldCatalogConformance('EmbeddedStore', async () => new EmbeddedStore({ dataDir: conformanceDirectory, indexPrefix: 'conformance-' }));
+describeRetentionConformance('EmbeddedStore', async (retentionDays) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'siem-embedded-retention-'));
+  return { store: new EmbeddedStore({ dataDir, retentionDays }), prefix: 'siem-events-', cleanUp: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+});
 
 function event(id: string, timestamp: string, document: Record<string, unknown> = {}): IndexableEvent {
   return { id, timestamp, document: { '@timestamp': timestamp, message: `event ${id}`, ...document } };

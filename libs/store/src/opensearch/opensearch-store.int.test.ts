@@ -2,6 +2,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { removeOpenSearchScratch, scratchNames } from '@siem/testing';
 import { parseQuery } from '@siem/query';
 import { describeFieldCatalogConformance } from '../fields/fields-conformance';
+import { describeRetentionConformance } from '../retention-conformance';
 import { describeStoreConformance } from '../store-conformance';
 import { EVENT_TEMPLATE_VERSION, eventIndexTemplateName } from './event-template';
 import { OpenSearchStore } from './opensearch-store';
@@ -22,6 +23,17 @@ describeFieldCatalogConformance(
   async () => new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix, replicas: 0 }),
   async () => {
     await fetch(`${inject('opensearchUrl')}/${indexPrefix}*/_refresh`, { method: 'POST' });
+  },
+);
+
+describeRetentionConformance(
+  'opensearch',
+  async (retentionDays) => {
+    const { indexPrefix: prefix } = scratchNames();
+    return { store: new OpenSearchStore({ url: inject('opensearchUrl'), indexPrefix: prefix, replicas: 0, retentionDays }), prefix, cleanUp: () => removeOpenSearchScratch(inject('opensearchUrl'), prefix) };
+  },
+  async (prefix) => {
+    await fetch(`${inject('opensearchUrl')}/${prefix}*/_refresh`, { method: 'POST' });
   },
 );
 
