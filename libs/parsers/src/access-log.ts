@@ -11,6 +11,7 @@ import { defineBodyFormat } from './body-format';
 import { parseError } from './errors';
 import { compileAccessFormat, scanAccessLine, type AccessValues, type CompiledFormat, type WebServer } from './access-log-format';
 import { isValidTimeValue } from './time';
+import { assignFields } from './network/network-fields';
 
 export const AccessLogOptions = Type.Object(
   {
@@ -77,7 +78,7 @@ function endpoint(address: string | undefined, port: number | undefined): Record
 
 /** The ECS fields of one scanned line. */
 export function accessEcsFields(values: AccessValues, server: WebServer): EcsFields {
-  const extras: Record<string, unknown> = values.extras === undefined ? {} : { ...values.extras };
+  const extras: Record<string, unknown> = assignFields({}, values.extras);
   if (values.requestLine !== undefined && !addRequestLine(values, values.requestLine)) extras.request = values.requestLine;
 
   const fields: EcsFields = {};

@@ -113,8 +113,10 @@ function queuedMessage(queueId: string, rest: string): Fields | ReturnType<typeo
     put(postfix, 'dsn', pairs.dsn);
     put(postfix, 'delays', pairs.delays);
     const delay = pairs.delay === undefined ? Number.NaN : Number(pairs.delay);
-    if (Number.isFinite(delay)) fields.event = { ...mailEvent(status, ['info'], DELIVERY_STATUS[status]), duration: Math.round(delay * 1e9) };
-    else fields.event = mailEvent(status, ['info'], DELIVERY_STATUS[status]);
+    // Completed in place: an object spread here was a tenth of the parse.
+    const event = mailEvent(status, ['info'], DELIVERY_STATUS[status]);
+    if (Number.isFinite(delay)) event.duration = Math.round(delay * 1e9);
+    fields.event = event;
     put(fields.event as Fields, 'reason', trailingReason(pairs.status ?? ''));
     return fields;
   }
@@ -176,7 +178,9 @@ function rejectLine(text: string): Fields | undefined {
   fields.email = email;
   fields.postfix = postfix;
   const denied = action !== 'reject_warning' && action !== 'filter' && action !== 'redirect';
-  fields.event = { ...mailEvent(action, ['info', denied ? 'denied' : 'allowed'], denied ? 'failure' : 'success'), reason };
+  const event = mailEvent(action, ['info', denied ? 'denied' : 'allowed'], denied ? 'failure' : 'success');
+  event.reason = reason;
+  fields.event = event;
   return fields;
 }
 

@@ -10,7 +10,7 @@
  */
 import type { WritingBodyParser } from '../body-format';
 import { mergeEcsFields } from '../body-format';
-import { countOf, endpoint, mismatch, observer, put, transportOf, type Fields } from './network-fields';
+import { assignFields, countOf, endpoint, mismatch, observer, put, transportOf, type Fields } from './network-fields';
 import { defineSyslogBodyFormat } from './syslog-body-format';
 
 export const JUNOS_SRX = 'junos_srx';
@@ -53,12 +53,11 @@ function junosSessionFields(msgid: string, data: Record<string, string>): Fields
     source,
     destination,
     network: put(put({}, 'transport', transportOf(data['protocol-id'])), 'application', known(data.application)?.toLowerCase()),
-    observer: {
-      ...observer('Juniper', 'SRX'),
+    observer: assignFields(observer('Juniper', 'SRX'), {
       ingress: put(put({}, 'zone', known(data['source-zone-name'])), 'interface', known(data['packet-incoming-interface']) ? { name: data['packet-incoming-interface'] } : undefined),
       egress: put({}, 'zone', known(data['destination-zone-name'])),
-    },
-    juniper: { srx: { tag: msgid, ...data } },
+    }),
+    juniper: { srx: assignFields({ tag: msgid }, data) },
   };
   const policy = known(data['policy-name']);
   if (policy !== undefined) fields.rule = { name: policy };

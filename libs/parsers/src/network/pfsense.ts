@@ -8,7 +8,7 @@
  * `observer.ingress.interface.name`, `pfsense.{ip,tcp,udp,icmp}.*`.
  */
 import type { FieldsBodyParser } from '../body-format';
-import { countOf, endpoint, mismatch, observer, put, transportOf, type Fields } from './network-fields';
+import { assignFields, countOf, endpoint, mismatch, observer, put, transportOf, type Fields } from './network-fields';
 import { defineSyslogBodyFormat } from './syslog-body-format';
 
 export const PFSENSE = 'pfsense';
@@ -58,7 +58,7 @@ export const pfsenseBodyParser: FieldsBodyParser = {
         source,
         destination,
         network: put(put(put({ type: ipv4 ? 'ipv4' : 'ipv6' }, 'transport', transport), 'direction', direction), 'bytes', countOf(length)),
-        observer: { ...observer('Netgate', 'pfSense'), ingress: { interface: { name: f[4] } } },
+        observer: assignFields(observer('Netgate', 'pfSense'), { ingress: { interface: { name: f[4] } } }),
         rule: put(put({}, 'id', f[3]), 'ruleset', f[2]),
         pfsense,
       };

@@ -16,7 +16,7 @@
  * `network.{protocol: dns, transport}`, category `network`, type `protocol`.
  */
 import type { FieldsBodyParser } from '../body-format';
-import { endpoint, mismatch, put, type Fields } from '../network/network-fields';
+import { assignFields, endpoint, mismatch, type Fields } from '../network/network-fields';
 import { defineSyslogBodyFormat } from '../network/syslog-body-format';
 import { parseIsoTimestamp } from '../time';
 
@@ -42,7 +42,7 @@ function queryFlags(recursion: string, flags: string): { header: string[]; tcp: 
 
 function clientMessage(ip: string, port: string, text: string): Fields | ReturnType<typeof mismatch> {
   const client = endpoint(ip, port) ?? {};
-  const fields: Fields = { client, source: { ...client }, network: { protocol: 'dns' } };
+  const fields: Fields = { client, source: assignFields({}, client), network: { protocol: 'dns' } };
   if (text.startsWith('query: ')) {
     const query = QUERY.exec(text);
     if (query === null) {
@@ -171,9 +171,9 @@ export const bindBodyParser: FieldsBodyParser = {
       const client = CLIENT.exec(text);
       const fields = client !== null ? clientMessage(client[1] ?? '', client[2] ?? '', client[4] ?? '') : serverMessage(text);
       if (fields === undefined || !('event' in fields)) return fields;
-      if (client !== null && client[3] !== undefined && client[3].length > 0) put(fields, 'bind', { ...(fields.bind as Fields | undefined), client_query: client[3] });
+      if (client !== null && client[3] !== undefined && client[3].length > 0) fields.bind = assignFields(assignFields({}, fields.bind as Fields | undefined), { client_query: client[3] });
       if (level !== undefined) fields.log = { level: level.split(' ')[0] };
-      if (category !== undefined) fields.bind = { ...(fields.bind as Fields | undefined), category };
+      if (category !== undefined) fields.bind = assignFields(assignFields({}, fields.bind as Fields | undefined), { category });
       if (time !== undefined) fields['@timestamp'] = time;
       return fields;
     };
