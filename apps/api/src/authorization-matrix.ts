@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActionDispatcher } from '@siem/actions';
 import { ROLES, roleAllows, type Permission, type Role } from '@siem/auth';
 import type { SiemConfig } from '@siem/config';
-import type { AgentRegistry } from '@siem/fleet';
+import type { AgentRegistry, SenderStore } from '@siem/fleet';
 import {
   createActionDeadLetterStore,
   createAuditStore,
@@ -20,7 +20,7 @@ import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { testKeys, type TestKeys } from '@siem/testing';
 import { buildApi } from './build-api';
 import { poolReader } from './event-reader';
-import { createAgentRegistry } from './fleet';
+import { createAgentRegistry, createSenderStore } from './fleet';
 import { createHandler } from './read-pool/read-handler';
 import { JobError, type ReadPool } from './read-pool/read-pool';
 
@@ -59,6 +59,7 @@ interface Context {
   readonly savedSearches: SavedSearchStore;
   readonly keys: TestKeys;
   readonly registry: AgentRegistry;
+  readonly senders: SenderStore;
   readonly deadLetters: ActionDeadLetterStore;
 }
 
@@ -152,10 +153,27 @@ const SAMPLES: Record<string, SampleOf> = {
   // What an agent fetches with its own (ingest) key: another tenant's agent of that id has no configuration there.
   'GET /api/v1/agents/:id/config': ({ owner }) => owned(json('GET', `/api/v1/agents/${owner.agentId}/config`)),
   'POST /api/v1/agents/enrol': () => same(json('POST', '/api/v1/agents/enrol', { id: 'matrix-enrolled' }), 201),
+  'GET /api/v1/senders': () => same(json('GET', '/api/v1/senders')),
+  'GET /api/v1/senders/unknown': () => same(json('GET', '/api/v1/senders/unknown')),
+  'GET /api/v1/senders/:kind/:id': () => owned(json('GET', `/api/v1/senders/address/${SENDER[OWNER]}`)),
+  'PUT /api/v1/senders/:kind/:id': () => same(json('PUT', '/api/v1/senders/agent/matrix-gateway', { site: 'matrix-site', criticality: 'high' })),
+  'DELETE /api/v1/senders/:kind/:id': async ({ senders }) => {
+    await senders.put({ kind: 'mqtt_client', id: 'doomed-sensor', tenant: OWNER, owner: MARKER[OWNER]!, updatedAt: AT });
+    return owned(json('DELETE', '/api/v1/senders/mqtt_client/doomed-sensor'), 204);
+  },
   'GET /api/v1/actions/dead-letters': () => same(json('GET', '/api/v1/actions/dead-letters')),
   // The owner's dead letter is a Kafka notification, which the API (no bus producer) answers 409: resend from a processor.
   'POST /api/v1/actions/dead-letters/:id/resend': ({ owner }) => owned(json('POST', `/api/v1/actions/dead-letters/${owner.deadLetterId}/resend`), 409),
 };
+
+/** Each tenant's registered sender (a syslog source address) and an unknown one, carrying its marker. */
+const SENDER: Record<string, string> = { [OWNER]: '192.0.2.77', [OTHER]: '192.0.2.88' };
+async function seedSenders(senders: SenderStore): Promise<void> {
+  for (const tenant of [OWNER, OTHER]) {
+    await senders.put({ kind: 'address', id: SENDER[tenant]!, tenant, site: `${MARKER[tenant]}-site`, owner: MARKER[tenant]!, updatedAt: AT });
+    await senders.recordUnknown([{ kind: 'mqtt_client', id: `${MARKER[tenant]}-sensor`, tenant, firstSeen: AT, lastSeen: AT, events: 1 }]);
+  }
+}
 
 /** The events, alert, rule and saved search of one tenant, each carrying the tenant's marker. */
 async function seed(tenant: string, config: SiemConfig, { detection, savedSearches, registry, deadLetters }: Pick<Context, 'detection' | 'savedSearches' | 'registry' | 'deadLetters'>): Promise<TenantData> {
@@ -248,9 +266,11 @@ export function describeAuthorizationMatrix(name: string, makeConfig: () => Prom
       audit = createAuditStore(config);
       const registry = createAgentRegistry(config);
       const deadLetters = createActionDeadLetterStore(config);
-      await Promise.all([detection.ensureReady(), savedSearches.ensureReady(), audit.ensureReady(), registry.ensureReady(), deadLetters.ensureReady()]);
+      const senders = createSenderStore(config);
+      await Promise.all([detection.ensureReady(), savedSearches.ensureReady(), audit.ensureReady(), registry.ensureReady(), deadLetters.ensureReady(), senders.ensureReady()]);
       const keys = await testKeys();
-      const stores = { detection, savedSearches, registry, deadLetters };
+      const stores = { detection, savedSearches, registry, deadLetters, senders };
+      await seedSenders(senders);
       const owner = await seed(OWNER, config, stores);
       await seed(OTHER, config, stores);
       await refresh();
@@ -275,7 +295,7 @@ export function describeAuthorizationMatrix(name: string, makeConfig: () => Prom
         savedSearches,
         keys: keys.keys,
         security: { audit },
-        agents: { registry, policy: { missingAfterIntervals: 3 }, keys: keys.keys },
+        agents: { registry, policy: { missingAfterIntervals: 3 }, keys: keys.keys, senders },
         actions: { deadLetters, dispatcher: createActionDispatcher({ deadLetters, logger, metrics }) },
       });
       app.addHook('onRoute', (route) => {
@@ -291,6 +311,7 @@ export function describeAuthorizationMatrix(name: string, makeConfig: () => Prom
       await context?.detection.close();
       await context?.savedSearches.close();
       await context?.registry.close();
+      await context?.senders.close();
       await context?.deadLetters.close();
       await context?.keys.close();
     });

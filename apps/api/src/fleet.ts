@@ -1,6 +1,6 @@
 import type { Bus } from '@siem/bus';
 import type { SiemConfig } from '@siem/config';
-import { EmbeddedAgentRegistry, OpenSearchAgentRegistry, decodeHeartbeat, missingAgentAlert, raiseMissingAgentAlerts, type AgentRegistry } from '@siem/fleet';
+import { EmbeddedAgentRegistry, EmbeddedSenderStore, OpenSearchAgentRegistry, OpenSearchSenderStore, decodeHeartbeat, missingAgentAlert, raiseMissingAgentAlerts, type AgentRegistry, type SenderStore } from '@siem/fleet';
 import type { AlertDocument, DetectionStore } from '@siem/store';
 import type { Logger } from '@siem/telemetry';
 
@@ -13,6 +13,11 @@ export interface Fleet {
 /** The registry of the deployment's store: a table beside the embedded store, or an index beside the events. */
 export function createAgentRegistry(config: SiemConfig): AgentRegistry {
   return config.deployment.store === 'opensearch' ? new OpenSearchAgentRegistry(config.opensearch.url, config.opensearch.indexPrefix) : new EmbeddedAgentRegistry({ dataDir: config.deployment.dataDir });
+}
+
+/** The sender registry of the deployment's store, beside the agents. */
+export function createSenderStore(config: SiemConfig): SenderStore {
+  return config.deployment.store === 'opensearch' ? new OpenSearchSenderStore(config.opensearch.url, config.opensearch.indexPrefix) : new EmbeddedSenderStore({ dataDir: config.deployment.dataDir });
 }
 
 /**

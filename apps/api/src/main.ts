@@ -6,7 +6,7 @@ import { loadConfig } from '@siem/config';
 import { createActionDeadLetterStore, createAuditStore, createDetectionStore, createSavedSearchStore } from '@siem/store';
 import { MetricsRegistry, createLogger } from '@siem/telemetry';
 import { buildApi } from './build-api';
-import { createFleet } from './fleet';
+import { createFleet, createSenderStore } from './fleet';
 import { poolReader } from './event-reader';
 import type { ReadHandlerData } from './read-pool/read-handler';
 import { ReadPool } from './read-pool/read-pool';
@@ -46,7 +46,8 @@ try {
 }
 const security = { ...api, audit, ...(tls ? { tls } : {}) };
 const fleet = createFleet(config, { bus: createBus(config, logger, 'api'), detection, logger });
-const agents = { registry: fleet.registry, policy: { missingAfterIntervals: api.agentMissingIntervals }, keys };
+const senders = createSenderStore(config);
+const agents = { registry: fleet.registry, policy: { missingAfterIntervals: api.agentMissingIntervals }, keys, senders };
 const app = buildApi({ reader: poolReader(pool), logger, metrics, detection, savedSearches, actions: { deadLetters, dispatcher: actionDispatcher }, keys, agents, ...(jwt ? { jwt } : {}), metricsPublic: api.metricsPublic, security });
 
 try {
@@ -56,6 +57,7 @@ try {
   await keyStore.ensureReady();
   await audit.ensureReady();
   await fleet.start();
+  await senders.ensureReady();
   // An identity provider that cannot be reached now may be later: API keys work meanwhile, and jose fetches again on the next token.
   await jwt?.fetchKeys().catch((error: unknown) => logger.warn({ err: error }, 'Bearer tokens are refused until the JWKS can be fetched.'));
   const adminKey = await ensureAdminKey(keys, { dataDir: path.resolve(config.deployment.dataDir), ...(api.adminKey === undefined ? {} : { adminKey: api.adminKey }) });
@@ -73,6 +75,7 @@ const shutdown = async () => {
   await app.close();
   await audit.close();
   await fleet.stop();
+  await senders.close();
   await pool.close();
   await detection.close();
   await deadLetters.close();

@@ -11,7 +11,7 @@ export const SenderKindSchema = Type.Union([Type.Literal('agent'), Type.Literal(
   description: 'agent: a collector or siem agent id (observer.name); address: the source address of the sending peer (log.source.address); mqtt_client: the last level of the MQTT topic (logs/<client id>), MQTT giving subscribers no publisher id.',
 });
 
-export const SenderIdSchema = Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@/-]*$' });
+export const SenderIdSchema = Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' });
 
 /** What an admin sets about a sender (PUT /api/v1/senders/{kind}/{id}). */
 export const SenderMetadataSchema = Type.Object(

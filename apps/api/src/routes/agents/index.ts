@@ -2,10 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiKeys } from '@siem/auth';
 import { EdgeConfigError, parseEdgeConfig } from '@siem/edge';
-import { ALL_AGENTS, agentHealth, configFor, silentSeconds, type AgentRegistry, type HealthPolicy } from '@siem/fleet';
+import { ALL_AGENTS, agentHealth, configFor, silentSeconds, type AgentRegistry, type HealthPolicy, type SenderStore } from '@siem/fleet';
 import { callerTenant } from '../../caller-tenant';
 import { ApiError, ApiErrorCodes } from '../../errors';
 import { ErrorResponse } from '../search/schema';
+import { senderRoutes } from '../senders';
 
 export interface AgentRoutesOptions {
   readonly registry: AgentRegistry;
@@ -13,6 +14,8 @@ export interface AgentRoutesOptions {
   readonly now?: () => number;
   /** Creates each enrolling agent's own key; without it POST /agents/enrol is not served. */
   readonly keys?: Pick<ApiKeys, 'create'>;
+  /** The sender registry; without it the API serves no /senders routes. */
+  readonly senders?: SenderStore;
 }
 
 const AgentId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' });
@@ -50,7 +53,8 @@ const Agent = Type.Object(
  * configuration handed to them (agents:write to set, the agent's own ingest key to fetch); and
  * enrolment, which trades an ingest key for the agent's own, revocable at /api/v1/keys.
  */
-export const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (app, { registry, policy, now = Date.now, keys }) => {
+export const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (app, { registry, policy, now = Date.now, keys, senders }) => {
+  if (senders) await app.register(senderRoutes, { senders, now });
   const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
   const noConfig = (target: string) => new ApiError(ApiErrorCodes.notFound, `No configuration is set for ${target}; set one with PUT /api/v1/agents/config/${target} (or /config/* for every agent).`, 404);
 
