@@ -146,8 +146,8 @@ function parsersOf(type: string): Parser[] {
 }
 
 describe('parsers – property-based', () => {
-  // Only a guard against a hang: a million runs per parser take minutes, more on a loaded machine.
-  const timeout = Math.max(60_000, RUNS * 3);
+  // Only a guard: the hang check is the CPU bound per case; long runs at nice 19 on a loaded machine take hours.
+  const timeout = Math.max(300_000, RUNS * 20);
 
   it('every seed line is accepted by at least one parser (the mutations start from valid lines)', () => {
     const parsers = parserRegistry.types.flatMap(parsersOf);

@@ -206,7 +206,7 @@ async function assertInChunks<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: 
 }
 
 describe('rule compiler – property-based', () => {
-  const timeout = Math.max(60_000, RUNS * 3);
+  const timeout = Math.max(300_000, RUNS * 20);
 
   it('validateRule returns a rule that compiles and matches hostile events quickly, or throws a typed RuleValidationError', async () => {
     await assertInChunks(fc.tuple(ruleDocument, events), ([document, sample]) => {
