@@ -20,6 +20,7 @@ import { BENCH_FORMATS, type BenchFormat } from './formats';
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 2);
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const SAMPLES = 4096;
+const ROUNDS = 3;
 const enricher = createEnricher({ watchFiles: false });
 
 interface Measured {
@@ -31,27 +32,33 @@ interface Measured {
 }
 
 /**
- * Runs `work` over the samples for about SECONDS, after a warm-up, and reports the rate per CPU second
+ * Runs `work` over the samples for about SECONDS, after a warm-up, and reports the best round's rate per CPU second
  * (user + system time of the process, so garbage collection on helper threads counts against it) and per
  * elapsed second. The machine is shared, so the elapsed rate measures the load as much as the code.
  */
 function measure(records: readonly RawRecord[], bytes: number, work: (record: RawRecord) => unknown): Measured {
   let sink = 0;
   for (let i = 0; i < records.length * 4; i++) sink += work(records[i % records.length]!) === undefined ? 0 : 1;
-  let events = 0;
-  const cpuStart = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  const budget = BigInt(SECONDS * 1e9);
-  while (process.hrtime.bigint() - started < budget) {
-    for (const record of records) sink += work(record) === undefined ? 0 : 1;
-    events += records.length;
+  let best: Measured | undefined;
+  // The best of ROUNDS rounds: other processes' bursts slow a round down (cache and core contention), never speed it up.
+  for (let round = 0; round < ROUNDS; round++) {
+    let events = 0;
+    const cpuStart = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    const budget = BigInt(Math.round((SECONDS / ROUNDS) * 1e9));
+    while (process.hrtime.bigint() - started < budget) {
+      for (const record of records) sink += work(record) === undefined ? 0 : 1;
+      events += records.length;
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const averageBytes = bytes / records.length;
+    const measured = { eventsPerSecond: events / cpuSeconds, megabytesPerSecond: (events * averageBytes) / cpuSeconds / 1_048_576, eventsPerWallSecond: events / seconds };
+    if (best === undefined || measured.eventsPerSecond > best.eventsPerSecond) best = measured;
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  if (sink === 0) throw new Error('the work produced nothing');
-  const averageBytes = bytes / records.length;
-  return { eventsPerSecond: events / cpuSeconds, megabytesPerSecond: (events * averageBytes) / cpuSeconds / 1_048_576, eventsPerWallSecond: events / seconds };
+  if (sink === 0 || best === undefined) throw new Error('the work produced nothing');
+  return best;
 }
 
 function benchFormat(format: BenchFormat): string {
@@ -89,5 +96,5 @@ process.stdout.write(`${header.join('\n')}\n`);
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const rows = BENCH_FORMATS.filter((format) => ONLY === undefined || format.name.includes(ONLY)).map(benchFormat);
 const loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-const table = [`One core (one Node.js thread), ${SAMPLES} distinct sample lines per format, ${SECONDS} s per measurement after a warm-up. Rates are per second of CPU time used by the process (user + system, garbage collection included), which is what one core does; the machine is shared (load average ${loadBefore} before the run, ${loadAfter} after, on ${availableParallelism()} cores), so the rate per elapsed second is printed beside it and is not comparable between runs. Targets are the issues': syslog 200k, CEF, LEEF, JSON and each network device format 100k per core (— where they name none; a chained row parses a second format after the syslog header, so it is not the syslog parser's figure; the mixed row cycles through network devices, host syslog, auth lines, JSON, squid and IIS). Floor: decode + JSON.parse of the same bytes (text formats as one JSON string).`, '', ...header, ...rows].join('\n');
+const table = [`One core (one Node.js thread), ${SAMPLES} distinct sample lines per format, ${SECONDS} s per measurement after a warm-up, in ${ROUNDS} rounds of which the best is kept. Rates are per second of CPU time used by the process (user + system, garbage collection included), which is what one core does; the machine is shared (load average ${loadBefore} before the run, ${loadAfter} after, on ${availableParallelism()} cores), so the rate per elapsed second is printed beside it and is not comparable between runs. Targets are the issues': syslog 200k, CEF, LEEF, JSON and each network device format 100k per core (— where they name none; a chained row parses a second format after the syslog header, so it is not the syslog parser's figure; the mixed row cycles through network devices, host syslog, auth lines, JSON, squid and IIS). Floor: decode + JSON.parse of the same bytes (text formats as one JSON string).`, '', ...header, ...rows].join('\n');
 if (ONLY === undefined) writeFileSync(path.join(import.meta.dirname, '..', 'results', 'parsers-parse.md'), `# parsers, ${new Date().toISOString()}\n\n${table}\n`);
