@@ -181,6 +181,19 @@ describe('EmbeddedBusConsumer', () => {
     await consumer.disconnect();
   });
 
+  it('reports a backlog in partitions another member owns until that member commits past it', async () => {
+    const first = new EmbeddedBusConsumer({ dataDir, groupId: 'g', memberIndex: 0, memberCount: 3, pollIntervalMs: 5 });
+    await first.connect();
+    await first.run({ topic, chunkSize: 100, handleChunk: async () => undefined });
+    // A key that lands on partition 1, owned by member 1, which is not running yet.
+    const key = Array.from({ length: 50 }, (_, i) => `k${i}`).find((candidate) => partitionForKey(candidate, 3) === 1)!;
+    await producer.send(topic, [{ key, value: Buffer.from('elsewhere') }]);
+    expect(await first.hasBacklog()).toBe(true);
+    await consumeAll({ dataDir, groupId: 'g', memberIndex: 1, memberCount: 3 }, topic, 1);
+    expect(await first.hasBacklog()).toBe(false);
+    await first.disconnect();
+  });
+
   async function singlePartitionSegment(): Promise<string> {
     await ensureEmbeddedTopics(dataDir, [{ topic: 'single', partitions: 1, replicationFactor: 1 }]);
     await producer.send('single', [{ value: Buffer.from('whole') }]);

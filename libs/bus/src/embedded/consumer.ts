@@ -1,6 +1,7 @@
 import type { BusConsumer, ChunkHandler, ConsumedMessage } from '../types';
 import { silentLogger, type BusLogger } from './logger';
-import { partitionDir } from './layout';
+import { DurableEndFile } from './durable-end';
+import { durableEndPath, partitionDir } from './layout';
 import { OffsetStore } from './offset-store';
 import { PartitionReader, type LogPosition } from './partition-reader';
 import { PartitionWriter } from './partition-writer';
@@ -72,6 +73,8 @@ export class EmbeddedBusConsumer implements BusConsumer {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private partitions: OwnedPartition[] = [];
+  /** The partitions other members own, watched only for hasBacklog: their durable end against the group's commit. */
+  private others: { readonly end: DurableEndFile; readonly offsets: OffsetStore }[] = [];
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: EmbeddedBusConsumerOptions) {
@@ -97,6 +100,11 @@ export class EmbeddedBusConsumer implements BusConsumer {
     const { topic, chunkSize, handleChunk } = options;
     const count = await readPartitionCount(this.options.dataDir, topic);
     const owned = ownedPartitions(count, this.options.memberIndex, this.options.memberCount);
+    for (let partition = 0; partition < count; partition++) {
+      if (owned.includes(partition)) continue;
+      const dir = partitionDir(this.options.dataDir, topic, partition);
+      this.others.push({ end: new DurableEndFile(durableEndPath(dir), 'read'), offsets: new OffsetStore(dir, this.options.groupId, this.logger) });
+    }
     for (const partition of owned) {
       const dir = partitionDir(this.options.dataDir, topic, partition);
       const recovery: OwnedPartition['recovery'] = {};
@@ -123,9 +131,17 @@ export class EmbeddedBusConsumer implements BusConsumer {
     this.loop = this.consume(topic, Math.max(1, chunkSize), handleChunk);
   }
 
-  /** Whether an owned partition holds durable records not yet handled (see BusConsumer.hasBacklog). */
+  /**
+   * Whether any partition of the topic holds durable records not yet handled (see
+   * BusConsumer.hasBacklog): the owned ones by their read position, the others by the group's
+   * committed offset, since the workers share one store and its write lock.
+   */
   async hasBacklog(): Promise<boolean> {
     for (const owned of this.partitions) if (await owned.reader.hasUnread()) return true;
+    for (const other of this.others) {
+      const end = await other.end.read();
+      if (end !== undefined && end.nextOffset > ((await other.offsets.read())?.offset ?? 0)) return true;
+    }
     return false;
   }
 
@@ -140,6 +156,7 @@ export class EmbeddedBusConsumer implements BusConsumer {
       await owned.recovery.writer?.close();
     }
     this.partitions = [];
+    for (const other of this.others.splice(0)) await other.end.close();
     this.connected = false;
   }
 
