@@ -86,6 +86,8 @@ export async function startSyslogStream(server: net.Server | tls.Server, options
     });
   });
   server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => {
+    // With a listener here Node leaves the socket open: a client that never completes the handshake would hold it for good.
+    socket.destroy();
     context.rejected(input, 'tls_handshake');
     context.logger.debug({ err: error, sourceAddress: normalizePeerAddress(socket.remoteAddress), input }, 'A syslog TLS handshake failed.');
   });
