@@ -40,6 +40,14 @@ describe('snare – Security events', () => {
     expect(event.winlog).toMatchObject({ channel: 'Security', record_id: '1042', computer_name: 'WS01.example.com' });
   });
 
+  it('snare – leaves out a criticality that is not a number instead of writing NaN (found by the fuzz test)', () => {
+    const mangled = line(4624, 'Success Audit', 'Logon', 'An account was successfully logged on.').replace('MSWinEventLog\t1\t', 'MSWinEventLog\t9999-12-311\t');
+    const result = auto.parse(record(mangled));
+    if (!result.ok) throw new Error(`expected success, got ${result.error.code}`);
+    expect(result.event.snare).toEqual({ sid_type: 'N/A' });
+    expect(parse(4624, 'Success Audit', 'Logon', 'An account was successfully logged on.').snare).toMatchObject({ criticality: 1 });
+  });
+
   it('snare – 4625 failed logon with the failure status', () => {
     const event = parse(4625, 'Failure Audit', 'Logon', 'An account failed to log on.  Subject:  Security ID:  S-1-0-0  Account Name:  -  Account Domain:  -  Logon ID:  0x0  Logon Type:  3  Account For Which Logon Failed:  Security ID:  S-1-0-0  Account Name:  mallory  Account Domain:  EXAMPLE  Failure Information:  Failure Reason:  Unknown user name or bad password.  Status:  0xC000006D  Sub Status:  0xC0000064  Network Information:  Workstation Name:  -  Source Network Address:  203.0.113.9  Source Port:  0');
     expect(event.event).toMatchObject({ action: 'logon-failed', outcome: 'failure' });

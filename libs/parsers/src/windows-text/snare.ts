@@ -119,7 +119,9 @@ export const snareBodyParser: FieldsBodyParser = {
       Object.assign(record, eventDataOf(message, eventId));
       const mapped = mapWindowsObject(record) as Fields | undefined;
       if (mapped === undefined) return mismatch(SNARE, 'The Snare record could not be mapped as a Windows event; check the agent\'s field order.');
-      const snare: Fields = { criticality: Number(criticality), sid_type: sidType };
+      const snare: Fields = { sid_type: sidType };
+      // A criticality that is not a number would be NaN, which JSON writes as null: leave it out instead.
+      if (/^\d{1,3}$/.test(criticality)) snare.criticality = Number(criticality);
       if (user !== 'N/A' && user.length > 0) snare.user = user;
       mapped.snare = snare;
       const iso = snareTime(time);
