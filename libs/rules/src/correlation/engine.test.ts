@@ -85,6 +85,20 @@ describe('correlation engine – brute force then success (event_count chained i
     expect(run(engine, [...successFirst, ...slow]).filter((a) => a.title === 'SSH password guessed')).toEqual([]);
   });
 
+  it('lines sent in one burst share a timestamp: their order in the message decides, so the sixth line succeeding after five failures raises the alert', () => {
+    const burst = ['203.0.113.9', '203.0.113.9', '203.0.113.9', '203.0.113.9', '203.0.113.9'].map((ip, i) => ({
+      ...signal(FAILED, T0, { 'user.name': 'emil', 'source.ip': ip }),
+      eventId: `burstmessage.${i + 6}`,
+    }));
+    const success = { ...signal(ACCEPTED, T0, { 'user.name': 'emil', 'source.ip': '203.0.113.9' }), eventId: 'burstmessage.11' };
+    for (const order of [[...burst, success], [success, ...burst.reverse()]]) {
+      const alerts = run(new CorrelationEngine(bruteForceRules(), { singleEventRules: BASE }), order).filter((a) => a.title === 'SSH password guessed');
+      expect(alerts.map((a) => a.group['user.name'])).toEqual(['emil']);
+    }
+    const successFirst = { ...success, eventId: 'burstmessage.5' };
+    expect(run(new CorrelationEngine(bruteForceRules(), { singleEventRules: BASE }), [...burst, successFirst]).filter((a) => a.title === 'SSH password guessed')).toEqual([]);
+  });
+
   it('signals arriving in any order within the lateness bound give the same alerts as in order', () => {
     const ordered = attempts('alice', '203.0.113.5', 7);
     const shuffled = [...ordered].reverse();

@@ -153,7 +153,23 @@ function correlationAlertId(ruleId: string, groupKey: string, firstEventId: stri
 }
 
 function bySignalOrder(a: Signal, b: Signal): number {
-  return a.timestamp - b.timestamp || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+  return a.timestamp - b.timestamp || compareEventIds(a.eventId, b.eventId) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+const RECORD_INDEX = /^(.*)\.(\d{1,15})$/;
+
+/**
+ * Orders events of one timestamp. Lines sent together (one syslog burst, one sshd second) share
+ * a timestamp and one bus message, their ids `<message>.<index>`: the index is the order they
+ * were sent in, so it is compared as a number (`.10` after `.9`); otherwise a failure counted
+ * after the success it preceded would hide a brute force. Ids of different messages stay in a
+ * fixed, arbitrary order, so every replay gives the same alerts.
+ */
+function compareEventIds(a: string, b: string): number {
+  const left = RECORD_INDEX.exec(a);
+  const right = RECORD_INDEX.exec(b);
+  if (left !== null && right !== null && left[1] === right[1]) return Number(left[2]) - Number(right[2]);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function isSignal(value: unknown): value is Signal {
@@ -342,7 +358,7 @@ export class CorrelationEngine {
       for (const latest of data.latest) if (latest !== null && latest.t >= since) seen += 1;
       if (!satisfies(compiled.bounds, seen)) return undefined;
       const inWindow = data.latest.filter((latest): latest is WindowEntry => latest !== null && latest.t >= since);
-      inWindow.sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
+      inWindow.sort((a, b) => a.t - b.t || compareEventIds(a.id, b.id));
       group.data = this.emptyData(compiled);
       return this.fire(compiled, key, group, inWindow, inWindow.length, alerts);
     }

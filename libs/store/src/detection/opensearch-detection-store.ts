@@ -37,8 +37,13 @@ interface RuleSource {
 }
 
 const MAX_RULES = 10_000;
-/** Rounds of read-modify-write for alerts another writer changed in between. */
-const MODIFY_ATTEMPTS = 8;
+/**
+ * Rounds of read-modify-write for alerts another writer changed in between. Every round one of the
+ * racing writers wins, so a writer among N loses at most N - 1 times: this is room for 30 at once.
+ */
+const MODIFY_ATTEMPTS = 32;
+/** Upper bound of the random pause before a retried round, so racing writers stop colliding in step. */
+const MODIFY_RETRY_JITTER_MS = 25;
 const endpoint = { properties: { ip: { type: 'ip' }, port: { type: 'integer' } } };
 const ruleMappings = {
   dynamic: 'strict',
@@ -223,6 +228,7 @@ export class OpenSearchDetectionStore implements DetectionStore {
       if (attempt > MODIFY_ATTEMPTS) {
         throw new StoreError(StoreErrorCodes.unavailable, `${pending.length} alerts kept changing under this update for ${MODIFY_ATTEMPTS} attempts; retry.`, { retryable: true });
       }
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * MODIFY_RETRY_JITTER_MS));
       const docs = await this.attempt(StoreErrorCodes.searchFailed, 'Reading alerts', async () => {
         const response = await this.client.mget({ index: this.indices.alerts, body: { ids: pending } as never, realtime: true });
         return response.body.docs as { _id: string; found?: boolean; _source?: StoredAlert['alert']; _seq_no?: number; _primary_term?: number }[];
