@@ -1,6 +1,6 @@
 import type { Bus, ConsumedMessage } from '@siem/bus';
 import { CorrelationEngine, CorrelationStateError, RuleValidationError, decodeSignal, isCorrelationRule, type CorrelationAlert, type CorrelationRule, type Signal } from '@siem/rules';
-import { StoreError, StoreErrorCodes, type DetectionStore, type SchedulerStateStore, type StoredAlert } from '@siem/store';
+import { SerializedState, StoreError, StoreErrorCodes, type DetectionStore, type SchedulerStateStore, type StoredAlert } from '@siem/store';
 import type { Logger } from '@siem/telemetry';
 import { correlationAlertDocument, type AlertActions } from './correlation-alert';
 import type { CorrelationMetrics } from './correlation-metrics';
@@ -52,6 +52,14 @@ export interface CorrelationRunner {
   start(): Promise<void>;
   /** Stops consuming, writes what became final and a last checkpoint (unless fenced). */
   stop(): Promise<void>;
+}
+
+/**
+ * The checkpoint as JSON text, in the CheckpointState shape: the engine's state is serialized
+ * straight from its live windows, once, and the store keeps that text as it is.
+ */
+export function checkpointState(engine: CorrelationEngine, clock: EventClockState, positions: Readonly<Record<string, string>>): SerializedState {
+  return new SerializedState(`{"version":1,"engine":${engine.snapshotJson()},"clock":${JSON.stringify(clock)},"positions":${JSON.stringify(positions)}}`);
 }
 
 /** Every correlation groups by tenant too: the signals of two tenants never share a window. */
@@ -223,7 +231,7 @@ export function createCorrelationRunner(options: CorrelationRunnerOptions, deps:
   };
 
   const checkpoint = async (): Promise<void> => {
-    const state: CheckpointState = { version: 1, engine: engine.snapshot(), clock: clock.state(), positions: { ...positions } };
+    const state = checkpointState(engine, clock.state(), positions);
     const released = waiters;
     waiters = [];
     try {
@@ -243,7 +251,7 @@ export function createCorrelationRunner(options: CorrelationRunnerOptions, deps:
     dirty = false;
     lastCheckpointAt = wall();
     deps.metrics.checkpoints.inc();
-    deps.metrics.checkpointBytes.set({}, JSON.stringify(state).length);
+    deps.metrics.checkpointBytes.set({}, state.json.length);
     for (const waiter of released) waiter.resolve();
   };
 

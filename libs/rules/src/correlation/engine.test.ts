@@ -307,6 +307,31 @@ describe('correlation engine – time, state and bounds', () => {
     expect(whole.filter((a) => a.title === 'SSH password guessed')).toHaveLength(2);
   });
 
+  it('snapshotJson holds only the events still in a sliding window, and its text resumes exactly as the engine that wrote it', () => {
+    const rules = bruteForceRules();
+    // Failures 4 minutes apart: at most 3 share a 10-minute window, so older ones leave it and none fires.
+    const slow = Array.from({ length: 8 }, (_, i) => signal(FAILED, T0 + i * 4 * MIN, { 'user.name': 'carol', 'source.ip': '198.51.100.7' }));
+    const burst = attempts('carol', '198.51.100.7', 5, T0 + 40 * MIN);
+    const whole = run(new CorrelationEngine(rules, { singleEventRules: BASE }), [...slow, ...burst]);
+    const writer = new CorrelationEngine(rules, { singleEventRules: BASE });
+    const firstPart = run(writer, slow, T0 + 30 * MIN);
+    const text = writer.snapshotJson();
+    const copy = writer.snapshot();
+    expect(JSON.parse(text)).toEqual(copy);
+    const windows = copy.rules.flatMap((rule) => rule.groups.map(([, group]) => group.data)).filter((data) => 'entries' in data);
+    expect(windows.flatMap((data) => ('entries' in data ? data.entries.map((entry) => entry.t) : []))).toEqual([T0 + 20 * MIN, T0 + 24 * MIN, T0 + 28 * MIN]);
+    writer.push(burst[0] as Signal);
+    writer.advance(T0 + 41 * MIN);
+    expect(writer.snapshot()).not.toEqual(copy);
+    expect(JSON.parse(text)).toEqual(copy);
+    const reader = new CorrelationEngine(rules, { singleEventRules: BASE });
+    reader.restore(JSON.parse(text));
+    const rest = run(reader, burst);
+    expect(firstPart).toEqual([]);
+    expect(rest).toEqual(whole);
+    expect(rest.map((alert) => alert.title)).toEqual(['Five failed SSH passwords', 'SSH password guessed']);
+  });
+
   it('refuses a snapshot it did not write, and drops the state of a rule that changed', () => {
     const engine = new CorrelationEngine([counting()]);
     expect(() => engine.restore({ version: 9 })).toThrow(CorrelationStateError);

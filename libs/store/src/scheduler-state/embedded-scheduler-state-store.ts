@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, StoreErrorCodes } from '../errors';
 import { unavailable } from '../embedded/sqlite-errors';
-import type { Checkpoint, Lease, SchedulerStateStore } from './types';
+import { checkpointText, type Checkpoint, type Lease, type SchedulerStateStore } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, epoch INTEGER NOT NULL, expires_at INTEGER NOT NULL);
@@ -77,7 +77,7 @@ export class EmbeddedSchedulerStateStore implements SchedulerStateStore {
   }
 
   async writeCheckpoint(name: string, state: unknown, expectedVersion: number): Promise<number> {
-    const text = JSON.stringify(state);
+    const text = checkpointText(state);
     const version = this.run('Writing a checkpoint', (db) =>
       db
         .transaction((): number | undefined => {

@@ -1,7 +1,7 @@
 import { Client } from '@opensearch-project/opensearch';
 import { StoreError, StoreErrorCodes } from '../errors';
 import { checkpointConflict } from './embedded-scheduler-state-store';
-import type { Checkpoint, Lease, SchedulerStateStore } from './types';
+import { checkpointText, type Checkpoint, type Lease, type SchedulerStateStore } from './types';
 
 /** The state index beside the events of `eventPrefix` (`siem-events-` gives `siem-state`), outside their pattern. */
 export function stateIndexName(eventPrefix: string): string {
@@ -115,7 +115,7 @@ export class OpenSearchSchedulerStateStore implements SchedulerStateStore {
         version: expectedVersion + 1,
         version_type: 'external',
         // As a string the state is kept, not indexed: its keys (group values) must not grow the mapping.
-        body: { savedAt: new Date().toISOString(), state: JSON.stringify(state) } as never,
+        body: { savedAt: new Date().toISOString(), state: checkpointText(state) } as never,
       });
       return expectedVersion + 1;
     } catch (error) {

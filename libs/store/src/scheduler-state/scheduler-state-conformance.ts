@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SchedulerStateStore } from './types';
+import { SerializedState, type SchedulerStateStore } from './types';
 
 /** What both scheduler state stores do alike; run by the embedded unit test and the OpenSearch integration test. */
 export function describeSchedulerStateConformance(name: string, makeStore: () => Promise<SchedulerStateStore>): void {
@@ -64,6 +64,16 @@ export function describeSchedulerStateConformance(name: string, makeStore: () =>
       await expect(store.writeCheckpoint(name, { offsets: { '0': '15' } }, 1)).rejects.toMatchObject({ code: 'SIEM_STORE_CONFLICT', retryable: false });
       await expect(store.writeCheckpoint(name, { offsets: { '0': '15' } }, 0)).rejects.toMatchObject({ code: 'SIEM_STORE_CONFLICT' });
       expect(await store.readCheckpoint(name)).toMatchObject({ version: 2, state: { offsets: { '0': '20' } } });
+    });
+
+    it('keeps a state serialized by the caller as the value it encodes, by the same compare-and-set, and a plain string as a string', async () => {
+      const name = fresh('serialized');
+      const state = { engine: { groups: [['["u1","10.0.0.1"]', { lastSeen: 5, values: ['u1', '10.0.0.1'] }]] }, positions: { 'a/0': '12' } };
+      expect(await store.writeCheckpoint(name, new SerializedState(JSON.stringify(state)), 0)).toBe(1);
+      expect(await other.readCheckpoint(name)).toMatchObject({ version: 1, state });
+      await expect(other.writeCheckpoint(name, new SerializedState('{"positions":{}}'), 0)).rejects.toMatchObject({ code: 'SIEM_STORE_CONFLICT' });
+      expect(await other.writeCheckpoint(name, '{"positions":{}}', 1)).toBe(2);
+      expect((await store.readCheckpoint(name))?.state).toBe('{"positions":{}}');
     });
 
     it('counts notifications against a throttle shared by every process: at most max per window, racing processes included, and a new window starts again', async () => {

@@ -17,6 +17,20 @@ export interface Checkpoint {
 }
 
 /**
+ * A checkpoint state the caller already serialized as JSON text: a state of many megabytes is
+ * then serialized once (the caller builds it from live data and reports its size), not again
+ * by the store. It is read back as the parsed value, like any other state.
+ */
+export class SerializedState {
+  constructor(readonly json: string) {}
+}
+
+/** The text a store keeps for a checkpoint state. */
+export function checkpointText(state: unknown): string {
+  return state instanceof SerializedState ? state.json : JSON.stringify(state);
+}
+
+/**
  * The scheduler's coordination state beside the alerts: leases (exactly one active scheduler)
  * and checkpoints (its windows and input positions), both written by compare-and-set, so two
  * processes that both believe they are active can never both win a write; and the
@@ -37,7 +51,8 @@ export interface SchedulerStateStore {
   /**
    * Writes the checkpoint when the stored version is still `expectedVersion` (0: none stored)
    * and returns the new version; throws StoreError SIEM_STORE_CONFLICT when another writer
-   * got there first (a scheduler that lost its lease).
+   * got there first (a scheduler that lost its lease). `state` is plain JSON data or a
+   * SerializedState.
    */
   writeCheckpoint(name: string, state: unknown, expectedVersion: number): Promise<number>;
   /**
