@@ -40,6 +40,8 @@ const OTHER = 'globex';
 /** Words that occur only in one tenant's data: a response to the other tenant must never hold them. */
 const MARKER: Record<string, string> = { [OWNER]: 'acmesecret', [OTHER]: 'globexsecret' };
 const AT = '2026-12-04T10:00:00.000Z';
+/** An agent id both tenants' collectors use: two agents, each listed only in its own tenant. */
+const SHARED_AGENT_ID = 'matrix-shared-collector';
 const RANGE = { from: '2026-12-04T00:00:00Z', to: '2026-12-05T00:00:00Z' };
 
 interface TenantData {
@@ -218,23 +220,25 @@ async function seed(tenant: string, config: SiemConfig, { detection, savedSearch
   ]);
   const saved = await savedSearches.create({ name: `${marker} search`, q: `user.name:${marker}-user`, tenant });
   const agentId = `${tenant}-collector-${randomUUID().slice(0, 8)}`;
-  await registry.record(
-    {
-      id: agentId,
-      role: 'collector',
-      version: '1.0.0',
-      host: `${marker}-host`,
-      tenant,
-      inputs: [`file:/var/log/${marker}/auth.log`],
-      spool: { bytes: 0, maxBytes: 1024, records: 0 },
-      lagSeconds: 0,
-      configVersion: `${marker}-1`,
-      intervalS: 30,
-      startedAt: AT,
-      sentAt: AT,
-    },
-    new Date().toISOString(),
-  );
+  for (const id of [agentId, SHARED_AGENT_ID]) {
+    await registry.record(
+      {
+        id,
+        role: 'collector',
+        version: '1.0.0',
+        host: `${marker}-host`,
+        tenant,
+        inputs: [`file:/var/log/${marker}/auth.log`],
+        spool: { bytes: 0, maxBytes: 1024, records: 0 },
+        lagSeconds: 0,
+        configVersion: `${marker}-1`,
+        intervalS: 30,
+        startedAt: AT,
+        sentAt: AT,
+      },
+      new Date().toISOString(),
+    );
+  }
   await registry.setConfig({ target: agentId, tenant, version: `${marker}-1`, edge: EDGE, updatedAt: AT });
   const deadLetterId = `${tenant}-letter-${randomUUID()}`;
   await deadLetters.add({
@@ -379,6 +383,7 @@ export function describeAuthorizationMatrix(name: string, makeConfig: () => Prom
         const agents = (await app.inject({ url: '/api/v1/agents', headers: callers.get(`viewer@${tenant}`)! })).json().agents as { id: string; tenant: string; host: string }[];
         expect(agents.length, tenant).toBeGreaterThan(0);
         expect(agents.every((agent) => agent.tenant === tenant && agent.host === `${marker}-host`)).toBe(true);
+        expect(agents.filter((agent) => agent.id === SHARED_AGENT_ID)).toHaveLength(1);
         const letters = (await app.inject({ url: '/api/v1/actions/dead-letters', headers: callers.get(`viewer@${tenant}`)! })).json();
         expect(letters.total).toBe(1);
         expect(letters.letters.map((letter: { tenant: string; error: string }) => [letter.tenant, letter.error.startsWith(marker)])).toEqual([[tenant, true]]);

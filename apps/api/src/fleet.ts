@@ -48,12 +48,12 @@ export function createFleet(config: SiemConfig, deps: { readonly bus: Bus; reado
         async (agent) => {
           const { id, alert } = missingAgentAlert(agent, Date.now(), config.api.agentMissingLevel);
           const result = await deps.detection.writeAlerts([{ id, alert: alert as unknown as AlertDocument }]);
-          if (result.rejected.length > 0) throw new Error(`The alert store refused the missing-heartbeat alert of ${agent.id}: ${result.rejected[0]!.reason}`);
+          if (result.rejected.length > 0) throw new Error(`The alert store refused the missing-heartbeat alert of ${agent.id} (tenant ${agent.tenant}): ${result.rejected[0]!.reason}`);
         },
         policy,
         Date.now(),
       );
-      for (const agent of raised) logger.warn({ agent: agent.id, host: agent.host, lastSeen: agent.lastSeen }, 'An agent stopped sending heartbeats; an alert was raised.');
+      for (const agent of raised) logger.warn({ agent: agent.id, tenant: agent.tenant, host: agent.host, lastSeen: agent.lastSeen }, 'An agent stopped sending heartbeats; an alert was raised.');
     } catch (error) {
       logger.warn({ err: error }, 'The missing-heartbeat check failed; it runs again shortly.');
     } finally {

@@ -110,8 +110,7 @@ export const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (app, {
     async (request) => {
       const tenant = callerTenant(request);
       const at = now();
-      const agents = (await registry.list())
-        .filter((agent) => agent.tenant === tenant)
+      const agents = (await registry.list(tenant))
         // The response schema leaves out what is bookkeeping (alertedFor, the agent's own clock in sentAt).
         .map((agent) => ({ ...agent, silentSeconds: Math.round(silentSeconds(agent, at)), health: agentHealth(agent, at, policy) }));
       return { agents };
