@@ -111,6 +111,30 @@ export function scanKeyValues(text: string, syntax: KvSyntax, onPair: (key: stri
   }
 }
 
+function isForbiddenKey(key: string): boolean {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype';
+}
+
+/**
+ * Reads the value starting at `index` (just after `=`) up to the next blank
+ * or the end, into `quoted`: a quoted part first, then any unquoted rest.
+ */
+function readBlankDelimitedValue(text: string, index: number): void {
+  const length = text.length;
+  let value = '';
+  const first = text.charCodeAt(index);
+  if (first === 0x22 || first === 0x27) {
+    readQuoted(text, index);
+    value = quoted.value;
+    index = quoted.end;
+  }
+  const rawStart = index;
+  let code = text.charCodeAt(index);
+  while (code !== 0x20 && code !== 0x09 && index < length) code = text.charCodeAt(++index);
+  quoted.value = index > rawStart ? value + text.slice(rawStart, index) : value;
+  quoted.end = index;
+}
+
 /**
  * The pairs of a `key=value` line whose pairs are separated by runs of spaces
  * and tabs (FortiGate, Sophos, SonicWall, kernel audit records), as
@@ -133,19 +157,88 @@ export function readBlankSeparatedPairs(text: string): Record<string, string> {
     // A word without `=` is skipped, as by scanKeyValues.
     if (code !== 0x3d || index >= length) continue;
     const key = text.slice(keyStart, index);
-    index++;
-    let value = '';
-    const first = text.charCodeAt(index);
-    if (first === 0x22 || first === 0x27) {
-      readQuoted(text, index);
-      value = quoted.value;
-      index = quoted.end;
-    }
-    const rawStart = index;
-    code = text.charCodeAt(index);
-    while (code !== 0x20 && code !== 0x09 && index < length) code = text.charCodeAt(++index);
-    if (index > rawStart) value += text.slice(rawStart, index);
-    if (key.length > 0 && key !== '__proto__' && key !== 'constructor' && key !== 'prototype') pairs[key] = value;
+    readBlankDelimitedValue(text, index + 1);
+    index = quoted.end;
+    if (key.length > 0 && !isForbiddenKey(key)) pairs[key] = quoted.value;
   }
   return pairs;
+}
+
+/** Lines with more pairs than this are read without remembering their keys, so a hostile line holds no memory. */
+const MAX_REMEMBERED_KEYS = 256;
+
+/**
+ * A reader of blank-separated pairs that gives what readBlankSeparatedPairs
+ * gives, for the lines of one parser, which mostly repeat the same keys in the
+ * same order (a FortiGate traffic log has about 40). It remembers the last
+ * line's keys: a key that matches is compared, not sliced. Once a line repeats
+ * the previous line's keys, its object is a copy of a template of those keys
+ * with the values written in: an object filled key by key past a dozen keys
+ * becomes a slow dictionary in V8, and building it took a third of a
+ * FortiGate parse. Each parser creates its own reader, so that one format's
+ * lines do not evict another's keys.
+ */
+export function createBlankSeparatedPairsReader(): (text: string) => Record<string, string> {
+  const keys: string[] = [];
+  const values: string[] = [];
+  // keys[0..rememberedCount) are the previous line's keys; template, when set, holds exactly those keys.
+  let rememberedCount = 0;
+  let template: Record<string, string> | undefined;
+
+  function buildTemplate(count: number): Record<string, string> {
+    const shape: Record<string, string> = {};
+    for (let index = 0; index < count; index++) shape[keys[index] ?? ''] = '';
+    // JSON.parse builds objects with fast properties, and its keys are internalized: later lines compare and store with those.
+    const built = JSON.parse(JSON.stringify(shape)) as Record<string, string>;
+    const internalized = new Map<string, string>();
+    for (const key of Object.keys(built)) internalized.set(key, key);
+    for (let index = 0; index < count; index++) keys[index] = internalized.get(keys[index] ?? '') ?? '';
+    return built;
+  }
+
+  return (text) => {
+    const length = text.length;
+    let count = 0;
+    let matching = true;
+    let index = 0;
+    while (index < length) {
+      let code = text.charCodeAt(index);
+      if (code === 0x20 || code === 0x09) {
+        index++;
+        continue;
+      }
+      const keyStart = index;
+      let key = matching && count < rememberedCount ? keys[count] : undefined;
+      if (key !== undefined && text.charCodeAt(keyStart + key.length) === 0x3d && text.startsWith(key, keyStart)) {
+        index = keyStart + key.length;
+      } else {
+        matching = false;
+        while (code !== 0x3d && code !== 0x20 && code !== 0x09 && index < length) code = text.charCodeAt(++index);
+        // A word without `=` is skipped, as by scanKeyValues.
+        if (code !== 0x3d || index >= length) continue;
+        key = text.slice(keyStart, index);
+      }
+      readBlankDelimitedValue(text, index + 1);
+      index = quoted.end;
+      if (key.length === 0 || isForbiddenKey(key)) continue;
+      keys[count] = key;
+      values[count] = quoted.value;
+      count++;
+    }
+    let pairs: Record<string, string>;
+    if (matching && count === rememberedCount) {
+      template ??= buildTemplate(count);
+      pairs = { ...template };
+    } else {
+      pairs = {};
+      template = undefined;
+    }
+    for (let position = 0; position < count; position++) pairs[keys[position] ?? ''] = values[position] ?? '';
+    rememberedCount = count <= MAX_REMEMBERED_KEYS ? count : 0;
+    if (count > MAX_REMEMBERED_KEYS) {
+      keys.length = 0;
+      values.length = 0;
+    }
+    return pairs;
+  };
 }

@@ -15,7 +15,7 @@
  * `time` read in `tz` when given, in the configured zone otherwise.
  */
 import type { FieldsBodyParser } from '../body-format';
-import { readBlankSeparatedPairs } from '../kv-scan';
+import { createBlankSeparatedPairsReader } from '../kv-scan';
 import { parseIsoTimestamp } from '../time';
 import { countOf, endpoint, mismatch, observer, put, transportOf, type Fields } from './network-fields';
 import { defineSyslogBodyFormat } from './syslog-body-format';
@@ -61,9 +61,10 @@ export const fortigateBodyParser: FieldsBodyParser = {
   dataset: FORTIGATE,
   description: 'FortiGate (FortiOS) key=value logs (date= time= devname= devid= logid= type= subtype= ...), traffic, UTM and event logs, with the fields of Elastic\'s fortinet_fortigate integration.',
   compile(_options, context) {
+    const readPairs = createBlankSeparatedPairsReader();
     return (body) => {
       if (!body.startsWith('date=') && !body.startsWith('logver=') && !body.startsWith('logdate=')) return undefined;
-      const pairs = readBlankSeparatedPairs(body);
+      const pairs = readPairs(body);
       const logid = pairs.logid;
       const type = pairs.type;
       if (pairs.devid === undefined && logid === undefined) return undefined;
