@@ -58,7 +58,7 @@ export interface CorrelationRunner {
  * The checkpoint as JSON text, in the CheckpointState shape: the engine's state is serialized
  * straight from its live windows, once, and the store keeps that text as it is.
  */
-export function checkpointState(engine: CorrelationEngine, clock: EventClockState, positions: Readonly<Record<string, string>>): SerializedState {
+function checkpointState(engine: CorrelationEngine, clock: EventClockState, positions: Readonly<Record<string, string>>): SerializedState {
   return new SerializedState(`{"version":1,"engine":${engine.snapshotJson()},"clock":${JSON.stringify(clock)},"positions":${JSON.stringify(positions)}}`);
 }
 
