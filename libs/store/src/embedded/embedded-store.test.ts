@@ -241,6 +241,15 @@ describe('EmbeddedStore', () => {
     expect(await searchIds(store, '')).toEqual(['b', 'a']);
   });
 
+  it('counts the time its writes spent on the field catalog, as a part of the write', async () => {
+    const before = store.fieldCatalogMs();
+    const started = performance.now();
+    await store.bulkIndex(Array.from({ length: 200 }, (_, i) => event(`catalog-${i}`, '2026-01-03T11:00:00Z')));
+    const spent = store.fieldCatalogMs() - before;
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThanOrEqual(performance.now() - started);
+  });
+
   it('stores events in arrival order and finds them by time, however out of order they arrive', async () => {
     const times = Array.from({ length: 3_000 }, (_, i) => Date.UTC(2026, 0, 3, 10) + ((i * 7919) % 3_000) * 1000);
     await store.bulkIndex(times.map((time, i) => event(`e${i}`, new Date(time).toISOString(), { host: { name: `h${i % 3}` } })));

@@ -10,7 +10,10 @@ import { IRREGULAR_TENANT, NO_TENANT, type TenantKey } from './rollup';
  * undeclared field's type, set by the first value written as OpenSearch's dynamic mapping
  * sets it per daily index. A batch is summed in memory first (CatalogDelta), so the
  * database sees one upsert per tenant, hour and field the batch touched and per value kept,
- * not one per event.
+ * not one per event. The writer's share of a bulk load is mostly that walk over each event's
+ * fields, so the walk finds fields in a tree of the shapes met before (FieldShapes) instead
+ * of building dotted names, and the writer skips the values of a field known to be full
+ * (CatalogWriter).
  *
  * Values are exact (and so the most common ones) while a field has at most CATALOG_VALUES
  * distinct values per tenant and hour; past that the first ones met are kept, which is all
@@ -58,6 +61,8 @@ interface FieldCount {
   /** Strings and numbers apart, so that a value is its own key. */
   readonly strings: Map<string, ValueCount>;
   readonly numbers: Map<number, ValueCount>;
+  /** The value met last: consecutive events often share one, which a comparison finds faster than a lookup. */
+  last: ValueCount | undefined;
 }
 
 function isSampled(type: CatalogFieldType | undefined, value: Scalar | undefined): boolean {
@@ -65,93 +70,217 @@ function isSampled(type: CatalogFieldType | undefined, value: Scalar | undefined
   return value !== undefined && (typeof value !== 'string' || dynamicType(value) === 'keyword');
 }
 
+/** A field of the documents' shapes (a node of FieldShapes), with its dotted name and declared type worked out once. */
+interface FieldNode {
+  readonly path: string;
+  readonly declared: CatalogFieldType | 'unindexed' | undefined;
+  /** A declared geo point or flat object: one field, whose keys are not fields of their own. */
+  readonly objectLeaf: boolean;
+  readonly children: Map<string, FieldNode>;
+  /** The bucket (its serial) that `count` belongs to: the walk finds a field's count without a lookup while a batch stays in one bucket. */
+  bucket: number;
+  count: FieldCount | undefined;
+  /** The delta (its serial) that has already noted the field's type. */
+  typed: number;
+}
+
+/** Fields a FieldShapes remembers; past this (documents whose keys are data), new fields are worked out at each visit and not kept. */
+const MAX_SHAPE_FIELDS = 10_000;
+/** Serials of deltas and buckets, unique in the process, so that a node's marks from an earlier batch never match. */
+let serials = 0;
+
+function fieldNode(path: string): FieldNode {
+  const declared = path === '' ? undefined : DECLARED_FIELD_TYPES.get(path);
+  return { path, declared, objectLeaf: isObjectLeaf(declared), children: new Map(), bucket: 0, count: undefined, typed: 0 };
+}
+
+/**
+ * The field names met so far, as a tree of keys. Events of one parser share their shapes, so
+ * after the first batches a walk only looks keys up in small maps: it builds no dotted name and
+ * looks up no declared type. A writer keeps one for its day.
+ */
+export class FieldShapes {
+  readonly root = fieldNode('');
+  private size = 0;
+
+  constructor(private readonly maxFields = MAX_SHAPE_FIELDS) {}
+
+  child(parent: FieldNode, key: string): FieldNode {
+    const known = parent.children.get(key);
+    if (known) return known;
+    const child = fieldNode(parent.path === '' ? key : `${parent.path}.${key}`);
+    if (this.size < this.maxFields) {
+      parent.children.set(key, child);
+      this.size++;
+    }
+    return child;
+  }
+}
+
+interface Bucket {
+  readonly serial: number;
+  readonly tenant: TenantKey;
+  readonly hour: number;
+  readonly fields: Map<string, FieldCount>;
+}
+
 /** A batch's catalog counts (with weight −1, those of an event it replaces), before they are written. */
 export class CatalogDelta {
-  /** `${tenant}|${hour}` → field → counts. */
-  readonly buckets = new Map<string, { readonly tenant: TenantKey; readonly hour: number; readonly fields: Map<string, FieldCount> }>();
+  /** `${tenant}|${hour}` → its fields' counts. */
+  readonly buckets = new Map<string, Bucket>();
   /** The first value's type of each undeclared field the batch met. */
   readonly types = new Map<string, CatalogFieldType>();
+  private readonly serial = ++serials;
   private sequence = 0;
+  private bucket: Bucket | undefined;
+  private weight: 1 | -1 = 1;
+
+  constructor(private readonly shapes = new FieldShapes()) {}
 
   add(document: Record<string, unknown>, time: number, weight: 1 | -1): void {
     const hour = Math.floor(time / HOUR_MS) * HOUR_MS;
     const tenant = catalogTenant(document);
-    const key = `${tenant}|${hour}`;
-    let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = { tenant, hour, fields: new Map() }));
-    const event = ++this.sequence;
-    const fields = bucket.fields;
-    const visit = (field: string, value: Scalar | undefined): void => {
-      const declared = DECLARED_FIELD_TYPES.get(field);
-      if (declared === 'unindexed') return;
-      // A keyword too long to index is not there for OpenSearch's exists query either.
-      if (typeof value === 'string' && value.length > IGNORE_ABOVE && declared !== 'text' && (declared !== undefined || dynamicType(value) === 'keyword')) return;
-      if (declared === undefined && value !== undefined && weight === 1 && !this.types.has(field)) this.types.set(field, dynamicType(value));
-      let count = fields.get(field);
-      if (!count) fields.set(field, (count = { events: 0, lastEvent: 0, sampled: isSampled(declared, value), strings: new Map(), numbers: new Map() }));
-      if (count.lastEvent !== event) {
-        count.lastEvent = event;
-        count.events += weight;
-      }
-      if (value === undefined || !count.sampled) return;
-      const stored = typeof value === 'boolean' ? (value ? 'true' : 'false') : value;
-      const values: Map<string | number, ValueCount> = typeof stored === 'number' ? count.numbers : count.strings;
-      const known = values.get(stored);
-      if (known) {
-        if (known.lastEvent !== event) {
-          known.lastEvent = event;
-          known.events += weight;
-        }
-      } else if (count.strings.size + count.numbers.size < CATALOG_VALUES) values.set(stored, { value: stored, events: weight, lastEvent: event });
-    };
-    walk(document, '', visit);
-  }
-}
-
-/** Visits each scalar under its dotted name (each element of a list under the list's); a declared geo point or flat object is one field without values. */
-function walk(value: unknown, field: string, visit: (field: string, value: Scalar | undefined) => void): void {
-  if (Array.isArray(value)) {
-    for (const element of value) walk(element, field, visit);
-  } else if (value !== null && typeof value === 'object') {
-    if (field !== '' && isObjectLeaf(DECLARED_FIELD_TYPES.get(field))) {
-      if (Object.keys(value).length > 0) visit(field, undefined);
-      return;
+    let bucket = this.bucket;
+    if (bucket === undefined || bucket.hour !== hour || bucket.tenant !== tenant) {
+      const key = `${tenant}|${hour}`;
+      bucket = this.buckets.get(key);
+      if (!bucket) this.buckets.set(key, (bucket = { serial: ++serials, tenant, hour, fields: new Map() }));
+      this.bucket = bucket;
     }
-    for (const key in value as Record<string, unknown>) walk((value as Record<string, unknown>)[key], field === '' ? key : `${field}.${key}`, visit);
-  } else if (field !== '' && (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) {
-    // A geo point may be written as "lat,lon" or [lon, lat]: one field, no values.
-    visit(field, isObjectLeaf(DECLARED_FIELD_TYPES.get(field)) ? undefined : value);
+    this.sequence++;
+    this.weight = weight;
+    this.walk(document, this.shapes.root);
+  }
+
+  /** Visits each scalar under its field (each element of a list under the list's); a declared geo point or flat object is one field without values. */
+  private walk(value: unknown, node: FieldNode): void {
+    if (typeof value !== 'object') {
+      // A geo point may be written as "lat,lon" or [lon, lat]: one field, no values.
+      if (node.path !== '' && (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) this.visit(node, node.objectLeaf ? undefined : value);
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) this.walk(value[i], node);
+    } else if (value !== null) {
+      if (node.objectLeaf) {
+        if (Object.keys(value).length > 0) this.visit(node, undefined);
+        return;
+      }
+      const children = node.children;
+      for (const key in value as Record<string, unknown>) this.walk((value as Record<string, unknown>)[key], children.get(key) ?? this.shapes.child(node, key));
+    }
+  }
+
+  private visit(node: FieldNode, value: Scalar | undefined): void {
+    const declared = node.declared;
+    if (declared === 'unindexed') return;
+    // A keyword too long to index is not there for OpenSearch's exists query either.
+    if (typeof value === 'string' && value.length > IGNORE_ABOVE && declared !== 'text' && (declared !== undefined || dynamicType(value) === 'keyword')) return;
+    const weight = this.weight;
+    if (node.typed !== this.serial && declared === undefined && value !== undefined && weight === 1) {
+      if (!this.types.has(node.path)) this.types.set(node.path, dynamicType(value));
+      node.typed = this.serial;
+    }
+    const bucket = this.bucket!;
+    let count = node.bucket === bucket.serial ? node.count : undefined;
+    if (count === undefined) {
+      count = bucket.fields.get(node.path);
+      if (!count) bucket.fields.set(node.path, (count = { events: 0, lastEvent: 0, sampled: isSampled(declared, value), strings: new Map(), numbers: new Map(), last: undefined }));
+      node.bucket = bucket.serial;
+      node.count = count;
+    }
+    const event = this.sequence;
+    if (count.lastEvent !== event) {
+      count.lastEvent = event;
+      count.events += weight;
+    }
+    if (value === undefined || !count.sampled) return;
+    const stored = typeof value === 'boolean' ? (value ? 'true' : 'false') : value;
+    let known = count.last;
+    if (known === undefined || known.value !== stored) {
+      const values: Map<string | number, ValueCount> = typeof stored === 'number' ? count.numbers : count.strings;
+      known = values.get(stored);
+      if (known === undefined) {
+        if (count.strings.size + count.numbers.size < CATALOG_VALUES) values.set(stored, (count.last = { value: stored, events: weight, lastEvent: event }));
+        return;
+      }
+      count.last = known;
+    }
+    if (known.lastEvent !== event) {
+      known.lastEvent = event;
+      known.events += weight;
+    }
   }
 }
 
-/** Adds a batch's catalog to the day's tables: one upsert per tenant, hour and field, and per value kept. */
-export function catalogWriter(db: Database.Database): (delta: CatalogDelta) => void {
-  const typeOf = db.prepare('INSERT INTO catalog_types (field, type) VALUES (?, ?) ON CONFLICT (field) DO NOTHING');
-  const fieldCount = db.prepare('INSERT INTO catalog_fields (tenant, hour, field, events) VALUES (?, ?, ?, ?) ON CONFLICT (tenant, hour, field) DO UPDATE SET events = events + excluded.events');
-  const valueUpdate = db.prepare('UPDATE catalog_values SET events = events + ? WHERE tenant = ? AND hour = ? AND field = ? AND value = ?');
-  // A value not kept yet is added only while its field has fewer than CATALOG_VALUES in the hour.
-  const valueInsert = db.prepare(
-    `INSERT INTO catalog_values (tenant, hour, field, value, events) SELECT @tenant, @hour, @field, @value, @events
-     WHERE @events > 0 AND (SELECT count(*) FROM catalog_values WHERE tenant = @tenant AND hour = @hour AND field = @field) < ${CATALOG_VALUES}`,
-  );
-  const typed = new Set<string>();
-  return (delta) => {
+/** Saturated tenant, hour and field keys a writer remembers; past this the memory is cleared and refilled as keys are met again. */
+const MAX_SATURATED_KEYS = 20_000;
+
+/**
+ * Adds batches' catalogs to a day's tables: one upsert per tenant, hour and field, and per value
+ * kept. A tenant, hour and field that holds CATALOG_VALUES values never takes another (no row is
+ * ever deleted; a replaced event only lowers counts), so once it is seen full its values are
+ * read once and remembered: the values of a busy field's later batches are then updated when
+ * kept and skipped otherwise, without a statement each. This holds whichever process filled it.
+ */
+export class CatalogWriter {
+  private readonly typeOf: Database.Statement;
+  private readonly fieldCount: Database.Statement;
+  private readonly valueUpdate: Database.Statement;
+  private readonly valueInsert: Database.Statement;
+  private readonly keptValues: Database.Statement;
+  /** Fields whose type the day holds. */
+  private readonly typed = new Set<string>();
+  /** `${tenant}|${hour}|${field}` → the CATALOG_VALUES values it keeps for good. */
+  private readonly saturated = new Map<string, ReadonlySet<string | number>>();
+
+  constructor(db: Database.Database) {
+    this.typeOf = db.prepare('INSERT INTO catalog_types (field, type) VALUES (?, ?) ON CONFLICT (field) DO NOTHING');
+    this.fieldCount = db.prepare('INSERT INTO catalog_fields (tenant, hour, field, events) VALUES (?, ?, ?, ?) ON CONFLICT (tenant, hour, field) DO UPDATE SET events = events + excluded.events');
+    this.valueUpdate = db.prepare('UPDATE catalog_values SET events = events + ? WHERE tenant = ? AND hour = ? AND field = ? AND value = ?');
+    // A value not kept yet is added only while its field has fewer than CATALOG_VALUES in the hour.
+    this.valueInsert = db.prepare(
+      `INSERT INTO catalog_values (tenant, hour, field, value, events) SELECT @tenant, @hour, @field, @value, @events
+       WHERE @events > 0 AND (SELECT count(*) FROM catalog_values WHERE tenant = @tenant AND hour = @hour AND field = @field) < ${CATALOG_VALUES}`,
+    );
+    this.keptValues = db.prepare('SELECT value FROM catalog_values WHERE tenant = ? AND hour = ? AND field = ?').pluck();
+  }
+
+  /** Writes the delta; call it inside the day's write transaction, and `rolledBack` if that transaction is undone. */
+  write(delta: CatalogDelta): void {
     for (const [field, type] of delta.types) {
-      if (typed.has(field)) continue;
-      typeOf.run(field, type);
-      typed.add(field);
+      if (this.typed.has(field)) continue;
+      this.typeOf.run(field, type);
+      this.typed.add(field);
     }
     for (const { tenant, hour, fields } of delta.buckets.values()) {
       for (const [field, count] of fields) {
-        if (count.events !== 0) fieldCount.run(tenant, hour, field, count.events);
-        for (const values of [count.strings, count.numbers] as const) {
-          for (const { value, events } of values.values()) {
-            if (events !== 0 && valueUpdate.run(events, tenant, hour, field, value).changes === 0) valueInsert.run({ tenant, hour, field, value, events });
-          }
-        }
+        if (count.events !== 0) this.fieldCount.run(tenant, hour, field, count.events);
+        if (count.strings.size + count.numbers.size > 0) this.writeValues(tenant, hour, field, count);
       }
     }
-  };
+  }
+
+  /** What the writer remembers may describe the undone transaction's rows: forget it. */
+  rolledBack(): void {
+    this.typed.clear();
+    this.saturated.clear();
+  }
+
+  private writeValues(tenant: TenantKey, hour: number, field: string, count: FieldCount): void {
+    const key = `${tenant}|${hour}|${field}`;
+    const kept = this.saturated.get(key);
+    let full = false;
+    for (const values of [count.strings, count.numbers] as const) {
+      for (const { value, events } of values.values()) {
+        if (events === 0 || (kept !== undefined && !kept.has(value))) continue;
+        if (this.valueUpdate.run(events, tenant, hour, field, value).changes === 1 || kept !== undefined || events < 0) continue;
+        if (this.valueInsert.run({ tenant, hour, field, value, events }).changes === 0) full = true;
+      }
+    }
+    if (full) {
+      if (this.saturated.size >= MAX_SATURATED_KEYS) this.saturated.clear();
+      this.saturated.set(key, new Set(this.keptValues.all(tenant, hour, field) as (string | number)[]));
+    }
+  }
 }
 
 /** One day's catalog for a tenant over [fromHour, toHour]: the fields with their events and hours, their values, and the types the day gave undeclared fields. */
