@@ -82,19 +82,21 @@ export function fillRelated(event: EcsEvent): void {
   }
   if (existing === null || typeof existing !== 'object' || Array.isArray(existing)) return;
   const related = existing as Fields;
-  const merge = (key: string, values: string[] | undefined) => {
-    if (values === undefined) return;
-    const current = related[key];
-    if (current === undefined) {
-      related[key] = values;
-    } else if (Array.isArray(current)) {
-      for (const value of values) if (!current.includes(value)) current.push(value);
-    } else if (typeof current === 'string') {
-      related[key] = addAll([current], values);
-    }
-  };
-  merge('ip', ips);
-  merge('user', users);
-  merge('hosts', hosts);
-  merge('hash', hashes);
+  mergeRelated(related, 'ip', ips);
+  mergeRelated(related, 'user', users);
+  mergeRelated(related, 'hosts', hosts);
+  mergeRelated(related, 'hash', hashes);
+}
+
+// A module function, not a closure per event: under tsx each closure created is also named through a helper call.
+function mergeRelated(related: Fields, key: string, values: string[] | undefined): void {
+  if (values === undefined) return;
+  const current = related[key];
+  if (current === undefined) {
+    related[key] = values;
+  } else if (Array.isArray(current)) {
+    for (const value of values) if (!current.includes(value)) current.push(value);
+  } else if (typeof current === 'string') {
+    related[key] = addAll([current], values);
+  }
 }

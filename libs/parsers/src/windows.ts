@@ -58,9 +58,19 @@ export function mapWindowsObject(fields: JsonObject): JsonObject | undefined {
   }
   if (isJsonObject(fields.Event) && isJsonObject(fields.Event.System)) return mapRecord({}, fromEvtx(fields.Event, fields.Event.System));
   if (fields.EventID !== undefined && (typeof fields.Channel === 'string' || typeof fields.SourceName === 'string' || typeof fields.ProviderName === 'string')) {
-    return mapRecord({}, fromNxlog(fields));
+    return mapRecord({}, fromNxlog(fields, nxlogEventData(fields)));
   }
   return undefined;
+}
+
+/**
+ * Maps an NXLog-shaped record (`EventID`, `Channel`, `SourceName`, ...) whose
+ * event data was read apart, as `{ ...fields, ...eventData }` would be mapped:
+ * for writers of text formats (Snare), which would otherwise build that merged
+ * object for mapWindowsObject to take apart again.
+ */
+export function mapNxlogRecord(fields: JsonObject, eventData: Record<string, string>): JsonObject {
+  return mapRecord({}, fromNxlog(fields, eventData));
 }
 
 function textOf(value: unknown): string | undefined {
@@ -206,9 +216,14 @@ const NXLOG_FIELDS: ReadonlySet<string> = new Set([
   'UserID', 'AccountType', 'SourceModuleName', 'SourceModuleType', 'EventIdx', 'RelatedActivityID',
 ]);
 
-function fromNxlog(fields: JsonObject): WindowsRecord {
+function nxlogEventData(fields: JsonObject): Record<string, string> {
   const data: Record<string, string> = {};
-  for (const [name, value] of Object.entries(fields)) if (!NXLOG_FIELDS.has(name)) setData(data, name, value);
+  // for-in with an own-key check: the order of Object.entries, without allocating an entry per key.
+  for (const name in fields) if (Object.hasOwn(fields, name) && !NXLOG_FIELDS.has(name)) setData(data, name, fields[name]);
+  return data;
+}
+
+function fromNxlog(fields: JsonObject, data: Record<string, string>): WindowsRecord {
   const eventType = textOf(fields.EventType);
   const severity = textOf(fields.Severity)?.toLowerCase();
   return definedOnly({
@@ -348,9 +363,12 @@ function portOf(value: string | undefined): number | undefined {
   return port !== undefined && port > 0 && port <= 65_535 ? port : undefined;
 }
 
+// Paths built per call ("related." + kind) were hashed anew for every event: written out once.
+const RELATED_PATHS = { user: 'related.user', ip: 'related.ip', hash: 'related.hash' } as const;
+
 function related(event: JsonObject, kind: 'user' | 'ip' | 'hash', value: string | undefined): void {
   if (value === undefined) return;
-  fill(event, `related.${kind}`, []);
+  fill(event, RELATED_PATHS[kind], []);
   const list = isJsonObject(event.related) ? event.related[kind] : undefined;
   if (Array.isArray(list) && !list.includes(value)) list.push(value);
 }
@@ -378,11 +396,17 @@ const LOGON_TYPES: Readonly<Record<string, string>> = {
   '13': 'CachedUnlock',
 };
 
+const USER_PATHS = {
+  user: { name: 'user.name', domain: 'user.domain', id: 'user.id' },
+  'user.target': { name: 'user.target.name', domain: 'user.target.domain', id: 'user.target.id' },
+} as const;
+
 function mapUser(event: JsonObject, prefix: 'user' | 'user.target', name?: string, domain?: string, id?: string): void {
   const userName = present(name);
-  fill(event, `${prefix}.name`, userName);
-  fill(event, `${prefix}.domain`, present(domain));
-  fill(event, `${prefix}.id`, present(id));
+  const paths = USER_PATHS[prefix];
+  fill(event, paths.name, userName);
+  fill(event, paths.domain, present(domain));
+  fill(event, paths.id, present(id));
   related(event, 'user', userName);
 }
 

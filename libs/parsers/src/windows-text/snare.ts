@@ -19,7 +19,7 @@ import type { FieldsBodyParser } from '../body-format';
 import { mismatch, type Fields } from '../network/network-fields';
 import { defineSyslogBodyFormat } from '../network/syslog-body-format';
 import { parseIsoTimestamp } from '../time';
-import { mapWindowsObject } from '../windows';
+import { mapNxlogRecord } from '../windows';
 import type { JsonObject } from '../json-object';
 
 export const SNARE = 'snare';
@@ -56,36 +56,52 @@ const TOP_LEVEL: Readonly<Record<string, string>> = { 'Logon Type': 'LogonType' 
 /** In logoff events the only account is the one that logged off, rendered under "Subject". */
 const LOGOFF_EVENTS = new Set(['4634', '4647']);
 
+// Maps for the per-match lookups: labels are fresh strings from the message, which a Map hashes once where an object's keyed lookup internalizes them.
+const SECTION_NAMES: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map(Object.entries(SECTIONS).map(([section, labels]) => [section, new Map(Object.entries(labels))]));
+const TOP_LEVEL_NAMES: ReadonlyMap<string, string> = new Map(Object.entries(TOP_LEVEL));
 const LABELS = new Set<string>([...Object.keys(SECTIONS), ...Object.values(SECTIONS).flatMap((labels) => Object.keys(labels)), ...Object.keys(TOP_LEVEL)]);
+/** The tables readSnareEventData reads labels with, for its test. */
+export const SNARE_LABELS = { sections: SECTIONS, topLevel: TOP_LEVEL, logoffEvents: LOGOFF_EVENTS, known: LABELS } as const;
 // Known labels, or any other "  Label:" after two spaces, which ends the value before it (labels the table does not map).
-const LABEL_PATTERN = new RegExp(
+export const LABEL_PATTERN = new RegExp(
   `(?:^|\\s)(${[...LABELS].sort((a, b) => b.length - a.length).map((label) => label.replace(/[()]/g, '\\$&')).join('|')}):|\\s{2,}([A-Z][A-Za-z()/-]*(?: [A-Za-z()/-]+){0,5}):(?=\\s|$)`,
   'g',
 );
 
-/** The rendered message's `Label: value` pairs, read back into event data names. */
-function eventDataOf(message: string, eventId: string): Record<string, string> {
+/**
+ * The rendered message's `Label: value` pairs, read back into event data names.
+ * Each label's value runs to the next label, so a value is written when the
+ * next match (or the end) is found: one pass of exec, no list of matches.
+ */
+export function readSnareEventData(message: string, eventId: string): Record<string, string> {
   const data: Record<string, string> = {};
-  const found: { label: string; start: number; end: number }[] = [];
-  for (const match of message.matchAll(LABEL_PATTERN)) found.push({ label: match[1] ?? match[2] ?? '', start: match.index, end: match.index + match[0].length });
+  const logoff = LOGOFF_EVENTS.has(eventId);
   let section = '';
-  found.forEach((item, index) => {
-    if (SECTIONS[item.label] !== undefined) {
-      section = item.label;
-      return;
+  // The last label that is not a section, waiting for the start of the next one to end its value.
+  let pending: string | undefined;
+  let valueStart = 0;
+  LABEL_PATTERN.lastIndex = 0;
+  for (;;) {
+    const match = LABEL_PATTERN.exec(message);
+    if (pending !== undefined) {
+      const value = message.slice(valueStart, match === null ? message.length : match.index).trim();
+      if (value.length === 0 && !LABELS.has(pending)) {
+        // A section the table does not know ("Account That Was Locked Out:"): its labels must not land in the last known one.
+        section = pending;
+      } else {
+        const name = SECTION_NAMES.get(logoff && section === 'Subject' ? 'New Logon' : section)?.get(pending) ?? TOP_LEVEL_NAMES.get(pending);
+        if (name !== undefined && value.length > 0 && data[name] === undefined) data[name] = value;
+      }
     }
-    const next = found[index + 1];
-    const value = message.slice(item.end, next === undefined ? message.length : next.start).trim();
-    if (value.length === 0 && !LABELS.has(item.label)) {
-      // A section the table does not know ("Account That Was Locked Out:"): its labels must not land in the last known one.
-      section = item.label;
-      return;
+    if (match === null) return data;
+    const label = match[1] ?? match[2] ?? '';
+    valueStart = LABEL_PATTERN.lastIndex;
+    if (!SECTION_NAMES.has(label)) pending = label;
+    else {
+      section = label;
+      pending = undefined;
     }
-    const sectionName = LOGOFF_EVENTS.has(eventId) && section === 'Subject' ? 'New Logon' : section;
-    const name = SECTIONS[sectionName]?.[item.label] ?? TOP_LEVEL[item.label];
-    if (name !== undefined && value.length > 0 && data[name] === undefined) data[name] = value;
-  });
-  return data;
+  }
 }
 
 /** `Fri Dec 04 10:00:00 2026` → ISO 8601 without a zone. */
@@ -116,9 +132,7 @@ export const snareBodyParser: FieldsBodyParser = {
       if (type !== undefined) record.EventType = type;
       const severity = SEVERITIES[eventType];
       if (severity !== undefined) record.Severity = severity;
-      Object.assign(record, eventDataOf(message, eventId));
-      const mapped = mapWindowsObject(record) as Fields | undefined;
-      if (mapped === undefined) return mismatch(SNARE, 'The Snare record could not be mapped as a Windows event; check the agent\'s field order.');
+      const mapped = mapNxlogRecord(record, readSnareEventData(message, eventId)) as Fields;
       const snare: Fields = { sid_type: sidType };
       // A criticality that is not a number would be NaN, which JSON writes as null: leave it out instead.
       if (/^\d{1,3}$/.test(criticality)) snare.criticality = Number(criticality);
