@@ -89,6 +89,23 @@ describe('snare – Security events', () => {
   });
 });
 
+describe('snare – time', () => {
+  it('snare – consecutive lines keep their own times, and an unreadable time is tagged and kept as text', () => {
+    const parser = createParser('snare', { now: () => NOW });
+    const at = (time: string) => {
+      const result = parser.parse(record(['<14>Dec  4 10:00:00 WS01 MSWinEventLog', '1', 'Security', '1', time, '4634', 'Microsoft-Windows-Security-Auditing', 'N/A', 'N/A', 'Success Audit', 'WS01.example.com', 'Logoff', '', 'An account was logged off.  Subject:  Account Name:  alice', '-1'].join('\t')));
+      if (!result.ok) throw new Error(result.error.message);
+      return result.event as Record<string, any>;
+    };
+    expect(at('Fri Dec 04 10:00:00 2026')['@timestamp']).toBe('2026-12-04T10:00:00.000Z');
+    expect(at('Fri Dec 04 10:00:00 2026')['@timestamp']).toBe('2026-12-04T10:00:00.000Z');
+    expect(at('Fri Dec  4 10:00:01 2026')['@timestamp']).toBe('2026-12-04T10:00:01.000Z');
+    const unreadable = at('Fri Dec 32 10:00:01 2026');
+    expect(unreadable.tags).toContain('_timestamp_from_receipt');
+    expect(at('Fri Dec 04 10:00:00 2026')['@timestamp']).toBe('2026-12-04T10:00:00.000Z');
+  });
+});
+
 describe('snare – bad input', () => {
   it('snare – a record cut after the event id goes to the dead letters with the reason', () => {
     const result = snare.parse(record('<14>Dec  4 10:00:00 WS01 MSWinEventLog\t1\tSecurity\t1042\tFri Dec 04 10:00:00 2026\t4625'));

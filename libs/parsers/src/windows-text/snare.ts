@@ -25,10 +25,10 @@ import type { JsonObject } from '../json-object';
 export const SNARE = 'snare';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const EVENT_TYPES: Readonly<Record<string, string>> = {
-  'Success Audit': 'AUDIT_SUCCESS', 'Failure Audit': 'AUDIT_FAILURE', Information: 'INFO', Warning: 'WARNING', Error: 'ERROR', Critical: 'CRITICAL', Verbose: 'VERBOSE',
-};
-const SEVERITIES: Readonly<Record<string, string>> = { Information: 'INFO', Warning: 'WARNING', Error: 'ERROR', Critical: 'CRITICAL', Verbose: 'VERBOSE' };
+const EVENT_TYPES: ReadonlyMap<string, string> = new Map([
+  ['Success Audit', 'AUDIT_SUCCESS'], ['Failure Audit', 'AUDIT_FAILURE'], ['Information', 'INFO'], ['Warning', 'WARNING'], ['Error', 'ERROR'], ['Critical', 'CRITICAL'], ['Verbose', 'VERBOSE'],
+]);
+const SEVERITIES: ReadonlyMap<string, string> = new Map([['Information', 'INFO'], ['Warning', 'WARNING'], ['Error', 'ERROR'], ['Critical', 'CRITICAL'], ['Verbose', 'VERBOSE']]);
 
 const TARGET = { 'Security ID': 'TargetUserSid', 'Account Name': 'TargetUserName', 'Account Domain': 'TargetDomainName', 'Logon ID': 'TargetLogonId' };
 const SUBJECT = { 'Security ID': 'SubjectUserSid', 'Account Name': 'SubjectUserName', 'Account Domain': 'SubjectDomainName', 'Logon ID': 'SubjectLogonId' };
@@ -70,38 +70,32 @@ export const LABEL_PATTERN = new RegExp(
 
 /**
  * The rendered message's `Label: value` pairs, read back into event data names.
- * Each label's value runs to the next label, so a value is written when the
- * next match (or the end) is found: one pass of exec, no list of matches.
+ * One split by the label pattern gives every label (its two capture groups)
+ * followed by the text up to the next label: its value. One native call
+ * instead of an exec and a match array per label.
  */
 export function readSnareEventData(message: string, eventId: string): Record<string, string> {
   const data: Record<string, string> = {};
   const logoff = LOGOFF_EVENTS.has(eventId);
+  const pieces = message.split(LABEL_PATTERN);
   let section = '';
-  // The last label that is not a section, waiting for the start of the next one to end its value.
-  let pending: string | undefined;
-  let valueStart = 0;
-  LABEL_PATTERN.lastIndex = 0;
-  for (;;) {
-    const match = LABEL_PATTERN.exec(message);
-    if (pending !== undefined) {
-      const value = message.slice(valueStart, match === null ? message.length : match.index).trim();
-      if (value.length === 0 && !LABELS.has(pending)) {
-        // A section the table does not know ("Account That Was Locked Out:"): its labels must not land in the last known one.
-        section = pending;
-      } else {
-        const name = SECTION_NAMES.get(logoff && section === 'Subject' ? 'New Logon' : section)?.get(pending) ?? TOP_LEVEL_NAMES.get(pending);
-        if (name !== undefined && value.length > 0 && data[name] === undefined) data[name] = value;
-      }
-    }
-    if (match === null) return data;
-    const label = match[1] ?? match[2] ?? '';
-    valueStart = LABEL_PATTERN.lastIndex;
-    if (!SECTION_NAMES.has(label)) pending = label;
-    else {
+  // pieces: the text before the first label, then per label: known label, other label, text up to the next label.
+  for (let index = 1; index + 2 < pieces.length; index += 3) {
+    const label = pieces[index] ?? pieces[index + 1] ?? '';
+    if (SECTION_NAMES.has(label)) {
       section = label;
-      pending = undefined;
+      continue;
     }
+    const value = (pieces[index + 2] ?? '').trim();
+    if (value.length === 0 && !LABELS.has(label)) {
+      // A section the table does not know ("Account That Was Locked Out:"): its labels must not land in the last known one.
+      section = label;
+      continue;
+    }
+    const name = SECTION_NAMES.get(logoff && section === 'Subject' ? 'New Logon' : section)?.get(label) ?? TOP_LEVEL_NAMES.get(label);
+    if (name !== undefined && value.length > 0 && data[name] === undefined) data[name] = value;
   }
+  return data;
 }
 
 /** `Fri Dec 04 10:00:00 2026` → ISO 8601 without a zone. */
@@ -116,6 +110,18 @@ export const snareBodyParser: FieldsBodyParser = {
   dataset: SNARE,
   description: 'Windows events as syslog text in the Snare format (Snare Agent, NXLog to_syslog_snare): MSWinEventLog tab-separated fields and the rendered message, read back into event data and mapped as the windows parser maps Winlogbeat events.',
   compile(_options, context) {
+    // An agent stamps events to the second, so the events of one second share the time text: it is read once.
+    let lastTime = '';
+    let lastTimestamp: number | string = '';
+    function timestampOf(time: string): number | string {
+      if (time !== lastTime) {
+        const iso = snareTime(time);
+        const millis = iso === undefined ? Number.NaN : parseIsoTimestamp(iso, 0, iso.length, 'lenient', context.zone);
+        lastTimestamp = Number.isNaN(millis) ? time : millis;
+        lastTime = time;
+      }
+      return lastTimestamp;
+    }
     return (body) => {
       const marker = body.indexOf('MSWinEventLog\t');
       // Under a syslog header the tag is the program and the body starts at the criticality.
@@ -128,9 +134,9 @@ export const snareBodyParser: FieldsBodyParser = {
       const [criticality, channel, counter, time, eventId, source, user, sidType, eventType, computer, category, , message] = fields as [string, string, string, string, string, string, string, string, string, string, string, string, string];
       if (!/^\d{1,5}$/.test(eventId)) return mismatch(SNARE, `The Snare record's event id "${eventId}" is not a number; check the agent's field order.`);
       const record: JsonObject = { EventID: Number(eventId), Channel: channel, SourceName: source, Hostname: computer, RecordNumber: counter, Category: category, Message: message.trim() };
-      const type = EVENT_TYPES[eventType];
+      const type = EVENT_TYPES.get(eventType);
       if (type !== undefined) record.EventType = type;
-      const severity = SEVERITIES[eventType];
+      const severity = SEVERITIES.get(eventType);
       if (severity !== undefined) record.Severity = severity;
       const mapped = mapNxlogRecord(record, readSnareEventData(message, eventId)) as Fields;
       const snare: Fields = { sid_type: sidType };
@@ -138,9 +144,7 @@ export const snareBodyParser: FieldsBodyParser = {
       if (/^\d{1,3}$/.test(criticality)) snare.criticality = Number(criticality);
       if (user !== 'N/A' && user.length > 0) snare.user = user;
       mapped.snare = snare;
-      const iso = snareTime(time);
-      const millis = iso === undefined ? Number.NaN : parseIsoTimestamp(iso, 0, iso.length, 'lenient', context.zone);
-      mapped['@timestamp'] = Number.isNaN(millis) ? time : millis;
+      mapped['@timestamp'] = timestampOf(time);
       return mapped;
     };
   },
