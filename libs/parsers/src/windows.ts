@@ -26,7 +26,7 @@ const SYSMON_PROVIDER = 'Microsoft-Windows-Sysmon';
 export const LINUX_SYSMON_PROVIDER = 'Linux-Sysmon';
 
 /** What the three shapes have in common, read once and then mapped the same way. */
-interface WindowsRecord {
+export interface WindowsRecord {
   eventId?: string;
   channel?: string;
   provider?: string;
@@ -64,13 +64,12 @@ export function mapWindowsObject(fields: JsonObject): JsonObject | undefined {
 }
 
 /**
- * Maps an NXLog-shaped record (`EventID`, `Channel`, `SourceName`, ...) whose
- * event data was read apart, as `{ ...fields, ...eventData }` would be mapped:
- * for writers of text formats (Snare), which would otherwise build that merged
- * object for mapWindowsObject to take apart again.
+ * Maps a record that a text format read itself (Snare), as mapWindowsObject
+ * maps the NXLog object with the same fields: without building that object
+ * for mapWindowsObject to take apart again.
  */
-export function mapNxlogRecord(fields: JsonObject, eventData: Record<string, string>): JsonObject {
-  return mapRecord(undefined, fromNxlog(fields, eventData));
+export function mapWindowsRecord(record: WindowsRecord): JsonObject {
+  return mapRecord(undefined, record);
 }
 
 function textOf(value: unknown): string | undefined {

@@ -19,16 +19,15 @@ import type { FieldsBodyParser } from '../body-format';
 import { mismatch, type Fields } from '../network/network-fields';
 import { defineSyslogBodyFormat } from '../network/syslog-body-format';
 import { parseIsoTimestamp } from '../time';
-import { mapNxlogRecord } from '../windows';
-import type { JsonObject } from '../json-object';
+import { mapWindowsRecord, type WindowsRecord } from '../windows';
 
 export const SNARE = 'snare';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const EVENT_TYPES: ReadonlyMap<string, string> = new Map([
-  ['Success Audit', 'AUDIT_SUCCESS'], ['Failure Audit', 'AUDIT_FAILURE'], ['Information', 'INFO'], ['Warning', 'WARNING'], ['Error', 'ERROR'], ['Critical', 'CRITICAL'], ['Verbose', 'VERBOSE'],
-]);
-const SEVERITIES: ReadonlyMap<string, string> = new Map([['Information', 'INFO'], ['Warning', 'WARNING'], ['Error', 'ERROR'], ['Critical', 'CRITICAL'], ['Verbose', 'VERBOSE']]);
+/** Snare's event type → the Windows level, as NXLog's Severity is read (INFO → information); audit types have none. */
+const LEVELS: ReadonlyMap<string, string> = new Map([['Information', 'information'], ['Warning', 'warning'], ['Error', 'error'], ['Critical', 'critical'], ['Verbose', 'verbose']]);
+/** Snare's audit event types → the keyword Windows sets, as NXLog's EventType AUDIT_SUCCESS / AUDIT_FAILURE is read. */
+const AUDIT_KEYWORDS: ReadonlyMap<string, string> = new Map([['Success Audit', 'Audit Success'], ['Failure Audit', 'Audit Failure']]);
 
 const TARGET = { 'Security ID': 'TargetUserSid', 'Account Name': 'TargetUserName', 'Account Domain': 'TargetDomainName', 'Logon ID': 'TargetLogonId' };
 const SUBJECT = { 'Security ID': 'SubjectUserSid', 'Account Name': 'SubjectUserName', 'Account Domain': 'SubjectDomainName', 'Logon ID': 'SubjectLogonId' };
@@ -133,12 +132,12 @@ export const snareBodyParser: FieldsBodyParser = {
       }
       const [criticality, channel, counter, time, eventId, source, user, sidType, eventType, computer, category, , message] = fields as [string, string, string, string, string, string, string, string, string, string, string, string, string];
       if (!/^\d{1,5}$/.test(eventId)) return mismatch(SNARE, `The Snare record's event id "${eventId}" is not a number; check the agent's field order.`);
-      const record: JsonObject = { EventID: Number(eventId), Channel: channel, SourceName: source, Hostname: computer, RecordNumber: counter, Category: category, Message: message.trim() };
-      const type = EVENT_TYPES.get(eventType);
-      if (type !== undefined) record.EventType = type;
-      const severity = SEVERITIES.get(eventType);
-      if (severity !== undefined) record.Severity = severity;
-      const mapped = mapNxlogRecord(record, readSnareEventData(message, eventId)) as Fields;
+      const keyword = AUDIT_KEYWORDS.get(eventType);
+      const record: WindowsRecord = {
+        eventId: String(Number(eventId)), channel, provider: source, computer, recordId: counter, level: LEVELS.get(eventType),
+        keywords: keyword === undefined ? undefined : [keyword], task: category, message: message.trim(), eventData: readSnareEventData(message, eventId),
+      };
+      const mapped = mapWindowsRecord(record) as Fields;
       const snare: Fields = { sid_type: sidType };
       // A criticality that is not a number would be NaN, which JSON writes as null: leave it out instead.
       if (/^\d{1,3}$/.test(criticality)) snare.criticality = Number(criticality);
