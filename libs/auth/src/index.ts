@@ -11,3 +11,4 @@ export { MIN_OPERATOR_KEY_LENGTH } from './keys/key-text';
 export { JwtVerifier, type JwtOptions } from './jwt/jwt-verifier';
 export { registerAuth, type AuthOptions } from './hook/register-auth';
 export { adminKeyFile, ensureAdminKey } from './keys/first-admin-key';
+export { FailureWindows, failureSource } from './failure-limit/failure-windows';

@@ -3,7 +3,7 @@ import { buildHttpInput } from './http-server';
 import { recordingContext } from './test-context';
 
 const ndjson = (...lines: unknown[]) => `${lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n')}\n`;
-const server = (context = recordingContext()) => buildHttpInput({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 60_000, apiKeys: [] }, context);
+const server = (context = recordingContext()) => buildHttpInput({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 60_000, apiKeys: [], authFailuresPerMinute: 20 }, context);
 
 describe('POST /_bulk', () => {
   it('accepts Filebeat 8 create actions and answers in Elasticsearch shape, keeping each source as sent', async () => {

@@ -16,6 +16,7 @@ export const HttpInputErrorCodes = {
   invalidJsonBody: 'SIEM_COLLECTOR_INVALID_JSON_BODY',
   badBulkRequest: 'SIEM_COLLECTOR_BAD_BULK_REQUEST',
   unauthorized: 'SIEM_COLLECTOR_UNAUTHORIZED',
+  authFailuresLimit: 'SIEM_COLLECTOR_AUTH_FAILURES_LIMIT',
   notFound: 'SIEM_COLLECTOR_NOT_FOUND',
   badRequest: 'SIEM_COLLECTOR_BAD_REQUEST',
   internal: 'SIEM_COLLECTOR_INTERNAL',

@@ -6,7 +6,7 @@ import { buildHttpInput, startHttpInput, type HttpInputOptions } from './http-se
 import { recordingContext } from './test-context';
 
 const KEY = 'k3y-0123456789abcdef';
-const options = (extra: Partial<HttpInputOptions> = {}): HttpInputOptions => ({ host: '127.0.0.1', port: 0, maxBodyBytes: 64 * 1024, requestTimeoutMs: 60_000, apiKeys: [], ...extra });
+const options = (extra: Partial<HttpInputOptions> = {}): HttpInputOptions => ({ host: '127.0.0.1', port: 0, maxBodyBytes: 64 * 1024, requestTimeoutMs: 60_000, apiKeys: [], authFailuresPerMinute: 20, ...extra });
 const zstd = (data: Buffer): Buffer => execFileSync('zstd', ['-q', '-c'], { input: data });
 const payloads = (context: ReturnType<typeof recordingContext>) => context.records.map((r) => r.payload.toString());
 
@@ -144,6 +144,37 @@ describe('API keys', () => {
     }
     const prefix = await server.inject({ method: 'POST', url: '/ingest', payload: '{"a":1}', headers: { 'x-api-key': KEY.slice(0, -1) } });
     expect(prefix.statusCode).toBe(401);
+  });
+
+  it('refuses an address after 20 failed authentications with 429 and Retry-After, before any key-store check, while other senders go on', async () => {
+    let now = 0;
+    let verified = 0;
+    // Stands in for the key store's verify, whose wrong-secret check costs a scrypt: the count is what the limit saves.
+    const verifyKey = async (key: string) => (verified++, key === 'store-ingest-key-0000' ? { role: 'ingest', tenant: 'globex' } : undefined);
+    const context = recordingContext();
+    const server = buildHttpInput(options({ apiKeys: [KEY], verifyKey, now: () => now }), context);
+    const guess = (i: number, remoteAddress = '203.0.113.66') => server.inject({ method: 'POST', url: '/ingest', payload: '{"a":1}', headers: { 'x-api-key': `wrong-guess-${i}` }, remoteAddress });
+    const statuses = new Map<number, number>();
+    let refused: Awaited<ReturnType<typeof guess>> | undefined;
+    for (let i = 0; i < 1000; i++) {
+      const response = await guess(i);
+      statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+      if (response.statusCode === 429) refused ??= response;
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 401: 20, 429: 980 });
+    expect(verified).toBe(20);
+    expect(refused!.headers['retry-after']).toBe('60');
+    expect(refused!.json().error).toMatchObject({ code: 'SIEM_COLLECTOR_AUTH_FAILURES_LIMIT', type: 'es_rejected_execution_exception' });
+    expect(context.rejections.filter((r) => r === 'http:auth_failures_limit')).toHaveLength(980);
+    // Another address with a valid key is served (and its check is the key store's, not slowed by the limit).
+    const valid = await server.inject({ method: 'POST', url: '/ingest', payload: '{"a":1}', headers: { 'x-api-key': 'store-ingest-key-0000' }, remoteAddress: '198.51.100.1' });
+    expect(valid.statusCode).toBe(200);
+    expect((await server.inject({ method: 'GET', url: '/', remoteAddress: '203.0.113.66' })).statusCode).toBe(200);
+    now = 30_000;
+    expect((await guess(0)).headers['retry-after']).toBe('30');
+    now = 60_000;
+    expect((await guess(0)).statusCode).toBe(401);
+    expect(context.records.map((r) => r.tenant)).toEqual(['globex']);
   });
 });
 

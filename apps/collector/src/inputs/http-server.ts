@@ -6,6 +6,7 @@
  */
 import type tls from 'node:tls';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { FailureWindows, failureSource } from '@siem/auth';
 import { apiKeyChecker, presentedKeys } from './api-keys';
 import { registerBulkRoutes } from './bulk-endpoint';
 import { registerEsProbes } from './es-probes';
@@ -28,6 +29,9 @@ export interface HttpInputOptions {
    * applies to what it sends. Asked only for keys SIEM_HTTP_API_KEYS does not hold.
    */
   readonly verifyKey?: (key: string) => Promise<{ readonly role: string; readonly tenant: string } | undefined>;
+  /** SIEM_HTTP_AUTH_FAILURES_PER_MINUTE: 401s a source address may cause per minute before its requests get 429. */
+  readonly authFailuresPerMinute: number;
+  readonly now?: () => number;
 }
 
 /** Load balancers and humans may check that the port is up without a key. */
@@ -47,9 +51,24 @@ export function buildHttpInput(options: HttpInputOptions, context: InputContext)
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   const keys = apiKeyChecker(options.apiKeys);
+  // A wrong secret of a key-store key costs a scrypt: a source that keeps failing is refused before its next key is checked.
+  const failures = new FailureWindows(options.authFailuresPerMinute, options.now);
   app.decorateRequest('ingestTenant', undefined);
   app.addHook('onRequest', async (request, reply) => {
     if (OPEN_PATHS.has(request.url.split('?')[0]!)) return;
+    const source = failureSource(request.ip);
+    const waitMs = failures.blockedFor(source);
+    if (waitMs > 0) {
+      context.rejected('http', 'auth_failures_limit');
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      return sendHttpError(reply, {
+        status: 429,
+        code: HttpInputErrorCodes.authFailuresLimit,
+        message: `Too many failed authentications from ${source} (SIEM_HTTP_AUTH_FAILURES_PER_MINUTE); retry in ${seconds} s with a valid key.`,
+        type: 'es_rejected_execution_exception',
+        retryAfterSeconds: seconds,
+      });
+    }
     const check = keys.check(request.headers);
     if (check.ok && check.tenant !== undefined) {
       request.ingestTenant = check.tenant;
@@ -65,6 +84,7 @@ export function buildHttpInput(options: HttpInputOptions, context: InputContext)
       }
     }
     if (check.ok) return;
+    failures.fail(source);
     context.rejected('http', 'unauthorized');
     reply.header('www-authenticate', 'ApiKey');
     return sendHttpError(reply, {

@@ -28,6 +28,6 @@ export function startListeningInputs(config: SiemConfig, context: InputContext, 
     startSyslogUdp(settings.host, settings.syslogPort, context),
     startSyslogTcp(settings.host, settings.syslogPort, limits, context),
     ...(syslogTls ? [startSyslogTls(settings.host, settings.syslogTlsPort, limits, syslogTls, context, certificateTenants)] : []),
-    startHttpInput({ host: settings.host, port: settings.httpPort, maxBodyBytes: settings.httpMaxBodyBytes, requestTimeoutMs: settings.httpRequestTimeoutS * 1000, apiKeys: settings.httpApiKeys, ...(httpTls && { tls: httpTls }), ...(verifyKey && { verifyKey }) }, context),
+    startHttpInput({ host: settings.host, port: settings.httpPort, maxBodyBytes: settings.httpMaxBodyBytes, requestTimeoutMs: settings.httpRequestTimeoutS * 1000, apiKeys: settings.httpApiKeys, authFailuresPerMinute: settings.httpAuthFailuresPerMinute, ...(httpTls && { tls: httpTls }), ...(verifyKey && { verifyKey }) }, context),
   ];
 }

@@ -9,7 +9,7 @@ import { recordingContext } from './test-context';
 
 const ACME_KEY = 'acme-key-0123456789';
 const PLAIN_KEY = 'plain-key-0123456789';
-const options = (extra: Partial<HttpInputOptions> = {}): HttpInputOptions => ({ host: '127.0.0.1', port: 0, maxBodyBytes: 64 * 1024, requestTimeoutMs: 60_000, apiKeys: [], ...extra });
+const options = (extra: Partial<HttpInputOptions> = {}): HttpInputOptions => ({ host: '127.0.0.1', port: 0, maxBodyBytes: 64 * 1024, requestTimeoutMs: 60_000, apiKeys: [], authFailuresPerMinute: 20, ...extra });
 const record = (input: string, tenant?: string): RawRecord => ({ payload: Buffer.from('x'), receivedAt: '2026-12-04T10:00:00.000Z', input, ...(tenant && { tenant }) });
 
 describe('tenant settings', () => {

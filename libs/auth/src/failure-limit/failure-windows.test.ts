@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FailureWindows, failureSource } from './auth-failure-limit';
+import { FailureWindows, failureSource } from './failure-windows';
 
 describe('failed-authentication limit – sources', () => {
   it('counts IPv4 by address (mapped into IPv6 too) and IPv6 by its /64', () => {
