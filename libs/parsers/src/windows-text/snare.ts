@@ -55,10 +55,25 @@ const TOP_LEVEL: Readonly<Record<string, string>> = { 'Logon Type': 'LogonType' 
 /** In logoff events the only account is the one that logged off, rendered under "Subject". */
 const LOGOFF_EVENTS = new Set(['4634', '4647']);
 
-// Maps for the per-match lookups: labels are fresh strings from the message, which a Map hashes once where an object's keyed lookup internalizes them.
-const SECTION_NAMES: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map(Object.entries(SECTIONS).map(([section, labels]) => [section, new Map(Object.entries(labels))]));
-const TOP_LEVEL_NAMES: ReadonlyMap<string, string> = new Map(Object.entries(TOP_LEVEL));
 const LABELS = new Set<string>([...Object.keys(SECTIONS), ...Object.values(SECTIONS).flatMap((labels) => Object.keys(labels)), ...Object.keys(TOP_LEVEL)]);
+
+/** What a known label is: a section, or a value named by the section it sits in (or at the top level). */
+interface LabelInfo {
+  readonly isSection: boolean;
+  readonly nameBySection: ReadonlyMap<string, string>;
+  readonly topLevelName: string | undefined;
+}
+// One Map lookup per label: labels are fresh strings from the message, hashed once here rather than by several tables.
+const LABEL_INFO: ReadonlyMap<string, LabelInfo> = new Map(
+  [...LABELS].map((label) => [
+    label,
+    {
+      isSection: Object.hasOwn(SECTIONS, label),
+      nameBySection: new Map(Object.entries(SECTIONS).flatMap(([section, labels]) => (Object.hasOwn(labels, label) ? [[section, labels[label] ?? '']] : []))),
+      topLevelName: Object.hasOwn(TOP_LEVEL, label) ? TOP_LEVEL[label] : undefined,
+    },
+  ]),
+);
 /** The tables readSnareEventData reads labels with, for its test. */
 export const SNARE_LABELS = { sections: SECTIONS, topLevel: TOP_LEVEL, logoffEvents: LOGOFF_EVENTS, known: LABELS } as const;
 // Known labels, or any other "  Label:" after two spaces, which ends the value before it (labels the table does not map).
@@ -81,17 +96,18 @@ export function readSnareEventData(message: string, eventId: string): Record<str
   // pieces: the text before the first label, then per label: known label, other label, text up to the next label.
   for (let index = 1; index + 2 < pieces.length; index += 3) {
     const label = pieces[index] ?? pieces[index + 1] ?? '';
-    if (SECTION_NAMES.has(label)) {
+    const info = LABEL_INFO.get(label);
+    if (info?.isSection === true) {
       section = label;
       continue;
     }
     const value = (pieces[index + 2] ?? '').trim();
-    if (value.length === 0 && !LABELS.has(label)) {
+    if (info === undefined) {
       // A section the table does not know ("Account That Was Locked Out:"): its labels must not land in the last known one.
-      section = label;
+      if (value.length === 0) section = label;
       continue;
     }
-    const name = SECTION_NAMES.get(logoff && section === 'Subject' ? 'New Logon' : section)?.get(label) ?? TOP_LEVEL_NAMES.get(label);
+    const name = info.nameBySection.get(logoff && section === 'Subject' ? 'New Logon' : section) ?? info.topLevelName;
     if (name !== undefined && value.length > 0 && data[name] === undefined) data[name] = value;
   }
   return data;
