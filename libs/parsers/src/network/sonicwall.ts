@@ -17,7 +17,7 @@
  * `log.level` from `pri`.
  */
 import type { FieldsBodyParser } from '../body-format';
-import { readBlankSeparatedPairs } from '../kv-scan';
+import { createBlankSeparatedPairsReader } from '../kv-scan';
 import { parseIsoTimestamp } from '../time';
 import { countOf, endpoint, mismatch, observer, put, transportOf, type Fields } from './network-fields';
 import { defineSyslogBodyFormat } from './syslog-body-format';
@@ -54,9 +54,10 @@ export const sonicwallBodyParser: FieldsBodyParser = {
   dataset: SONICWALL,
   description: 'SonicWall SonicOS syslog (id=firewall sn= time= fw= pri= c= m= msg= src= dst= ...): connections, drops, web site hits and blocks, VPN and user logins, intrusion prevention, with the fields of Elastic\'s sonicwall_firewall integration.',
   compile(_options, context) {
+    const readPairs = createBlankSeparatedPairsReader();
     return (body) => {
       if (!body.startsWith('id=') && !body.startsWith('sn=')) return undefined;
-      const pairs = readBlankSeparatedPairs(body);
+      const pairs = readPairs(body);
       if (pairs.sn === undefined) return undefined;
       const messageId = pairs.m;
       if (messageId === undefined || !/^\d{1,5}$/.test(messageId) || pairs.msg === undefined) {

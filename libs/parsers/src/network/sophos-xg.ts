@@ -14,7 +14,7 @@
  * `url.*`, and the firewall's own message as `message`.
  */
 import type { FieldsBodyParser } from '../body-format';
-import { readBlankSeparatedPairs } from '../kv-scan';
+import { createBlankSeparatedPairsReader } from '../kv-scan';
 import { parseIsoTimestamp } from '../time';
 import { countOf, endpoint, mismatch, observer, put, transportOf, type Fields } from './network-fields';
 import { defineSyslogBodyFormat } from './syslog-body-format';
@@ -47,9 +47,10 @@ export const sophosXgBodyParser: FieldsBodyParser = {
   dataset: SOPHOS_XG,
   description: 'Sophos Firewall (XG / SFOS) key=value syslog: firewall, IPS (IDP), anti-virus, ATP, web content filtering, authentication, VPN and system events, with the fields of Elastic\'s sophos xg integration.',
   compile(_options, context) {
+    const readPairs = createBlankSeparatedPairsReader();
     return (body) => {
       if (!body.startsWith('device=') && !body.startsWith('device_name=') && !body.startsWith('timestamp=')) return undefined;
-      const pairs = readBlankSeparatedPairs(body);
+      const pairs = readPairs(body);
       if (pairs.log_id === undefined && pairs.log_type === undefined) return undefined;
       const logId = pairs.log_id;
       const logType = pairs.log_type;
