@@ -58,9 +58,8 @@ interface FieldCount {
   lastEvent: number;
   /** Whether its values are kept: not a text's words nor times, which say little and are mostly distinct (undeclared: as its first value in the batch reads). */
   readonly sampled: boolean;
-  /** Strings and numbers apart, so that a value is its own key. */
-  readonly strings: Map<string, ValueCount>;
-  readonly numbers: Map<number, ValueCount>;
+  /** By value: a Map tells the string "1" from the number 1, so that each is its own key. */
+  readonly values: Map<string | number, ValueCount>;
   /** The value met last: consecutive events often share one, which a comparison finds faster than a lookup. */
   last: ValueCount | undefined;
 }
@@ -154,19 +153,30 @@ export class CatalogDelta {
 
   /** Visits each scalar under its field (each element of a list under the list's); a declared geo point or flat object is one field without values. */
   private walk(value: unknown, node: FieldNode): void {
-    if (typeof value !== 'object') {
-      // A geo point may be written as "lat,lon" or [lon, lat]: one field, no values.
-      if (node.path !== '' && (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) this.visit(node, node.objectLeaf ? undefined : value);
-    } else if (Array.isArray(value)) {
+    if (typeof value !== 'object') this.visitScalar(value, node);
+    else if (value !== null) this.walkObject(value, node);
+  }
+
+  private walkObject(value: object, node: FieldNode): void {
+    if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) this.walk(value[i], node);
-    } else if (value !== null) {
-      if (node.objectLeaf) {
-        if (Object.keys(value).length > 0) this.visit(node, undefined);
-        return;
-      }
+    } else if (node.objectLeaf) {
+      if (Object.keys(value).length > 0) this.visit(node, undefined);
+    } else {
       const children = node.children;
-      for (const key in value as Record<string, unknown>) this.walk((value as Record<string, unknown>)[key], children.get(key) ?? this.shapes.child(node, key));
+      for (const key in value) {
+        const child = children.get(key) ?? this.shapes.child(node, key);
+        const field = (value as Record<string, unknown>)[key];
+        // Most fields are scalars: tested here rather than in a call of their own.
+        if (typeof field !== 'object') this.visitScalar(field, child);
+        else if (field !== null) this.walkObject(field, child);
+      }
     }
+  }
+
+  private visitScalar(value: unknown, node: FieldNode): void {
+    // A geo point may be written as "lat,lon" or [lon, lat]: one field, no values.
+    if (node.path !== '' && (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) this.visit(node, node.objectLeaf ? undefined : value);
   }
 
   private visit(node: FieldNode, value: Scalar | undefined): void {
@@ -183,7 +193,7 @@ export class CatalogDelta {
     let count = node.bucket === bucket.serial ? node.count : undefined;
     if (count === undefined) {
       count = bucket.fields.get(node.path);
-      if (!count) bucket.fields.set(node.path, (count = { events: 0, lastEvent: 0, sampled: isSampled(declared, value), strings: new Map(), numbers: new Map(), last: undefined }));
+      if (!count) bucket.fields.set(node.path, (count = { events: 0, lastEvent: 0, sampled: isSampled(declared, value), values: new Map(), last: undefined }));
       node.bucket = bucket.serial;
       node.count = count;
     }
@@ -196,10 +206,10 @@ export class CatalogDelta {
     const stored = typeof value === 'boolean' ? (value ? 'true' : 'false') : value;
     let known = count.last;
     if (known === undefined || known.value !== stored) {
-      const values: Map<string | number, ValueCount> = typeof stored === 'number' ? count.numbers : count.strings;
+      const values = count.values;
       known = values.get(stored);
       if (known === undefined) {
-        if (count.strings.size + count.numbers.size < CATALOG_VALUES) values.set(stored, (count.last = { value: stored, events: weight, lastEvent: event }));
+        if (values.size < CATALOG_VALUES) values.set(stored, (count.last = { value: stored, events: weight, lastEvent: event }));
         return;
       }
       count.last = known;
@@ -254,7 +264,7 @@ export class CatalogWriter {
     for (const { tenant, hour, fields } of delta.buckets.values()) {
       for (const [field, count] of fields) {
         if (count.events !== 0) this.fieldCount.run(tenant, hour, field, count.events);
-        if (count.strings.size + count.numbers.size > 0) this.writeValues(tenant, hour, field, count);
+        if (count.values.size > 0) this.writeValues(tenant, hour, field, count);
       }
     }
   }
@@ -269,12 +279,10 @@ export class CatalogWriter {
     const key = `${tenant}|${hour}|${field}`;
     const kept = this.saturated.get(key);
     let full = false;
-    for (const values of [count.strings, count.numbers] as const) {
-      for (const { value, events } of values.values()) {
-        if (events === 0 || (kept !== undefined && !kept.has(value))) continue;
-        if (this.valueUpdate.run(events, tenant, hour, field, value).changes === 1 || kept !== undefined || events < 0) continue;
-        if (this.valueInsert.run({ tenant, hour, field, value, events }).changes === 0) full = true;
-      }
+    for (const { value, events } of count.values.values()) {
+      if (events === 0 || (kept !== undefined && !kept.has(value))) continue;
+      if (this.valueUpdate.run(events, tenant, hour, field, value).changes === 1 || kept !== undefined || events < 0) continue;
+      if (this.valueInsert.run({ tenant, hour, field, value, events }).changes === 0) full = true;
     }
     if (full) {
       if (this.saturated.size >= MAX_SATURATED_KEYS) this.saturated.clear();
