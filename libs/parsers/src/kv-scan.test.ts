@@ -55,6 +55,9 @@ describe('createBlankSeparatedPairsReader', () => {
       'date=1 __proto__=x msg=first',
       '',
       'date=1\tmsg="tab\tinside"',
+      // Keys outside ASCII and a lone surrogate: the template object is built through JSON text.
+      'ключ=значение date=1 \ud800=x',
+      'ключ=другое date=2 \ud800=y',
     ];
     for (const line of [...lines, ...lines]) expect(entriesOf(read(line)), line).toEqual(entriesOf(readBlankSeparatedPairs(line)));
   });

@@ -130,6 +130,31 @@ describe('fortigate – times and bad input', () => {
     expect(refused.ok ? undefined : refused.error).toMatchObject({ code: 'SIEM_PARSE_VENDOR_MISMATCH', parser: 'fortigate' });
   });
 
+  it('fortigate – consecutive lines of different log types keep their own pairs, quoted spaces, escaped quotes, empty and repeated keys', () => {
+    const parser = createParser('fortigate', { now: () => NOW });
+    const pairsOf = (rest: string) => {
+      const result = parser.parse(record(`<189>${HEAD} ${rest}`));
+      if (!result.ok) throw new Error(result.error.message);
+      return (result.event as Record<string, any>).fortinet.firewall as Record<string, string>;
+    };
+    const traffic = 'logid="0000000013" type="traffic" subtype="forward" srcip=10.0.0.5 action="close"';
+    expect(pairsOf(traffic)).toMatchObject({ devname: 'FGT-1', srcip: '10.0.0.5', action: 'close' });
+    expect(pairsOf(traffic.replace('10.0.0.5', '10.0.0.6'))).toMatchObject({ srcip: '10.0.0.6', action: 'close' });
+    const event = pairsOf('logid="0100032001" type="event" subtype="system" msg="Administrator \\"admin\\" logged in" user="" logid="0100032002"');
+    expect(Object.keys(event)).toEqual(['date', 'time', 'devname', 'devid', 'tz', 'logid', 'type', 'subtype', 'msg', 'user']);
+    expect(event).toMatchObject({ msg: 'Administrator "admin" logged in', user: '', logid: '0100032002' });
+    expect(pairsOf(traffic)).not.toHaveProperty('msg');
+  });
+
+  it('fortigate – invalid UTF-8 and a line over the size limit go to the dead letters with the reason', () => {
+    const invalid = Buffer.concat([Buffer.from(`<189>${HEAD} logid="0000000013" type="traffic" msg="`), Buffer.from([0xc3, 0x28]), Buffer.from('"')]);
+    const refused = fortigate.parse({ ...record(''), payload: invalid });
+    expect(refused.ok ? undefined : refused.error.code).toBe('SIEM_PARSE_INVALID_UTF8');
+    const small = createParser('fortigate', { now: () => NOW, maxMessageBytes: 64 });
+    const large = small.parse(record(`<189>${HEAD} logid="0000000013" type="traffic" subtype="forward" srcip=10.0.0.5`));
+    expect(large.ok ? undefined : large.error.code).toBe('SIEM_PARSE_TOO_LARGE');
+  });
+
   it('fortigate – key=value lines of other products are not taken for FortiGate', () => {
     const result = auto.parse(record('<13>date=2026-12-04 time=10:00:00 host=web-1 status=ok'));
     expect(result.ok && result.event.event.dataset).toBe('syslog_rfc3164');
