@@ -12,12 +12,13 @@
  * signals and rules, decoded beforehand, advanced every 1,000 signals: the ratio is what the
  * bus, clock, alert writes and checkpoints cost on top of it.
  *
- *   node --import tsx benchmarks/alerting/scheduler-correlation.bench.ts [--signals=50000] [--groups=10000]
+ *   node --import tsx benchmarks/alerting/scheduler-correlation.bench.ts [--signals=50000] [--groups=10000] [--chunk=<the app's SIGNAL_CHUNK>]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SIGNAL_CHUNK } from '../../apps/alerting/src/build-alerting';
 import { correlationMetrics } from '../../apps/alerting/src/correlation-metrics';
 import { TENANT_FIELD, createCorrelationRunner } from '../../apps/alerting/src/correlation-runner';
 import { createBus } from '@siem/bus';
@@ -29,6 +30,7 @@ import { MetricsRegistry, createLogger } from '@siem/telemetry';
 const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const SIGNALS = arg('signals', 50_000);
 const GROUPS = arg('groups', 10_000);
+const CHUNK = arg('chunk', SIGNAL_CHUNK);
 const BASE_RULES = 20;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const T0 = Date.now() - 3_600_000;
@@ -116,7 +118,7 @@ async function measureRunner(rules: readonly CorrelationRule[], signals: readonl
       checkpointMs: config.alerting.checkpointMs,
       maxGroupsPerRule: GROUPS,
       rulesPollMs: 60_000,
-      chunkSize: 5000,
+      chunkSize: CHUNK,
     },
     { bus, detection, state, logger: createLogger('bench', 'warn'), metrics, onFenced: () => undefined },
   );
